@@ -1,0 +1,112 @@
+#pragma once
+// Measuring hair and scalp colour in a calibrated photo (DESIGN.md "Regions", issue 4).
+//
+// A region is a rectangle (optionally a polygon inside it) in DISPLAYED full-photo pixels (after
+// EXIF orientation). Its pixels are taken from the decoder's linear light at full resolution
+// (only the region's crop is linearized), converted to CIELAB D50 by the calibration's colour
+// correction, and summarised with robust statistics chosen by the region's kind:
+//  - "hair":  a two-cluster split in Lab (k-means, k = 2, on L*, a*, b*): the DARK mode is the
+//             follicle colour, coverage = the fraction of pixels in it; the region mean is kept
+//             too (it mixes follicles and skin, which is what the eye sees from a distance).
+//  - "scalp": robust median after excluding follicle dots (pixels much darker than the skin mode)
+//             and specular highlights (much lighter / clipped); ITA° with its class and the nearest
+//             Monk skin tone (colour/skin_tone.hpp).
+//  - "scar" and any other name: plain robust statistics (median, spread).
+// Every region reports Lab (per-channel median), lab_std (robust per-channel spread: 1.4826·MAD,
+// i.e. the standard deviation for normal data), the pixel count and warnings ("too small",
+// "clipped", lighting differs from the card's).
+//
+// The colour correction is passed as a function (linear RGB of the decoder → Lab D50) so that
+// this layer does not depend on how the fit is represented: pass
+// `[&](const colour::LinearRgb& c) { return correction.apply_lab(c); }`.
+#include <array>
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <opencv2/core.hpp>
+
+#include "colour/types.hpp"
+
+namespace shadematch::photo {
+
+struct DecodedImage;  // photo/decode.hpp
+struct ImageInfo;     // photo/decode.hpp
+
+enum class RegionKind { hair, scalp, scar, other };
+// "hair" → hair, "scalp" → scalp, "scar" → scar, anything else → other.
+RegionKind region_kind(std::string_view name);
+
+struct Region {
+  std::string name;               // "hair", "scalp", "scar" or any user name ([A-Za-z0-9_-]+)
+  cv::Rect rect;                  // displayed full-photo pixels; for a polygon, its bounding box
+  std::vector<cv::Point> polygon;  // optional: when non-empty, only pixels inside it count
+  bool proposed = false;          // found by propose_regions, not given by the user
+  double confidence = 1.0;        // 0..1; 1 for user regions
+  std::string origin;             // where it came from, for error messages: "--hair",
+                                  // "IMG.regions.yaml:3:5", "proposed"
+};
+
+struct RegionMeasurement {
+  std::string name;
+  RegionKind kind = RegionKind::other;
+  cv::Rect rect;
+  bool proposed = false;
+  double confidence = 1.0;
+  colour::Lab lab;      // robust (per-channel) median of the kept pixels, D50
+  colour::Lab lab_std;  // robust spread per channel (1.4826·MAD)
+  int pixels = 0;       // pixels kept for `lab` (after exclusions)
+  int region_pixels = 0;  // pixels inside the region before exclusions
+  // hair only
+  std::optional<colour::Lab> follicle_lab;  // median of the dark cluster
+  std::optional<double> coverage;           // fraction of region pixels in the dark cluster
+  std::optional<colour::Lab> mean_lab;      // mean of all region pixels (hair and scalp)
+  // scalp only
+  std::optional<double> ita_deg;
+  std::string ita_class;  // "very light", "light", … ("" when not scalp)
+  int monk_tone = 0;      // 1..10 (0 when not scalp)
+  std::vector<std::string> warnings;
+};
+
+// Converts the decoder's linear RGB (photo/decode.hpp) to CIELAB D50.
+using LinearToLab = std::function<colour::Lab(const colour::LinearRgb&)>;
+
+struct MeasureOptions {
+  // Patch-grid corners of the detected card (CardDetection::corners), displayed full-photo
+  // pixels. When present, regions overlapping the card (grid grown by card_margin on every side,
+  // to cover the card's border) are refused and proposals avoid it.
+  std::optional<std::array<cv::Point2f, 4>> card_corners;
+  double card_margin = 0.12;  // fraction of the grid's size (Classic border ≈ 0.1 of the grid)
+  // Fewer kept pixels than this gives the warning "too small" (the median of 400 pixels has a
+  // standard error of ≈ 1.25σ/20 ≈ 0.06σ, below the noise of a phone JPEG).
+  int min_pixels = 400;
+  // Share of clipped pixels above which a region gets the warning "clipped".
+  double max_clipped_fraction = 0.02;
+};
+
+// Checks every region against the image and the card: empty (w or h ≤ 0), outside or partly
+// outside the image, overlapping the card, duplicate names. Throws InputError naming the region's
+// origin and what is wrong (exit 1).
+void validate_regions(const ImageInfo& info, const std::vector<Region>& regions, const MeasureOptions& options);
+
+// Validates (as above), then measures each region. `image` must be decoded at reduce = 1
+// (image.scale == 1); regions are in displayed full-photo pixels.
+std::vector<RegionMeasurement> measure_regions(const DecodedImage& image, const LinearToLab& to_lab,
+                                               const std::vector<Region>& regions,
+                                               const MeasureOptions& options = {});
+
+// The maths on an already converted Lab crop (CV_32FC3, L*, a*, b*), with optional masks
+// (CV_8UC1, 255 = inside the region / 255 = clipped). Used by measure_regions and by tests.
+RegionMeasurement measure_lab_pixels(const Region& region, const cv::Mat& lab, const cv::Mat& inside,
+                                     const cv::Mat& clipped, const MeasureOptions& options = {});
+
+// Proposes a "hair" and a "scalp" region outside the card when the user gave none: looks for
+// skin-coloured area with dark dots in it (a low-resolution pass over the image), and returns at
+// most one of each, with proposed = true and a confidence in 0..1. Empty when nothing plausible
+// was found (the caller reports that).
+std::vector<Region> propose_regions(const DecodedImage& image, const LinearToLab& to_lab,
+                                    const MeasureOptions& options = {});
+
+}  // namespace shadematch::photo
