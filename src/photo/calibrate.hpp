@@ -1,0 +1,82 @@
+#pragma once
+// The calibration pipeline (issue 3): decode → detect and verify the card → fit the colour
+// correction → per-patch report values. The result is a plain value; src/report renders it and
+// src/files saves/loads the reusable part (files/calibration_file.hpp).
+#include <array>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <opencv2/core.hpp>
+
+#include "colour/types.hpp"
+#include "photo/card.hpp"
+#include "photo/decode.hpp"
+#include "photo/detect.hpp"
+#include "photo/fit.hpp"
+
+namespace shadematch::photo {
+
+struct PatchResult {
+  int index = 0;
+  std::string name;
+  colour::Lab reference_lab;
+  colour::Lab measured_lab;  // the patch mean through the chosen correction
+  double de00 = 0;           // ΔE00(reference, measured) with the patch in the fit
+  double loo_de00 = 0;       // ΔE00 when the fit is made without this patch (leave-one-out)
+  std::vector<std::string> flags;  // from detection ("clipped", "glare", …) + "excluded"
+};
+
+struct FitSummary {
+  std::string model;  // "linear" | "rootpoly" ("" when rejected)
+  double de00_mean = 0;
+  double de00_max = 0;
+  double loo_de00_mean = 0;
+  double loo_de00_max = 0;
+};
+
+// DESIGN.md "Calibration report": good (LOO mean ≤ 2), usable (≤ 4), poor (> 4, returned with a
+// warning), rejected (no usable card; exit 3).
+enum class Verdict { good, usable, poor, rejected };
+std::string_view verdict_name(Verdict verdict);  // "good" | "usable" | "poor" | "rejected"
+Verdict verdict_for_loo_mean(double loo_de00_mean);
+
+struct CalibrationResult {
+  std::string photo;
+  std::string card_id;
+  CardDetection detection;
+  ColourCorrection correction;
+  FitSummary fit;
+  std::vector<PatchResult> patches;  // card order; empty when rejected before the fit
+  Verdict verdict = Verdict::rejected;
+  std::string reason;  // reject_reason_name() when rejected, else ""
+  std::vector<std::string> warnings;
+  ImageInfo image;
+  bool assumed_srgb = false;  // the photo was untagged (or its profile unusable)
+
+  bool usable() const noexcept { return verdict != Verdict::rejected; }
+};
+
+struct CalibrateOptions {
+  std::string card_id = "colorchecker-classic-2014";
+  std::optional<std::array<cv::Point2f, 4>> corners;  // --corners, displayed full-photo pixels
+  std::optional<CorrectionModel> model;               // nullopt = auto (lower leave-one-out mean)
+};
+
+// Fits and reports from an already decoded image (any reduce; detection reports full-photo
+// pixels). Never throws for "no usable card": verdict = rejected with `reason`.
+CalibrationResult calibrate_photo(const DecodedImage& image, const CardDefinition& card, const CalibrateOptions& options);
+
+// Decodes `path` at a reduce that keeps the long side ≥ kCalibrateMinLongSide (patch means over
+// many pixels lose nothing), then calibrate_photo. Throws InputError for unreadable files.
+inline constexpr int kCalibrateMinLongSide = 1500;
+CalibrationResult calibrate_file(const std::string& path, const CardDefinition& card, const CalibrateOptions& options);
+
+// Fit-level entry used by calibrate_photo and by tests: given the detection's patch samples,
+// fits the correction (model chosen by leave-one-out unless `model`), fills fit/patches/verdict.
+// Patches flagged "clipped" are excluded from the fit (flag "excluded" added, and a warning).
+void fit_detection(const CardDetection& detection, const CardDefinition& card, std::optional<CorrectionModel> model,
+                   CalibrationResult& result);
+
+}  // namespace shadematch::photo

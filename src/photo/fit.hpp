@@ -1,0 +1,77 @@
+#pragma once
+// Colour correction of a photo from its reference-card patches (DESIGN.md "Linearization and fit",
+// issue 3). Everything here is plain maths on patch means: no OpenCV, so it can be tested and used
+// (plan, measure) without images.
+//
+// The correction maps the decoder's linear RGB (photo/decode.hpp: linear-sRGB primaries, white =
+// (1,1,1), but for a phone JPEG still carrying part of the maker's tone curve) to CIE XYZ relative
+// to D50 with Y of the perfect white = 1 (the ICC PCS, DESIGN.md "Colour conventions"):
+//   1. per-channel linearization  c' = lin_k(c)   fitted on the six neutral patches: the remaining
+//      tone curve of channel k, a monotone power curve  c' = s_k · c^γ_k  (γ_k ∈ [0.4, 2.5]);
+//      the identity when the neutrals do not support a fit (then `linearization[k]` is empty).
+//   2. a colour model on the linearized RGB:
+//      - linear3x3: XYZ = M · (r, g, b)ᵀ, M 3×3 (least squares, Cheung et al. 2004);
+//      - root_polynomial2: Finlayson, Mackiewicz & Hurlbert (2015), "Color Correction Using
+//        Root-Polynomial Regression", IEEE TIP 24(5): degree 2, terms r, g, b, √(rg), √(gb), √(rb)
+//        — every term scales linearly with exposure, so the fit is exposure-invariant.
+//   Both are fitted by weighted least squares in XYZ with weights that approximate CIELAB
+//   perceptual error, and the one with the lower leave-one-out mean ΔE00 is chosen (calibrate.hpp).
+#include <array>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "colour/types.hpp"
+
+namespace shadematch::photo {
+
+enum class CorrectionModel { linear3x3, root_polynomial2 };
+
+// "linear" / "rootpoly" (the --model values and the JSON fit.model names).
+std::string_view correction_model_name(CorrectionModel model);
+// "linear" → linear3x3, "rootpoly" → root_polynomial2; anything else (incl. "auto") → nullopt.
+std::optional<CorrectionModel> parse_correction_model(std::string_view name);
+// Number of terms per output row: 3 (linear3x3) or 6 (root_polynomial2).
+int correction_model_terms(CorrectionModel model);
+
+// Camera linear RGB → CIE XYZ D50 (Y of white = 1). A value type: copy freely; apply() is const,
+// allocation-free and thread-safe.
+struct ColourCorrection {
+  CorrectionModel model = CorrectionModel::linear3x3;
+  // 3 × terms, row-major: row 0 → X, row 1 → Y, row 2 → Z.
+  std::vector<double> coefficients = {1, 0, 0, 0, 1, 0, 0, 0, 1};
+  // Per channel (r, g, b): empty = identity, or {scale, gamma}: c' = scale · max(c, 0)^gamma.
+  std::array<std::vector<double>, 3> linearization;
+
+  // Linearization only (step 1).
+  colour::LinearRgb linearize(const colour::LinearRgb& rgb) const noexcept;
+  colour::Xyz apply(const colour::LinearRgb& rgb) const noexcept;
+  // apply() then XYZ → CIELAB relative to colour::d50_white().
+  colour::Lab apply_lab(const colour::LinearRgb& rgb) const noexcept;
+};
+
+// One training sample: the measured camera RGB of a patch and its reference colour.
+struct FitSample {
+  colour::LinearRgb rgb;
+  colour::Xyz reference_xyz;  // D50, Y of white = 1
+  bool neutral = false;       // a grey-scale patch (used for the linearization)
+};
+
+// Fits the per-channel linearization on the neutral samples (fewer than 3 usable neutrals → the
+// identity). Returned as the `linearization` member of ColourCorrection.
+std::array<std::vector<double>, 3> fit_neutral_linearization(const std::vector<FitSample>& samples);
+
+// Least-squares fits on `samples` (the linearization, when given, is applied first and copied into
+// the result). Need at least 3 (linear) / 6 (root-polynomial) samples; with fewer they throw
+// std::invalid_argument (a programmer error: calibrate.cpp checks first).
+ColourCorrection fit_linear_3x3(const std::vector<FitSample>& samples,
+                                const std::array<std::vector<double>, 3>& linearization = {});
+ColourCorrection fit_root_polynomial_finlayson2015(const std::vector<FitSample>& samples,
+                                                   const std::array<std::vector<double>, 3>& linearization = {});
+
+// Fits `model` (linearization included, refitted from the given samples) — the function the
+// leave-one-out loop calls.
+ColourCorrection fit_correction(CorrectionModel model, const std::vector<FitSample>& samples);
+
+}  // namespace shadematch::photo
