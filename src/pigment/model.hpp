@@ -10,6 +10,39 @@
 //                                       R = 1 + K/S − √((K/S)² + 2 K/S)
 //   Dermis overlay (Kubelka layer formula over the dot), S(λ) = overlay_scatter·(550/λ)^overlay_exponent
 //   Area appearance: XYZ mix of dot and skin by follicle coverage.
+//
+// Domain and range: reflectance factors in [0, 1] per band of the model grid (400–700 nm, 10 nm);
+// K/S in [0, ∞); Lab relative to D50 (CIE 1931 2°). Every predicted reflectance stays in [0, 1].
+//
+// Choices made where DESIGN.md leaves room (see also palettes/README.md):
+//  * Kubelka–Munk reflectance is computed as R = 1 / (1 + K/S + √((K/S)² + 2 K/S)), algebraically
+//    equal to 1 + K/S − √((K/S)² + 2 K/S) but free of cancellation for dark inks (large K/S).
+//  * The dermis overlay is a thin, non-absorbing scattering layer of optical thickness
+//    s(λ) = S(λ)·d = overlay_scatter·(550/λ)^overlay_exponent (the parameter is the scattering power
+//    of the whole layer at 550 nm; the exponent gives the λ⁻ᵇ law of small-particle scattering in
+//    tissue, Jacques 2013, b ≈ 1–2 for dermis). For K = 0 Kubelka's layer solution is
+//    R_layer = s / (1 + s), T = 1 / (1 + s), and over a background R_dot
+//        R_total = R_layer + T²·R_dot / (1 − R_layer·R_dot)          (Kubelka 1948)
+//    which keeps a white background white (energy is only redistributed) and turns a black one into
+//    R_layer: blue-grey, because s is larger at short wavelengths. This is why carbon reads cooler
+//    healed than in the bottle.
+//  * The measured skin already includes that layer. The substrate under the dot is therefore the
+//    "deep" skin R_deep that, seen through the layer, gives the skin's reflectance:
+//        R_deep = (R_skin − R_layer) / (T² + R_layer·(R_skin − R_layer)),
+//    so that a dot with no pigment predicts exactly the client's skin. A dermis cannot reflect more
+//    than the skin it is part of, so R_layer is capped at 90 % of R_skin per band (matters only for
+//    very dark skin in the blue, where the overlay would otherwise exceed the skin itself).
+//  * Defaults (palette.hpp HealingParams; a palette's `healing` section overrides them):
+//      strength 1.0 — the inks' K/S are used as measured in their drawdown; a clinic whose healed
+//        work reads systematically lighter or darker than predicted tunes this one number.
+//      retention 0.7 — healing sheds part of the implanted pigment with the scabs; SMP practice
+//        expects about a third of the colour to go in the first weeks (hence the 2–4 sessions).
+//      overlay_scatter 0.15, overlay_exponent 1.5 — with these, undiluted carbon black in light skin
+//        heals very dark but not black (L* in the 30s–40s, the blue-grey of healed black work)
+//        while its masstone drawdown is near L* 20, and diluted carbon reads cooler than the same
+//        dilution without skin (tests/pigment/model_test.cpp checks both).
+#include <array>
+#include <cstddef>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -63,14 +96,42 @@ class InkInSkinModel {
   colour::Lab healed_dot_lab(const Blend& blend) const;
   // Area appearance at viewing distance: XYZ mix of dot and skin, coverage in [0, 1].
   colour::Lab area_lab(const Blend& blend, double coverage) const;
+  // The same from a healed dot's Lab (coverage clamped to [0, 1]).
+  colour::Lab area_lab(const colour::Lab& dot, double coverage) const;
+
+  // Additions beyond the agreed contract (for reports and tests).
+  // Lab of the estimated skin spectrum (equals the given skin Lab up to skin_fit_residual()).
+  colour::Lab skin_lab() const;
+  double skin_fit_residual() const noexcept { return skin_residual_; }
+  // Per band: the dermis layer's own reflectance and its transmittance squared (Kubelka 1948),
+  // and the K/S of the deep skin the dot is mixed into.
+  const colour::Spectrum& overlay_reflectance() const noexcept { return overlay_r_; }
+  const colour::Spectrum& overlay_transmittance_squared() const noexcept { return overlay_t2_; }
+  const colour::Spectrum& substrate_ks() const noexcept { return substrate_ks_; }
+  // Slow reference path for healed_dot_lab (spectrum, then Little CMS XYZ→Lab); for tests.
+  colour::Lab healed_dot_lab_reference(const colour::Spectrum& mixed_ink_ks, double pigment_fraction) const;
+  // Index of an ink id in palette order; throws InputError naming the palette's ids if unknown.
+  std::size_t ink_index(const std::string& id) const;
 
  private:
-  const Palette* palette_;
+  const Palette* palette_;  // must outlive the model
   HealingParams healing_;
   colour::Spectrum skin_r_;
   colour::Spectrum skin_ks_;
   std::vector<colour::Spectrum> ink_ks_;
   colour::Spectrum overlay_s_;  // dermis scattering per band
+  colour::Spectrum overlay_r_;     // R_layer per band
+  colour::Spectrum overlay_t2_;    // T² per band
+  colour::Spectrum substrate_ks_;  // K/S of the deep skin under the dermis layer
+  double skin_residual_ = 0.0;
+  // Hot-path copies of the D50 observer (weights and white) so the loop touches only this object.
+  std::array<double, colour::kSpectrumBands> wx_{};
+  std::array<double, colour::kSpectrumBands> wy_{};
+  std::array<double, colour::kSpectrumBands> wz_{};
+  colour::Xyz white_;
 };
+
+// Lab D50 of an opaque layer with this K/S (a drawdown: no skin, no overlay).
+colour::Lab ks_to_lab_d50(const colour::Spectrum& ks);
 
 }  // namespace shadematch::pigment

@@ -64,4 +64,10 @@ struct Palette {
   std::string ids() const;
 };
 
+// Fills ink.reflectance and ink.masstone_lab: the measured reflectance when there is one (clamped to
+// [0, 1]), else the smooth spectrum upsampled from ink.given_lab (pigment/upsample.hpp). Returns
+// false, leaving the ink unchanged, when the Lab cannot be reproduced by any reflectance in (0, 1)
+// or neither is given. `residual_de76` (optional) receives the upsampling residual.
+bool complete_ink_reflectance(Ink& ink, double* residual_de76 = nullptr);
+
 }  // namespace shadematch::pigment
