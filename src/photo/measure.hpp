@@ -45,8 +45,11 @@ struct Region {
   std::vector<cv::Point> polygon;  // optional: when non-empty, only pixels inside it count
   bool proposed = false;          // found by propose_regions, not given by the user
   double confidence = 1.0;        // 0..1; 1 for user regions
-  std::string origin;             // where it came from, for error messages: "--hair",
-                                  // "IMG.regions.yaml:3:5", "proposed"
+  // Where it came from, for error messages: a flag ("--hair"), a file ("IMG.regions.yaml", with
+  // line and column from 1; 0 = unknown) or "proposed".
+  std::string origin;
+  int line = 0;
+  int column = 0;
 };
 
 struct RegionMeasurement {
