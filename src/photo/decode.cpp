@@ -1,0 +1,735 @@
+#include "photo/decode.hpp"
+
+// libjpeg needs <cstdio> (FILE) before its header.
+#include <cstdio>
+#include <jpeglib.h>
+#include <jerror.h>
+#include <png.h>
+#include <tiffio.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <csetjmp>
+#include <cstdarg>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <opencv2/imgproc.hpp>
+#include <stdexcept>
+#include <system_error>
+
+#include "common/error.hpp"
+#include "photo/exif.hpp"
+#include "photo/icc.hpp"
+
+namespace shadematch::photo {
+namespace {
+
+using Bytes = std::vector<std::uint8_t>;
+
+[[noreturn]] void fail(const std::string& path, const std::string& message) {
+  throw InputError(path, message);
+}
+
+Bytes read_file(const std::string& path) {
+  std::error_code ec;
+  if (std::filesystem::is_directory(path, ec)) fail(path, "is a directory, not an image");
+  std::ifstream in(path, std::ios::binary);
+  if (!in) fail(path, std::string("cannot open image: ") + std::strerror(errno));
+  Bytes bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  if (in.bad()) fail(path, "cannot read image");
+  if (bytes.empty()) fail(path, "empty file, not an image");
+  return bytes;
+}
+
+bool starts_with(const Bytes& b, std::size_t at, const char* s, std::size_t n) {
+  return b.size() >= at + n && std::memcmp(b.data() + at, s, n) == 0;
+}
+
+// "jpeg", "png", "tiff", or throws naming what the file is when we can tell.
+std::string sniff_format(const std::string& path, const Bytes& b) {
+  if (b.size() >= 3 && b[0] == 0xFF && b[1] == 0xD8 && b[2] == 0xFF) return "jpeg";
+  if (starts_with(b, 0, "\x89PNG\r\n\x1a\n", 8)) return "png";
+  if (starts_with(b, 0, "II*\0", 4) || starts_with(b, 0, "MM\0*", 4) ||
+      starts_with(b, 0, "II+\0", 4) || starts_with(b, 0, "MM\0+", 4)) {
+    return "tiff";
+  }
+  std::string what;
+  if (starts_with(b, 0, "RIFF", 4) && starts_with(b, 8, "WEBP", 4)) what = "WebP";
+  if (starts_with(b, 0, "GIF8", 4)) what = "GIF";
+  if (starts_with(b, 0, "BM", 2)) what = "BMP";
+  if (starts_with(b, 4, "ftypheic", 8) || starts_with(b, 4, "ftypheix", 8) ||
+      starts_with(b, 4, "ftypmif1", 8)) {
+    what = "HEIC/HEIF";
+  }
+  if (starts_with(b, 4, "ftypavif", 8)) what = "AVIF";
+  if (!what.empty()) fail(path, "unsupported image format " + what + " (use JPEG, PNG or TIFF)");
+  fail(path, "not an image (expected JPEG, PNG or TIFF)");
+}
+
+void check_dimensions(const ImageInfo& info) {
+  if (info.stored_width <= 0 || info.stored_height <= 0) {
+    fail(info.path, "image has zero width or height");
+  }
+  const std::int64_t pixels = std::int64_t{info.stored_width} * info.stored_height;
+  if (pixels > kMaxPixels) {
+    fail(info.path, "image is " + std::to_string(info.stored_width) + "x" +
+                        std::to_string(info.stored_height) + " (" + std::to_string(pixels) +
+                        " pixels), above the limit of " + std::to_string(kMaxPixels) +
+                        " pixels; downscale it first");
+  }
+}
+
+void set_display_size(ImageInfo& info) {
+  const bool swap = info.exif_orientation >= 5;
+  info.width = swap ? info.stored_height : info.stored_width;
+  info.height = swap ? info.stored_width : info.stored_height;
+}
+
+void describe_profile(ImageInfo& info) {
+  if (info.icc_profile.empty()) return;
+  info.icc_description = summarize_icc(info.icc_profile).description;
+}
+
+// ---- JPEG (libjpeg-turbo) ---------------------------------------------------------------------
+// libjpeg reports fatal errors through error_exit, which must not return: we longjmp back into
+// `jpeg_guarded`, whose frame holds no C++ object, so no destructor is skipped.
+struct JpegErrors {
+  jpeg_error_mgr pub;
+  std::jmp_buf jump;
+  char fatal[JMSG_LENGTH_MAX];
+  char first_corruption[JMSG_LENGTH_MAX];
+  int corruptions;  // warnings that mean damaged or truncated data
+  int extraneous;   // "extraneous bytes before marker": harmless padding some cameras write
+  int bad_icc;      // a damaged ICC marker: the profile is ignored
+};
+
+void jpeg_on_error(j_common_ptr c) {
+  auto* e = reinterpret_cast<JpegErrors*>(c->err);
+  (*c->err->format_message)(c, e->fatal);
+  std::longjmp(e->jump, 1);
+}
+
+void jpeg_on_message(j_common_ptr c, int level) {
+  if (level >= 0) return;  // trace messages
+  auto* e = reinterpret_cast<JpegErrors*>(c->err);
+  const int code = c->err->msg_code;
+  if (code == JWRN_EXTRANEOUS_DATA) {
+    ++e->extraneous;
+  } else if (code == JWRN_BOGUS_ICC) {
+    ++e->bad_icc;
+  } else {
+    if (e->corruptions++ == 0) (*c->err->format_message)(c, e->first_corruption);
+  }
+}
+
+template <class F>
+bool jpeg_guarded(JpegErrors& e, F&& f) {
+  if (setjmp(e.jump)) return false;
+  f();
+  return true;
+}
+
+class JpegReader {
+ public:
+  JpegReader(const std::string& path, const Bytes& bytes) : path_(path) {
+    std::memset(&errors_, 0, sizeof errors_);
+    cinfo_.err = jpeg_std_error(&errors_.pub);
+    errors_.pub.error_exit = jpeg_on_error;
+    errors_.pub.emit_message = jpeg_on_message;
+    if (!jpeg_guarded(errors_, [&] { jpeg_create_decompress(&cinfo_); })) {
+      throw std::runtime_error("libjpeg: cannot create a decompressor");
+    }
+    created_ = true;
+    jpeg_mem_src(&cinfo_, bytes.data(), static_cast<unsigned long>(bytes.size()));
+    jpeg_save_markers(&cinfo_, JPEG_APP0 + 1, 0xFFFF);
+    jpeg_save_markers(&cinfo_, JPEG_APP0 + 2, 0xFFFF);
+    if (!jpeg_guarded(errors_, [&] { jpeg_read_header(&cinfo_, TRUE); })) {
+      corrupt("cannot read the JPEG header: " + std::string(errors_.fatal));
+    }
+  }
+  ~JpegReader() {
+    if (created_) jpeg_destroy_decompress(&cinfo_);
+  }
+  JpegReader(const JpegReader&) = delete;
+  JpegReader& operator=(const JpegReader&) = delete;
+
+  ImageInfo info() {
+    ImageInfo info;
+    info.path = path_;
+    info.format = "jpeg";
+    info.stored_width = static_cast<int>(cinfo_.image_width);
+    info.stored_height = static_cast<int>(cinfo_.image_height);
+    info.channels = cinfo_.num_components;
+    info.bit_depth = 8;
+    info.greyscale = cinfo_.jpeg_color_space == JCS_GRAYSCALE;
+    info.cmyk = cinfo_.jpeg_color_space == JCS_CMYK || cinfo_.jpeg_color_space == JCS_YCCK;
+    JOCTET* icc = nullptr;
+    unsigned int icc_len = 0;
+    bool got_icc = false;
+    if (!jpeg_guarded(errors_, [&] { got_icc = jpeg_read_icc_profile(&cinfo_, &icc, &icc_len); })) {
+      got_icc = false;
+    }
+    if (got_icc && icc) info.icc_profile.assign(icc, icc + icc_len);
+    std::free(icc);
+    for (jpeg_saved_marker_ptr m = cinfo_.marker_list; m; m = m->next) {
+      if (m->marker == JPEG_APP0 + 1 && m->data_length >= 6 && std::memcmp(m->data, "Exif\0\0", 6) == 0) {
+        const ExifFacts exif = parse_exif(m->data, m->data_length);
+        info.exif_orientation = exif.orientation;
+        info.camera = exif.camera;
+        break;
+      }
+    }
+    set_display_size(info);
+    describe_profile(info);
+    return info;
+  }
+
+  bool bad_icc_marker() const { return errors_.bad_icc > 0; }
+  bool adobe_inverted() const { return cinfo_.saw_Adobe_marker; }
+
+  // Decodes at 1/reduce size in the DCT domain; 1 (grey), 3 (RGB) or 4 (CMYK) channels.
+  cv::Mat decode(const ImageInfo& info, int reduce) {
+    cinfo_.out_color_space = info.greyscale ? JCS_GRAYSCALE : info.cmyk ? JCS_CMYK : JCS_RGB;
+    cinfo_.scale_num = 1;
+    cinfo_.scale_denom = static_cast<unsigned int>(reduce);
+    if (!jpeg_guarded(errors_, [&] { jpeg_start_decompress(&cinfo_); })) {
+      corrupt(std::string("cannot decode the JPEG: ") + errors_.fatal);
+    }
+    cv::Mat out(static_cast<int>(cinfo_.output_height), static_cast<int>(cinfo_.output_width),
+                CV_8UC(cinfo_.output_components));
+    const bool ok = jpeg_guarded(errors_, [&] {
+      JSAMPROW rows[16];
+      while (cinfo_.output_scanline < cinfo_.output_height) {
+        const JDIMENSION first = cinfo_.output_scanline;
+        const JDIMENSION n = std::min<JDIMENSION>(16, cinfo_.output_height - first);
+        for (JDIMENSION i = 0; i < n; ++i) rows[i] = out.ptr(static_cast<int>(first + i));
+        jpeg_read_scanlines(&cinfo_, rows, n);
+      }
+      jpeg_finish_decompress(&cinfo_);
+    });
+    if (!ok) corrupt(std::string("corrupt JPEG data: ") + errors_.fatal);
+    if (errors_.corruptions > 0) {
+      corrupt(std::string("corrupt or truncated JPEG data (") + errors_.first_corruption + ")");
+    }
+    return out;
+  }
+
+  int extraneous_bytes_warnings() const { return errors_.extraneous; }
+
+ private:
+  [[noreturn]] void corrupt(const std::string& message) { fail(path_, message); }
+
+  std::string path_;
+  jpeg_decompress_struct cinfo_{};
+  JpegErrors errors_{};
+  bool created_ = false;
+};
+
+// ---- PNG (libpng) -----------------------------------------------------------------------------
+struct PngState {
+  const Bytes* bytes = nullptr;
+  std::size_t at = 0;
+  char error[256] = {};
+  char icc_warning[256] = {};
+};
+
+void png_on_error(png_structp png, png_const_charp msg) {
+  auto* s = static_cast<PngState*>(png_get_error_ptr(png));
+  std::snprintf(s->error, sizeof s->error, "%s", msg);
+  png_longjmp(png, 1);
+}
+
+void png_on_warning(png_structp png, png_const_charp msg) {
+  auto* s = static_cast<PngState*>(png_get_error_ptr(png));
+  if (std::strstr(msg, "iCCP") || std::strstr(msg, "profile")) {
+    if (!s->icc_warning[0]) std::snprintf(s->icc_warning, sizeof s->icc_warning, "%s", msg);
+  }
+}
+
+void png_on_read(png_structp png, png_bytep out, png_size_t n) {
+  auto* s = static_cast<PngState*>(png_get_io_ptr(png));
+  if (s->bytes->size() - s->at < n) png_error(png, "file is truncated");
+  std::memcpy(out, s->bytes->data() + s->at, n);
+  s->at += n;
+}
+
+template <class F>
+bool png_guarded(png_structp png, F&& f) {
+  if (setjmp(png_jmpbuf(png))) return false;
+  f();
+  return true;
+}
+
+class PngReader {
+ public:
+  PngReader(const std::string& path, const Bytes& bytes) : path_(path) {
+    state_.bytes = &bytes;
+    png_ = png_create_read_struct(PNG_LIBPNG_VER_STRING, &state_, png_on_error, png_on_warning);
+    if (png_) info_ = png_create_info_struct(png_);
+    if (!png_ || !info_) throw std::runtime_error("libpng: cannot create a reader");
+    png_set_read_fn(png_, &state_, png_on_read);
+    if (!png_guarded(png_, [&] { png_read_info(png_, info_); })) {
+      fail(path_, std::string("cannot read the PNG header: ") + state_.error);
+    }
+  }
+  ~PngReader() { png_destroy_read_struct(&png_, &info_, nullptr); }
+  PngReader(const PngReader&) = delete;
+  PngReader& operator=(const PngReader&) = delete;
+
+  ImageInfo info() {
+    ImageInfo info;
+    info.path = path_;
+    info.format = "png";
+    info.stored_width = static_cast<int>(png_get_image_width(png_, info_));
+    info.stored_height = static_cast<int>(png_get_image_height(png_, info_));
+    const int depth = png_get_bit_depth(png_, info_);
+    const int type = png_get_color_type(png_, info_);
+    info.bit_depth = depth == 16 ? 16 : 8;
+    info.channels = png_get_channels(png_, info_);
+    info.greyscale = (type & PNG_COLOR_MASK_COLOR) == 0;
+    if (type == PNG_COLOR_TYPE_PALETTE) info.channels = 3;
+    png_charp name = nullptr;
+    int compression = 0;
+    png_bytep profile = nullptr;
+    png_uint_32 profile_len = 0;
+    if (png_get_iCCP(png_, info_, &name, &compression, &profile, &profile_len) && profile) {
+      info.icc_profile.assign(profile, profile + profile_len);
+    }
+    png_uint_32 exif_len = 0;
+    png_bytep exif = nullptr;
+    if (png_get_eXIf_1(png_, info_, &exif_len, &exif) && exif) {
+      const ExifFacts facts = parse_exif(exif, exif_len);
+      info.exif_orientation = facts.orientation;
+      info.camera = facts.camera;
+    }
+    set_display_size(info);
+    describe_profile(info);
+    return info;
+  }
+
+  std::string icc_warning() const { return state_.icc_warning; }
+
+  // 1 (grey) or 3 (RGB) channels, 8 or 16 bits; alpha dropped, palettes expanded.
+  cv::Mat decode(const ImageInfo& info) {
+    const int type = png_get_color_type(png_, info_);
+    png_set_expand(png_);  // palette → RGB, grey < 8 bits → 8, tRNS → alpha
+    if (type & PNG_COLOR_MASK_ALPHA || png_get_valid(png_, info_, PNG_INFO_tRNS)) {
+      png_set_strip_alpha(png_);
+    }
+    if (info.bit_depth == 16) png_set_swap(png_);  // PNG is big-endian; cv::Mat is native
+    png_set_interlace_handling(png_);
+    if (!png_guarded(png_, [&] { png_read_update_info(png_, info_); })) {
+      fail(path_, std::string("corrupt PNG header (") + state_.error + ")");
+    }
+    const int channels = png_get_channels(png_, info_);
+    cv::Mat out(info.stored_height, info.stored_width,
+                CV_MAKETYPE(info.bit_depth == 16 ? CV_16U : CV_8U, channels));
+    std::vector<png_bytep> rows(static_cast<std::size_t>(out.rows));
+    for (int y = 0; y < out.rows; ++y) rows[static_cast<std::size_t>(y)] = out.ptr(y);
+    png_bytepp row_pointers = rows.data();
+    const bool ok = png_guarded(png_, [&] {
+      png_read_image(png_, row_pointers);
+      png_read_end(png_, nullptr);
+    });
+    if (!ok) fail(path_, std::string("corrupt or truncated PNG data (") + state_.error + ")");
+    return out;
+  }
+
+ private:
+  std::string path_;
+  PngState state_;
+  png_structp png_ = nullptr;
+  png_infop info_ = nullptr;
+};
+
+// ---- TIFF (libtiff) ---------------------------------------------------------------------------
+struct TiffMessages {
+  std::string error;
+};
+
+int tiff_on_error(TIFF*, void* user, const char* module, const char* fmt, va_list ap) {
+  auto* m = static_cast<TiffMessages*>(user);
+  if (m->error.empty()) {
+    char buf[512];
+    std::vsnprintf(buf, sizeof buf, fmt, ap);
+    m->error = (module ? std::string(module) + ": " : std::string()) + buf;
+  }
+  return 1;
+}
+
+int tiff_on_warning(TIFF*, void*, const char*, const char*, va_list) { return 1; }
+
+class TiffReader {
+ public:
+  explicit TiffReader(const std::string& path) : path_(path) {
+    TIFFOpenOptions* opts = TIFFOpenOptionsAlloc();
+    TIFFOpenOptionsSetErrorHandlerExtR(opts, tiff_on_error, &messages_);
+    TIFFOpenOptionsSetWarningHandlerExtR(opts, tiff_on_warning, nullptr);
+    tif_ = TIFFOpenExt(path.c_str(), "r", opts);
+    TIFFOpenOptionsFree(opts);
+    if (!tif_) fail(path_, "cannot read the TIFF header: " + messages_.error);
+  }
+  ~TiffReader() {
+    if (tif_) TIFFClose(tif_);
+  }
+  TiffReader(const TiffReader&) = delete;
+  TiffReader& operator=(const TiffReader&) = delete;
+
+  ImageInfo info() {
+    ImageInfo info;
+    info.path = path_;
+    info.format = "tiff";
+    std::uint32_t w = 0;
+    std::uint32_t h = 0;
+    TIFFGetField(tif_, TIFFTAG_IMAGEWIDTH, &w);
+    TIFFGetField(tif_, TIFFTAG_IMAGELENGTH, &h);
+    info.stored_width = static_cast<int>(std::min<std::uint32_t>(w, 0x7fffffff));
+    info.stored_height = static_cast<int>(std::min<std::uint32_t>(h, 0x7fffffff));
+    std::uint16_t bps = 1, spp = 1, photometric = 0, planar = PLANARCONFIG_CONTIG, format = SAMPLEFORMAT_UINT;
+    std::uint16_t orientation = ORIENTATION_TOPLEFT, compression = COMPRESSION_NONE;
+    TIFFGetFieldDefaulted(tif_, TIFFTAG_BITSPERSAMPLE, &bps);
+    TIFFGetFieldDefaulted(tif_, TIFFTAG_SAMPLESPERPIXEL, &spp);
+    TIFFGetFieldDefaulted(tif_, TIFFTAG_PLANARCONFIG, &planar);
+    TIFFGetFieldDefaulted(tif_, TIFFTAG_SAMPLEFORMAT, &format);
+    TIFFGetFieldDefaulted(tif_, TIFFTAG_ORIENTATION, &orientation);
+    TIFFGetFieldDefaulted(tif_, TIFFTAG_COMPRESSION, &compression);
+    if (!TIFFGetField(tif_, TIFFTAG_PHOTOMETRIC, &photometric)) photometric = spp >= 3 ? PHOTOMETRIC_RGB : PHOTOMETRIC_MINISBLACK;
+    if (photometric == PHOTOMETRIC_YCBCR && compression == COMPRESSION_JPEG) {
+      // libtiff's JPEG codec converts YCbCr to RGB for us.
+      TIFFSetField(tif_, TIFFTAG_JPEGCOLORMODE, JPEGCOLORMODE_RGB);
+      photometric = PHOTOMETRIC_RGB;
+    }
+    info.bit_depth = bps == 16 ? 16 : 8;
+    info.channels = spp;
+    info.greyscale = photometric == PHOTOMETRIC_MINISBLACK;
+    info.cmyk = photometric == PHOTOMETRIC_SEPARATED;
+    info.exif_orientation = orientation >= 1 && orientation <= 8 ? orientation : 1;
+    std::uint32_t icc_len = 0;
+    void* icc = nullptr;
+    if (TIFFGetField(tif_, TIFFTAG_ICCPROFILE, &icc_len, &icc) && icc && icc_len > 0) {
+      const auto* p = static_cast<const std::uint8_t*>(icc);
+      info.icc_profile.assign(p, p + icc_len);
+    }
+    char* make = nullptr;
+    char* model = nullptr;
+    const std::string mk = TIFFGetField(tif_, TIFFTAG_MAKE, &make) && make ? make : "";
+    const std::string md = TIFFGetField(tif_, TIFFTAG_MODEL, &model) && model ? model : "";
+    info.camera = !mk.empty() && md.rfind(mk, 0) == 0 ? md : (mk.empty() || md.empty() ? mk + md : mk + " " + md);
+
+    // What we read: unsigned 8/16-bit samples, interleaved, grey / RGB / CMYK (+ extra samples).
+    const bool layout_ok = format == SAMPLEFORMAT_UINT && (bps == 8 || bps == 16) &&
+                           planar == PLANARCONFIG_CONTIG &&
+                           ((photometric == PHOTOMETRIC_MINISBLACK && spp >= 1) ||
+                            (photometric == PHOTOMETRIC_RGB && spp >= 3) ||
+                            (photometric == PHOTOMETRIC_SEPARATED && spp >= 4));
+    if (!layout_ok) {
+      unsupported_ = "unsupported TIFF layout (" + std::to_string(bps) + "-bit, " + std::to_string(spp) +
+                     " samples, photometric " + std::to_string(photometric) +
+                     (planar == PLANARCONFIG_CONTIG ? "" : ", planar") +
+                     "); save it as 8- or 16-bit interleaved RGB";
+    }
+    set_display_size(info);
+    describe_profile(info);
+    return info;
+  }
+
+  const std::string& unsupported() const { return unsupported_; }
+
+  // All samples per pixel as stored (8 or 16 bits); the caller picks the colour channels.
+  cv::Mat decode(const ImageInfo& info) {
+    if (!unsupported_.empty()) fail(path_, unsupported_);
+    const int depth = info.bit_depth == 16 ? CV_16U : CV_8U;
+    cv::Mat out(info.stored_height, info.stored_width, CV_MAKETYPE(depth, info.channels));
+    if (TIFFIsTiled(tif_)) {
+      std::uint32_t tw = 0, th = 0;
+      TIFFGetField(tif_, TIFFTAG_TILEWIDTH, &tw);
+      TIFFGetField(tif_, TIFFTAG_TILELENGTH, &th);
+      const tmsize_t tile_size = TIFFTileSize(tif_);
+      if (tw == 0 || th == 0 || tile_size <= 0) fail(path_, "corrupt TIFF tiles: " + messages_.error);
+      std::vector<std::uint8_t> tile(static_cast<std::size_t>(tile_size));
+      const std::size_t pixel_bytes = out.elemSize();
+      for (std::uint32_t ty = 0; ty < static_cast<std::uint32_t>(out.rows); ty += th) {
+        for (std::uint32_t tx = 0; tx < static_cast<std::uint32_t>(out.cols); tx += tw) {
+          if (TIFFReadTile(tif_, tile.data(), tx, ty, 0, 0) < 0) {
+            fail(path_, "corrupt or truncated TIFF data (" + messages_.error + ")");
+          }
+          const std::uint32_t cols = std::min<std::uint32_t>(tw, static_cast<std::uint32_t>(out.cols) - tx);
+          const std::uint32_t rows = std::min<std::uint32_t>(th, static_cast<std::uint32_t>(out.rows) - ty);
+          for (std::uint32_t r = 0; r < rows; ++r) {
+            std::memcpy(out.ptr(static_cast<int>(ty + r)) + tx * pixel_bytes, tile.data() + r * tw * pixel_bytes,
+                        cols * pixel_bytes);
+          }
+        }
+      }
+    } else {
+      if (TIFFScanlineSize(tif_) != static_cast<tmsize_t>(out.cols * out.elemSize())) {
+        fail(path_, "corrupt TIFF: scanline size does not match its header");
+      }
+      for (int y = 0; y < out.rows; ++y) {
+        if (TIFFReadScanline(tif_, out.ptr(y), static_cast<std::uint32_t>(y), 0) < 0) {
+          fail(path_, "corrupt or truncated TIFF data (" + messages_.error + ")");
+        }
+      }
+    }
+    if (!messages_.error.empty()) fail(path_, "corrupt TIFF data (" + messages_.error + ")");
+    return out;
+  }
+
+ private:
+  std::string path_;
+  TIFF* tif_ = nullptr;
+  TiffMessages messages_;
+  std::string unsupported_;
+};
+
+// ---- shared steps -----------------------------------------------------------------------------
+
+// EXIF orientation → the image as displayed (TIFF 6.0 Orientation semantics).
+cv::Mat apply_orientation(const cv::Mat& in, int orientation) {
+  cv::Mat out;
+  switch (orientation) {
+    case 2: cv::flip(in, out, 1); break;                                    // mirrored left-right
+    case 3: cv::rotate(in, out, cv::ROTATE_180); break;                      // upside down
+    case 4: cv::flip(in, out, 0); break;                                    // mirrored top-bottom
+    case 5: cv::transpose(in, out); break;                                  // transposed
+    case 6: cv::rotate(in, out, cv::ROTATE_90_CLOCKWISE); break;             // top is on the right
+    case 7: cv::transpose(in, out); cv::rotate(out, out, cv::ROTATE_180); break;  // transverse
+    case 8: cv::rotate(in, out, cv::ROTATE_90_COUNTERCLOCKWISE); break;      // top is on the left
+    default: out = in; break;
+  }
+  return out;
+}
+
+cv::Mat reduce_area(const cv::Mat& in, int reduce) {
+  if (reduce == 1) return in;
+  cv::Mat out;
+  cv::resize(in, out, cv::Size((in.cols + reduce - 1) / reduce, (in.rows + reduce - 1) / reduce), 0, 0,
+             cv::INTER_AREA);
+  return out;
+}
+
+// Naive CMYK → RGB for untagged CMYK: R = (1 − C)(1 − K), … `inverted` as Adobe writes it.
+cv::Mat naive_cmyk_to_rgb(const cv::Mat& cmyk, bool inverted) {
+  const bool wide = cmyk.depth() == CV_16U;
+  const double max = wide ? 65535.0 : 255.0;
+  cv::Mat out(cmyk.rows, cmyk.cols, wide ? CV_16UC3 : CV_8UC3);
+  for (int y = 0; y < cmyk.rows; ++y) {
+    for (int x = 0; x < cmyk.cols; ++x) {
+      double v[4];
+      for (int c = 0; c < 4; ++c) {
+        const double s = wide ? cmyk.ptr<std::uint16_t>(y)[4 * x + c] : cmyk.ptr<std::uint8_t>(y)[4 * x + c];
+        v[c] = inverted ? s / max : 1.0 - s / max;  // fraction of paper left uncovered
+      }
+      for (int c = 0; c < 3; ++c) {
+        const double r = v[c] * v[3] * max + 0.5;
+        if (wide) {
+          out.ptr<std::uint16_t>(y)[3 * x + c] = static_cast<std::uint16_t>(r);
+        } else {
+          out.ptr<std::uint8_t>(y)[3 * x + c] = static_cast<std::uint8_t>(r);
+        }
+      }
+    }
+  }
+  return out;
+}
+
+// Grey, RGB(+extra), CMYK(+extra) as read → 3-channel RGB code values; sets up the colour
+// transform and warnings. `cmyk_inverted`: Adobe-style CMYK (JPEG with an APP14 marker).
+void finish(DecodedImage& d, cv::Mat raw, bool cmyk_inverted, int reduce_after) {
+  const ImageInfo& info = d.info;
+  const int bits = raw.depth() == CV_16U ? 16 : 8;
+  std::vector<std::uint8_t> rgb_profile = info.icc_profile;  // what linear() will apply
+  cv::Mat rgb;
+  if (info.cmyk) {
+    if (raw.channels() > 4) {
+      std::vector<cv::Mat> planes;
+      cv::split(raw, planes);
+      planes.resize(4);
+      cv::merge(planes, raw);
+    }
+    std::string why = "the image has no embedded ICC profile";
+    if (info.icc_profile.empty() || !cmyk_to_srgb8(info.icc_profile, cmyk_inverted, raw, rgb, why)) {
+      rgb = naive_cmyk_to_rgb(raw, cmyk_inverted);
+      d.warnings.push_back("CMYK image converted to RGB with the naive formula (" + why +
+                           "); colours are approximate");
+      d.assumed_srgb = true;
+    }
+    rgb_profile.clear();  // rgb now holds sRGB code values
+  } else if (info.greyscale) {
+    cv::Mat grey;
+    cv::extractChannel(raw, grey, 0);  // drop alpha
+    cv::cvtColor(grey, rgb, cv::COLOR_GRAY2RGB);
+    if (!info.icc_profile.empty()) {
+      d.warnings.push_back("greyscale image: its grey ICC profile is not applied");
+    }
+    d.assumed_srgb = true;
+    rgb_profile.clear();
+  } else if (raw.channels() == 3) {
+    rgb = raw;
+  } else {
+    std::vector<cv::Mat> planes;
+    cv::split(raw, planes);
+    planes.resize(3);
+    cv::merge(planes, rgb);
+  }
+  raw.release();
+
+  rgb = apply_orientation(reduce_area(rgb, reduce_after), info.exif_orientation);
+  d.encoded = rgb;
+  d.scale = static_cast<double>(d.encoded.cols) / info.width;
+
+  if (rgb_profile.empty() && !info.cmyk && !info.greyscale) d.assumed_srgb = true;
+  std::string why;
+  d.transform = make_linear_transform(rgb_profile, bits, why);
+  if (!d.transform) {
+    d.warnings.push_back("embedded ICC profile ignored (" + why + "); the image is treated as sRGB");
+    d.assumed_srgb = true;
+    d.transform = make_linear_transform({}, bits, why);
+    if (!d.transform) throw std::runtime_error("Little CMS cannot build the sRGB transform");
+  }
+}
+
+void check_reduce(int reduce) {
+  if (reduce != 1 && reduce != 2 && reduce != 4 && reduce != 8) {
+    throw std::invalid_argument("decode_image: reduce must be 1, 2, 4 or 8");
+  }
+}
+
+}  // namespace
+
+ImageInfo probe_image(const std::string& path) {
+  const Bytes bytes = read_file(path);
+  const std::string format = sniff_format(path, bytes);
+  ImageInfo info;
+  if (format == "jpeg") {
+    JpegReader r(path, bytes);
+    info = r.info();
+  } else if (format == "png") {
+    PngReader r(path, bytes);
+    info = r.info();
+  } else {
+    TiffReader r(path);
+    info = r.info();
+    check_dimensions(info);
+    if (!r.unsupported().empty()) fail(path, r.unsupported());
+    return info;
+  }
+  check_dimensions(info);
+  return info;
+}
+
+DecodedImage decode_image(const std::string& path, int reduce) {
+  check_reduce(reduce);
+  const Bytes bytes = read_file(path);
+  const std::string format = sniff_format(path, bytes);
+  DecodedImage d;
+  if (format == "jpeg") {
+    JpegReader r(path, bytes);
+    d.info = r.info();
+    check_dimensions(d.info);
+    if (r.bad_icc_marker()) {
+      d.warnings.push_back("the JPEG's ICC profile markers are damaged; the profile is ignored");
+      d.info.icc_profile.clear();
+      d.info.icc_description.clear();
+    }
+    const bool inverted = r.adobe_inverted();
+    cv::Mat raw = r.decode(d.info, reduce);
+    finish(d, std::move(raw), inverted, 1);
+  } else if (format == "png") {
+    PngReader r(path, bytes);
+    d.info = r.info();
+    check_dimensions(d.info);
+    cv::Mat raw = r.decode(d.info);
+    if (!r.icc_warning().empty() && d.info.icc_profile.empty()) {
+      d.warnings.push_back("the PNG's ICC profile was rejected (" + r.icc_warning() + "); treated as sRGB");
+    }
+    finish(d, std::move(raw), false, reduce);
+  } else {
+    TiffReader r(path);
+    d.info = r.info();
+    check_dimensions(d.info);
+    cv::Mat raw = r.decode(d.info);
+    finish(d, std::move(raw), false, reduce);
+  }
+  return d;
+}
+
+int reduce_for(const ImageInfo& info, int min_long_side) {
+  const int long_side = std::max(info.width, info.height);
+  for (int r : {8, 4, 2}) {
+    if ((long_side + r - 1) / r >= min_long_side) return r;
+  }
+  return 1;
+}
+
+cv::Mat DecodedImage::linear(cv::Rect roi) const {
+  const cv::Rect full(0, 0, encoded.cols, encoded.rows);
+  if (roi.empty()) roi = full;
+  CV_Assert((roi & full) == roi);
+  CV_Assert(transform && (encoded.type() == CV_8UC3 || encoded.type() == CV_16UC3));
+  const Transform& t = *transform;
+  const cv::Mat src = encoded(roi);
+  cv::Mat out(roi.size(), CV_32FC3);
+  const bool wide = src.depth() == CV_16U;
+  CV_Assert(t.bits == (wide ? 16 : 8));
+  if (t.kind == Transform::Kind::lut_matrix) {
+    const std::size_t codes = std::size_t{1} << t.bits;
+    const float* lr = t.lut.data();
+    const float* lg = lr + codes;
+    const float* lb = lg + codes;
+    const auto& m = t.matrix;
+    for (int y = 0; y < src.rows; ++y) {
+      float* o = out.ptr<float>(y);
+      for (int x = 0; x < src.cols; ++x) {
+        float r, g, b;
+        if (wide) {
+          const std::uint16_t* p = src.ptr<std::uint16_t>(y) + 3 * x;
+          r = lr[p[0]]; g = lg[p[1]]; b = lb[p[2]];
+        } else {
+          const std::uint8_t* p = src.ptr<std::uint8_t>(y) + 3 * x;
+          r = lr[p[0]]; g = lg[p[1]]; b = lb[p[2]];
+        }
+        o[3 * x + 0] = m[0] * r + m[1] * g + m[2] * b;
+        o[3 * x + 1] = m[3] * r + m[4] * g + m[5] * b;
+        o[3 * x + 2] = m[6] * r + m[7] * g + m[8] * b;
+      }
+    }
+  } else {
+    const double max = wide ? 65535.0 : 255.0;
+    for (int y = 0; y < src.rows; ++y) {
+      cv::Mat row_in = src.row(y);
+      cv::Mat row_f;
+      row_in.convertTo(row_f, CV_32F, 1.0 / max);
+      lcms_rgb_float(t, row_f.ptr<float>(), out.ptr<float>(y), static_cast<std::size_t>(src.cols));
+    }
+  }
+  return out;
+}
+
+cv::Mat DecodedImage::saturated(cv::Rect roi) const {
+  const cv::Rect full(0, 0, encoded.cols, encoded.rows);
+  if (roi.empty()) roi = full;
+  CV_Assert((roi & full) == roi);
+  CV_Assert(encoded.type() == CV_8UC3 || encoded.type() == CV_16UC3);
+  const cv::Mat src = encoded(roi);
+  cv::Mat mask(roi.size(), CV_8UC1);
+  const bool wide = src.depth() == CV_16U;
+  for (int y = 0; y < src.rows; ++y) {
+    std::uint8_t* m = mask.ptr<std::uint8_t>(y);
+    for (int x = 0; x < src.cols; ++x) {
+      bool clipped = false;
+      if (wide) {
+        const std::uint16_t* p = src.ptr<std::uint16_t>(y) + 3 * x;
+        clipped = p[0] >= 65280 || p[1] >= 65280 || p[2] >= 65280;  // 255 · 256: 8-bit 255 as 16-bit
+      } else {
+        const std::uint8_t* p = src.ptr<std::uint8_t>(y) + 3 * x;
+        clipped = p[0] >= 254 || p[1] >= 254 || p[2] >= 254;  // 254: JPEG ringing keeps clipped at 254
+      }
+      m[x] = clipped ? 255 : 0;
+    }
+  }
+  return mask;
+}
+
+}  // namespace shadematch::photo
