@@ -14,8 +14,10 @@
 //      - root_polynomial2: Finlayson, Mackiewicz & Hurlbert (2015), "Color Correction Using
 //        Root-Polynomial Regression", IEEE TIP 24(5): degree 2, terms r, g, b, √(rg), √(gb), √(rb)
 //        — every term scales linearly with exposure, so the fit is exposure-invariant.
-//   Both are fitted by weighted least squares in XYZ with weights that approximate CIELAB
-//   perceptual error, and the one with the lower leave-one-out mean ΔE00 is chosen (calibrate.hpp).
+//   Both start from a least-squares fit in XYZ weighted by 1/(Y + 0.02) (relative error, so dark
+//   patches count as much as the eye sees them), then are refined by Levenberg–Marquardt on the
+//   CIELAB residuals (ΔE76 ≈ ΔE00 for small errors). calibrate.cpp keeps the model (and with or
+//   without the linearization) of lowest leave-one-out mean ΔE00.
 #include <array>
 #include <optional>
 #include <string>
@@ -72,6 +74,15 @@ ColourCorrection fit_root_polynomial_finlayson2015(const std::vector<FitSample>&
 
 // Fits `model` (linearization included, refitted from the given samples) — the function the
 // leave-one-out loop calls.
-ColourCorrection fit_correction(CorrectionModel model, const std::vector<FitSample>& samples);
+// `linearize` = false keeps the identity curve (the candidates compared by calibrate.cpp are both
+// models with and without the neutral linearization).
+ColourCorrection fit_correction(CorrectionModel model, const std::vector<FitSample>& samples, bool linearize = true);
+
+// Leave-one-out: for every sample i, fit_correction on all others, predict i, ΔE00 against its
+// reference (CIELAB D50). Same order as `samples`.
+std::vector<double> leave_one_out_de00(CorrectionModel model, const std::vector<FitSample>& samples, bool linearize = true);
+
+// ΔE00 of each sample through `correction` (in-fit residuals).
+std::vector<double> fit_de00(const ColourCorrection& correction, const std::vector<FitSample>& samples);
 
 }  // namespace shadematch::photo

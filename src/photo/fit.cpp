@@ -1,0 +1,317 @@
+#include "photo/fit.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <stdexcept>
+
+#include "colour/delta_e.hpp"
+#include "colour/lab.hpp"
+#include "colour/spectral.hpp"
+
+namespace shadematch::photo {
+namespace {
+
+constexpr int kMaxTerms = 6;
+using Terms = std::array<double, kMaxTerms>;
+
+// The model's terms of a linearized RGB. Root-polynomial terms of negative values (noise below
+// black) are taken as 0: √ of a product is only defined for non-negative light.
+int terms_of(CorrectionModel model, const colour::LinearRgb& c, Terms& t) noexcept {
+  t[0] = c.r;
+  t[1] = c.g;
+  t[2] = c.b;
+  switch (model) {
+    case CorrectionModel::linear3x3:
+      return 3;
+    case CorrectionModel::root_polynomial2: {
+      const double r = std::max(c.r, 0.0), g = std::max(c.g, 0.0), b = std::max(c.b, 0.0);
+      t[3] = std::sqrt(r * g);
+      t[4] = std::sqrt(g * b);
+      t[5] = std::sqrt(r * b);
+      return 6;
+    }
+  }
+  return 3;
+}
+
+double apply_curve(const std::vector<double>& curve, double c) noexcept {
+  if (curve.size() != 2) return c;
+  return curve[0] * std::pow(std::max(c, 0.0), curve[1]);
+}
+
+// Solves the n × n system A x = b (row-major A, overwritten) by Gaussian elimination with partial
+// pivoting. Returns false when A is (numerically) singular.
+bool solve(std::vector<double>& a, std::vector<double>& b, int n) {
+  const auto idx = [n](int r, int c) { return static_cast<std::size_t>(r * n + c); };
+  for (int col = 0; col < n; ++col) {
+    int pivot = col;
+    for (int r = col + 1; r < n; ++r) {
+      if (std::fabs(a[idx(r, col)]) > std::fabs(a[idx(pivot, col)])) pivot = r;
+    }
+    if (!(std::fabs(a[idx(pivot, col)]) > 1e-300)) return false;
+    if (pivot != col) {
+      for (int c = 0; c < n; ++c) std::swap(a[idx(col, c)], a[idx(pivot, c)]);
+      std::swap(b[static_cast<std::size_t>(col)], b[static_cast<std::size_t>(pivot)]);
+    }
+    for (int r = col + 1; r < n; ++r) {
+      const double f = a[idx(r, col)] / a[idx(col, col)];
+      if (f == 0) continue;
+      for (int c = col; c < n; ++c) a[idx(r, c)] -= f * a[idx(col, c)];
+      b[static_cast<std::size_t>(r)] -= f * b[static_cast<std::size_t>(col)];
+    }
+  }
+  for (int r = n - 1; r >= 0; --r) {
+    double s = b[static_cast<std::size_t>(r)];
+    for (int c = r + 1; c < n; ++c) s -= a[idx(r, c)] * b[static_cast<std::size_t>(c)];
+    b[static_cast<std::size_t>(r)] = s / a[idx(r, r)];
+  }
+  return std::all_of(b.begin(), b.end(), [](double v) { return std::isfinite(v); });
+}
+
+// Initial weighted least squares in XYZ, one output row at a time (the rows are independent).
+// A tiny ridge (1e-9 of the trace) keeps near-collinear root-polynomial terms solvable.
+std::vector<double> weighted_least_squares(CorrectionModel model, const std::vector<colour::LinearRgb>& rgb,
+                                           const std::vector<FitSample>& samples) {
+  const int n = correction_model_terms(model);
+  std::vector<double> coeffs(static_cast<std::size_t>(3 * n), 0.0);
+  std::vector<double> ata(static_cast<std::size_t>(n * n), 0.0);
+  std::array<std::vector<double>, 3> atb;
+  for (auto& v : atb) v.assign(static_cast<std::size_t>(n), 0.0);
+  Terms t{};
+  for (std::size_t i = 0; i < samples.size(); ++i) {
+    terms_of(model, rgb[i], t);
+    const auto& ref = samples[i].reference_xyz;
+    const double w = 1.0 / (std::max(ref.y, 0.0) + 0.02);
+    const double w2 = w * w;
+    for (int r = 0; r < n; ++r) {
+      for (int c = 0; c < n; ++c) ata[static_cast<std::size_t>(r * n + c)] += w2 * t[static_cast<std::size_t>(r)] * t[static_cast<std::size_t>(c)];
+      atb[0][static_cast<std::size_t>(r)] += w2 * t[static_cast<std::size_t>(r)] * ref.x;
+      atb[1][static_cast<std::size_t>(r)] += w2 * t[static_cast<std::size_t>(r)] * ref.y;
+      atb[2][static_cast<std::size_t>(r)] += w2 * t[static_cast<std::size_t>(r)] * ref.z;
+    }
+  }
+  double trace = 0;
+  for (int r = 0; r < n; ++r) trace += ata[static_cast<std::size_t>(r * n + r)];
+  for (int r = 0; r < n; ++r) ata[static_cast<std::size_t>(r * n + r)] += 1e-9 * trace / n + 1e-15;
+  for (std::size_t row = 0; row < 3; ++row) {
+    auto a = ata;
+    auto b = atb[row];
+    if (!solve(a, b, n)) throw std::runtime_error("colour fit: singular system");
+    for (int c = 0; c < n; ++c) coeffs[row * static_cast<std::size_t>(n) + static_cast<std::size_t>(c)] = b[static_cast<std::size_t>(c)];
+  }
+  return coeffs;
+}
+
+// Levenberg–Marquardt on the CIELAB residuals of every sample (3 per sample), numerical Jacobian.
+// 30 iterations are plenty: the XYZ start is close, and the problem has ≤ 18 parameters.
+void refine_in_lab(ColourCorrection& corr, const std::vector<colour::LinearRgb>& rgb, const std::vector<colour::Lab>& ref) {
+  const int np = static_cast<int>(corr.coefficients.size());
+  const std::size_t m = rgb.size() * 3;
+  const auto residuals = [&](const ColourCorrection& c, std::vector<double>& out) {
+    out.resize(m);
+    for (std::size_t i = 0; i < rgb.size(); ++i) {
+      // rgb[] is already linearized: apply the matrix part only.
+      Terms t{};
+      const int n = terms_of(c.model, rgb[i], t);
+      double xyz[3] = {0, 0, 0};
+      for (int row = 0; row < 3; ++row) {
+        for (int k = 0; k < n; ++k) xyz[row] += c.coefficients[static_cast<std::size_t>(row * n + k)] * t[static_cast<std::size_t>(k)];
+      }
+      const colour::Lab lab = colour::xyz_to_lab({xyz[0], xyz[1], xyz[2]}, colour::d50_white());
+      out[3 * i] = lab.l - ref[i].l;
+      out[3 * i + 1] = lab.a - ref[i].a;
+      out[3 * i + 2] = lab.b - ref[i].b;
+    }
+  };
+  const auto cost = [](const std::vector<double>& r) {
+    double s = 0;
+    for (double v : r) s += v * v;
+    return std::isfinite(s) ? s : std::numeric_limits<double>::infinity();
+  };
+  std::vector<double> r0, r1;
+  residuals(corr, r0);
+  double c0 = cost(r0);
+  double lambda = 1e-3;
+  std::vector<double> jac(m * static_cast<std::size_t>(np));
+  for (int iter = 0; iter < 30; ++iter) {
+    for (int p = 0; p < np; ++p) {
+      ColourCorrection probe = corr;
+      const double h = 1e-6 * std::max(1.0, std::fabs(corr.coefficients[static_cast<std::size_t>(p)]));
+      probe.coefficients[static_cast<std::size_t>(p)] += h;
+      residuals(probe, r1);
+      for (std::size_t i = 0; i < m; ++i) jac[i * static_cast<std::size_t>(np) + static_cast<std::size_t>(p)] = (r1[i] - r0[i]) / h;
+    }
+    std::vector<double> jtj(static_cast<std::size_t>(np * np), 0.0), jtr(static_cast<std::size_t>(np), 0.0);
+    for (std::size_t i = 0; i < m; ++i) {
+      const double* row = &jac[i * static_cast<std::size_t>(np)];
+      for (int a = 0; a < np; ++a) {
+        jtr[static_cast<std::size_t>(a)] -= row[a] * r0[i];
+        for (int b = 0; b < np; ++b) jtj[static_cast<std::size_t>(a * np + b)] += row[a] * row[b];
+      }
+    }
+    bool improved = false;
+    for (int attempt = 0; attempt < 8 && !improved; ++attempt) {
+      auto a = jtj;
+      auto b = jtr;
+      for (int d = 0; d < np; ++d) a[static_cast<std::size_t>(d * np + d)] *= 1.0 + lambda;
+      for (int d = 0; d < np; ++d) a[static_cast<std::size_t>(d * np + d)] += 1e-12;
+      if (!solve(a, b, np)) {
+        lambda *= 10;
+        continue;
+      }
+      ColourCorrection trial = corr;
+      for (int p = 0; p < np; ++p) trial.coefficients[static_cast<std::size_t>(p)] += b[static_cast<std::size_t>(p)];
+      residuals(trial, r1);
+      const double c1 = cost(r1);
+      if (c1 < c0) {
+        const double gain = (c0 - c1) / std::max(c0, 1e-300);
+        corr = std::move(trial);
+        r0.swap(r1);
+        c0 = c1;
+        lambda = std::max(lambda / 10, 1e-9);
+        improved = true;
+        if (gain < 1e-10) return;
+      } else {
+        lambda *= 10;
+      }
+    }
+    if (!improved) return;
+  }
+}
+
+ColourCorrection fit_model(CorrectionModel model, const std::vector<FitSample>& samples,
+                           const std::array<std::vector<double>, 3>& linearization) {
+  const auto need = static_cast<std::size_t>(correction_model_terms(model));
+  if (samples.size() < need) {
+    throw std::invalid_argument("colour fit: " + std::to_string(samples.size()) + " samples for " +
+                                std::to_string(need) + " terms");
+  }
+  ColourCorrection corr;
+  corr.model = model;
+  corr.linearization = linearization;
+  std::vector<colour::LinearRgb> rgb;
+  std::vector<colour::Lab> ref;
+  rgb.reserve(samples.size());
+  for (const auto& s : samples) {
+    rgb.push_back(corr.linearize(s.rgb));
+    ref.push_back(colour::xyz_to_lab(s.reference_xyz, colour::d50_white()));
+  }
+  corr.coefficients = weighted_least_squares(model, rgb, samples);
+  refine_in_lab(corr, rgb, ref);
+  return corr;
+}
+
+}  // namespace
+
+std::string_view correction_model_name(CorrectionModel model) {
+  switch (model) {
+    case CorrectionModel::linear3x3: return "linear";
+    case CorrectionModel::root_polynomial2: return "rootpoly";
+  }
+  return "linear";
+}
+
+std::optional<CorrectionModel> parse_correction_model(std::string_view name) {
+  if (name == "linear") return CorrectionModel::linear3x3;
+  if (name == "rootpoly") return CorrectionModel::root_polynomial2;
+  return std::nullopt;
+}
+
+int correction_model_terms(CorrectionModel model) {
+  switch (model) {
+    case CorrectionModel::linear3x3: return 3;
+    case CorrectionModel::root_polynomial2: return 6;
+  }
+  return 3;
+}
+
+colour::LinearRgb ColourCorrection::linearize(const colour::LinearRgb& rgb) const noexcept {
+  return {apply_curve(linearization[0], rgb.r), apply_curve(linearization[1], rgb.g), apply_curve(linearization[2], rgb.b)};
+}
+
+colour::Xyz ColourCorrection::apply(const colour::LinearRgb& rgb) const noexcept {
+  Terms t{};
+  const int n = terms_of(model, linearize(rgb), t);
+  if (coefficients.size() != static_cast<std::size_t>(3 * n)) return {NAN, NAN, NAN};
+  double xyz[3] = {0, 0, 0};
+  for (int row = 0; row < 3; ++row) {
+    for (int k = 0; k < n; ++k) xyz[row] += coefficients[static_cast<std::size_t>(row * n + k)] * t[static_cast<std::size_t>(k)];
+  }
+  return {xyz[0], xyz[1], xyz[2]};
+}
+
+colour::Lab ColourCorrection::apply_lab(const colour::LinearRgb& rgb) const noexcept {
+  return colour::xyz_to_lab(apply(rgb), colour::d50_white());
+}
+
+// The neutral patches' reference luminance Y against the measured channel value: a power curve
+// Y = s · c^γ per channel, least squares in log–log (equal relative error on every step of the
+// grey scale). γ is kept in [0.4, 2.5]: outside it no real camera/decoder combination lives, and a
+// wild γ from a noisy black patch would distort every other colour.
+std::array<std::vector<double>, 3> fit_neutral_linearization(const std::vector<FitSample>& samples) {
+  std::array<std::vector<double>, 3> curves;
+  for (int ch = 0; ch < 3; ++ch) {
+    double sx = 0, sy = 0, sxx = 0, sxy = 0;
+    int n = 0;
+    for (const auto& s : samples) {
+      if (!s.neutral) continue;
+      const double c = ch == 0 ? s.rgb.r : ch == 1 ? s.rgb.g : s.rgb.b;
+      const double y = s.reference_xyz.y;
+      if (!(c > 1e-4) || !(y > 1e-4)) continue;
+      const double lx = std::log(c), ly = std::log(y);
+      sx += lx;
+      sy += ly;
+      sxx += lx * lx;
+      sxy += lx * ly;
+      ++n;
+    }
+    if (n < 3) return {};
+    const double var = sxx - sx * sx / n;
+    if (!(var > 1e-6)) return {};  // neutrals all alike: no curve to fit
+    const double gamma = std::clamp((sxy - sx * sy / n) / var, 0.4, 2.5);
+    const double log_s = (sy - gamma * sx) / n;
+    curves[static_cast<std::size_t>(ch)] = {std::exp(log_s), gamma};
+  }
+  return curves;
+}
+
+ColourCorrection fit_linear_3x3(const std::vector<FitSample>& samples, const std::array<std::vector<double>, 3>& linearization) {
+  return fit_model(CorrectionModel::linear3x3, samples, linearization);
+}
+
+ColourCorrection fit_root_polynomial_finlayson2015(const std::vector<FitSample>& samples,
+                                                   const std::array<std::vector<double>, 3>& linearization) {
+  return fit_model(CorrectionModel::root_polynomial2, samples, linearization);
+}
+
+ColourCorrection fit_correction(CorrectionModel model, const std::vector<FitSample>& samples, bool linearize) {
+  const auto curves = linearize ? fit_neutral_linearization(samples) : std::array<std::vector<double>, 3>{};
+  return fit_model(model, samples, curves);
+}
+
+std::vector<double> leave_one_out_de00(CorrectionModel model, const std::vector<FitSample>& samples, bool linearize) {
+  std::vector<double> out(samples.size(), NAN);
+  std::vector<FitSample> rest;
+  rest.reserve(samples.size());
+  for (std::size_t i = 0; i < samples.size(); ++i) {
+    rest.clear();
+    for (std::size_t j = 0; j < samples.size(); ++j) {
+      if (j != i) rest.push_back(samples[j]);
+    }
+    const ColourCorrection c = fit_correction(model, rest, linearize);
+    out[i] = colour::delta_e_2000(colour::xyz_to_lab(samples[i].reference_xyz, colour::d50_white()), c.apply_lab(samples[i].rgb));
+  }
+  return out;
+}
+
+std::vector<double> fit_de00(const ColourCorrection& correction, const std::vector<FitSample>& samples) {
+  std::vector<double> out;
+  out.reserve(samples.size());
+  for (const auto& s : samples) {
+    out.push_back(colour::delta_e_2000(colour::xyz_to_lab(s.reference_xyz, colour::d50_white()), correction.apply_lab(s.rgb)));
+  }
+  return out;
+}
+
+}  // namespace shadematch::photo
