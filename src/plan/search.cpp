@@ -1,0 +1,411 @@
+#include "plan/search.hpp"
+
+#include <algorithm>
+#include <array>
+#include <atomic>
+#include <cmath>
+#include <cstdint>
+#include <limits>
+#include <numeric>
+#include <stdexcept>
+#include <thread>
+
+#include "common/error.hpp"
+#include "plan/describe.hpp"
+
+namespace shadematch::plan {
+namespace {
+
+constexpr std::uint8_t kOutOfStock = 1;
+constexpr std::uint8_t kExpired = 2;
+
+// One combination of inks with its parts (palette indices); the dilution is the candidate's other
+// coordinate: candidate index = mix index · steps + dilution index.
+struct Mix {
+  std::array<std::uint16_t, kMaxBlendInks> ink{};
+  std::array<std::uint16_t, kMaxBlendInks> parts{};
+  std::uint8_t count = 0;
+  std::uint8_t flags = 0;           // kOutOfStock | kExpired over its inks
+  std::uint16_t reduced_parts = 0;  // Σ parts / gcd(parts)
+};
+
+// The ranking key of DESIGN.md: score (to 1e-6), fewer inks, fewer parts, in stock, not expired,
+// then enumeration order.
+struct Key {
+  std::int64_t score_micro = 0;
+  std::uint8_t count = 0;
+  std::uint16_t reduced_parts = 0;
+  std::uint8_t stock = 0;    // 1 when some ink is out of stock
+  std::uint8_t expired = 0;  // 1 when some ink is expired
+  std::uint32_t index = 0;
+  friend bool operator<(const Key& x, const Key& y) {
+    if (x.score_micro != y.score_micro) return x.score_micro < y.score_micro;
+    if (x.count != y.count) return x.count < y.count;
+    if (x.reduced_parts != y.reduced_parts) return x.reduced_parts < y.reduced_parts;
+    if (x.stock != y.stock) return x.stock < y.stock;
+    if (x.expired != y.expired) return x.expired < y.expired;
+    return x.index < y.index;
+  }
+};
+
+std::size_t binomial(std::size_t n, std::size_t k) {
+  if (k > n) return 0;
+  std::size_t r = 1;
+  for (std::size_t i = 1; i <= k; ++i) {
+    r = r * (n - k + i) / i;  // exact: r·(n−k+i) is divisible by i at every step
+  }
+  return r;
+}
+
+// Every composition of `total` into `m` positive parts, in lexicographic order.
+std::vector<std::array<std::uint16_t, kMaxBlendInks>> compositions(int total, int m) {
+  std::vector<std::array<std::uint16_t, kMaxBlendInks>> out;
+  std::array<std::uint16_t, kMaxBlendInks> cur{};
+  auto rec = [&](auto&& self, int pos, int left) -> void {
+    if (pos == m - 1) {
+      cur[static_cast<std::size_t>(pos)] = static_cast<std::uint16_t>(left);
+      out.push_back(cur);
+      return;
+    }
+    for (int p = 1; p <= left - (m - 1 - pos); ++p) {
+      cur[static_cast<std::size_t>(pos)] = static_cast<std::uint16_t>(p);
+      self(self, pos + 1, left - p);
+    }
+  };
+  if (m >= 1 && total >= m) rec(rec, 0, total);
+  return out;
+}
+
+// Sharma et al. (2005) eq. (17)–(18): the lightness weight S_L of CIEDE2000 at mean lightness L̄.
+// ΔE00 ≥ |ΔL*|/S_L because the chroma and hue terms, cross term included, sum to ≥ 0 (|R_T| ≤ 2).
+double lightness_weight(double lbar) {
+  const double d = (lbar - 50.0) * (lbar - 50.0);
+  return 1.0 + 0.015 * d / std::sqrt(20.0 + d);
+}
+
+std::int64_t micro(double score) {
+  if (!std::isfinite(score) || score > 1e12) return std::numeric_limits<std::int64_t>::max();
+  return std::llround(score * 1e6);
+}
+
+struct Search {
+  const pigment::Palette& palette;
+  const DotPredictor& predictor;
+  const PlanTargets& targets;
+  const SearchOptions& options;
+  std::vector<Mix> mixes;
+  std::vector<double> fractions;  // pigment fraction per dilution step
+  std::vector<colour::Lab> predicted;
+  unsigned threads = 1;
+
+  std::size_t steps() const { return fractions.size(); }
+
+  void predict_all() {
+    const std::vector<colour::Spectrum>& ks = predictor.ink_ks();
+    const std::size_t n_dil = steps();
+    predicted.assign(mixes.size() * n_dil, colour::Lab{});
+    constexpr std::size_t kChunk = 512;
+    std::atomic<std::size_t> next{0};
+    std::atomic<std::size_t> done{0};
+    const colour::Lab substrate = targets.substrate;
+    const bool area = targets.appearance == Appearance::area;
+    const double coverage = targets.coverage;
+    auto work = [&](bool report) {
+      double reported = 0.0;
+      for (;;) {
+        const std::size_t begin = next.fetch_add(kChunk);
+        if (begin >= mixes.size()) break;
+        const std::size_t end = std::min(begin + kChunk, mixes.size());
+        for (std::size_t i = begin; i < end; ++i) {
+          const Mix& m = mixes[i];
+          double total = 0.0;
+          for (std::size_t j = 0; j < m.count; ++j) total += m.parts[j];
+          colour::Spectrum mixed;  // Σ wᵢ (K/S)ᵢ, on the stack
+          for (std::size_t j = 0; j < m.count; ++j) {
+            const double w = m.parts[j] / total;
+            const colour::Spectrum& k = ks[m.ink[j]];
+            for (std::size_t b = 0; b < colour::kSpectrumBands; ++b) mixed.values[b] += w * k.values[b];
+          }
+          colour::Lab* out = &predicted[i * n_dil];
+          for (std::size_t d = 0; d < n_dil; ++d) {
+            const colour::Lab dot = predictor.healed_dot_lab(mixed, fractions[d]);
+            out[d] = area ? area_mix(dot, substrate, coverage) : dot;
+          }
+        }
+        const std::size_t now = done.fetch_add(end - begin) + (end - begin);
+        if (report && options.progress) {
+          const double f = static_cast<double>(now) / static_cast<double>(mixes.size());
+          if (f - reported >= 0.01) {
+            options.progress(f);
+            reported = f;
+          }
+        }
+      }
+    };
+    std::vector<std::thread> pool;
+    for (unsigned t = 1; t < threads; ++t) pool.emplace_back(work, false);
+    work(true);
+    for (std::thread& t : pool) t.join();
+    if (options.progress) options.progress(1.0);
+  }
+
+  Key key_of(std::size_t index, double score) const {
+    const Mix& m = mixes[index / steps()];
+    return Key{micro(score), m.count, m.reduced_parts, static_cast<std::uint8_t>((m.flags & kOutOfStock) ? 1 : 0),
+               static_cast<std::uint8_t>((m.flags & kExpired) ? 1 : 0), static_cast<std::uint32_t>(index)};
+  }
+
+  // The best `pool_size` candidates for `target` among those with L*pred ≤ l_max, sorted.
+  std::vector<Key> best(const colour::Lab& target, double l_max, std::size_t pool_size) const {
+    const std::size_t n = predicted.size();
+    const unsigned t_count = n < 50'000 ? 1U : threads;
+    std::vector<std::vector<Key>> heaps(t_count);
+    auto scan = [&](unsigned t) {
+      std::vector<Key>& heap = heaps[t];  // max-heap of the best so far
+      heap.reserve(pool_size + 1);
+      const std::size_t begin = n * t / t_count;
+      const std::size_t end = n * (t + 1) / t_count;
+      for (std::size_t i = begin; i < end; ++i) {
+        const colour::Lab& p = predicted[i];
+        if (!(p.l <= l_max)) continue;  // also drops NaN predictions
+        if (heap.size() == pool_size) {
+          // Cheap lower bound of the score: ΔE00 ≥ |ΔL*|/S_L, plus the too-dark penalty.
+          const double dl = target.l - p.l;
+          const double bound = std::abs(dl) / lightness_weight(0.5 * (target.l + p.l)) + 0.5 * std::max(0.0, dl);
+          if (micro(bound) > heap.front().score_micro) continue;
+        }
+        const Key k = key_of(i, blend_score(target, p));
+        if (heap.size() < pool_size) {
+          heap.push_back(k);
+          std::push_heap(heap.begin(), heap.end());
+        } else if (k < heap.front()) {
+          std::pop_heap(heap.begin(), heap.end());
+          heap.back() = k;
+          std::push_heap(heap.begin(), heap.end());
+        }
+      }
+    };
+    std::vector<std::thread> pool;
+    for (unsigned t = 1; t < t_count; ++t) pool.emplace_back(scan, t);
+    scan(0);
+    for (std::thread& th : pool) th.join();
+    std::vector<Key> all;
+    for (const auto& h : heaps) all.insert(all.end(), h.begin(), h.end());
+    std::sort(all.begin(), all.end());
+    if (all.size() > pool_size) all.resize(pool_size);
+    return all;
+  }
+
+  bool same_inks(std::size_t i, std::size_t j) const {
+    const Mix& a = mixes[i / steps()];
+    const Mix& b = mixes[j / steps()];
+    return a.count == b.count && std::equal(a.ink.begin(), a.ink.begin() + a.count, b.ink.begin());
+  }
+
+  // Up to k candidate indices for the target, best first, without near-duplicates (same inks and
+  // ΔE00 < 0.5 from one already listed).
+  std::vector<std::size_t> list(const colour::Lab& target, double l_max, std::size_t k) const {
+    std::size_t pool_size = std::max<std::size_t>(64, 16 * k);
+    for (;;) {
+      const std::vector<Key> ranked = best(target, l_max, pool_size);
+      std::vector<std::size_t> chosen;
+      for (const Key& key : ranked) {
+        const std::size_t i = key.index;
+        if (key.score_micro == std::numeric_limits<std::int64_t>::max()) break;
+        const bool duplicate = std::any_of(chosen.begin(), chosen.end(), [&](std::size_t j) {
+          return same_inks(i, j) && colour::delta_e_2000_fast(predicted[i], predicted[j]) < 0.5;
+        });
+        if (!duplicate) chosen.push_back(i);
+        if (chosen.size() == k) return chosen;
+      }
+      // Ran out of pool before k distinct blends: widen it, unless it already held everything.
+      if (ranked.size() < pool_size || pool_size >= predicted.size()) return chosen;
+      pool_size *= 8;
+    }
+  }
+
+  RankedBlend describe(std::size_t index, const colour::Lab& target) const {
+    const Mix& m = mixes[index / steps()];
+    RankedBlend r;
+    int g = 0;
+    for (std::size_t j = 0; j < m.count; ++j) g = std::gcd(g, static_cast<int>(m.parts[j]));
+    for (std::size_t j = 0; j < m.count; ++j) {
+      r.blend.parts.push_back({palette.inks[m.ink[j]].id, m.parts[j] / g});
+    }
+    r.blend.dilution = palette.dilution[index % steps()];
+    r.recipe = pigment::format_blend(r.blend);
+    r.predicted = predicted[index];
+    r.de00 = colour::delta_e_2000(target, r.predicted);
+    r.diff = colour::lab_difference(target, r.predicted);
+    r.score = blend_score(target, r.predicted);
+    r.direction = describe_difference(target, r.predicted);
+    r.in_stock = (m.flags & kOutOfStock) == 0;
+    r.expired = (m.flags & kExpired) != 0;
+    return r;
+  }
+};
+
+std::string fmt1(double v) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.1f", v);
+  return buf;
+}
+
+}  // namespace
+
+double blend_score(const colour::Lab& target, const colour::Lab& predicted) noexcept {
+  return colour::delta_e_2000_fast(target, predicted) + 0.5 * std::max(0.0, target.l - predicted.l) +
+         0.3 * std::max(0.0, target.b - predicted.b - 1.0);
+}
+
+std::size_t count_candidates(std::size_t inks, int max_inks, int parts_total, std::size_t dilution_steps) {
+  std::size_t mixes = 0;
+  for (int m = 1; m <= max_inks; ++m) {
+    if (parts_total < m) break;
+    mixes += binomial(inks, static_cast<std::size_t>(m)) *
+             binomial(static_cast<std::size_t>(parts_total - 1), static_cast<std::size_t>(m - 1));
+  }
+  return mixes * dilution_steps;
+}
+
+PlanResult plan_blends(const pigment::Palette& palette, const DotPredictor& predictor, const PlanTargets& targets,
+                       const SearchOptions& options) {
+  if (options.top_k < 1) throw std::invalid_argument("plan_blends: top_k must be ≥ 1");
+  if (predictor.ink_ks().size() != palette.inks.size()) {
+    throw std::invalid_argument("plan_blends: the predictor does not match the palette");
+  }
+  if (palette.max_inks > kMaxBlendInks) {
+    throw InputError(palette.source, "blends.max_inks is " + std::to_string(palette.max_inks) +
+                                         "; the search supports blends of at most " + std::to_string(kMaxBlendInks) +
+                                         " inks");
+  }
+  if (palette.parts_total > 1000) {
+    throw InputError(palette.source, "blends.parts_total is " + std::to_string(palette.parts_total) +
+                                         "; the search supports at most 1000 parts");
+  }
+  PlanResult result;
+  result.targets = targets;
+
+  // Inks available for the search, and why the others are left out.
+  std::vector<std::uint16_t> avail;
+  std::vector<std::uint8_t> flags(palette.inks.size(), 0);
+  for (std::size_t i = 0; i < palette.inks.size(); ++i) {
+    const pigment::Ink& ink = palette.inks[i];
+    const bool expired = ink.expires && !options.today.empty() && *ink.expires < options.today;
+    flags[i] = static_cast<std::uint8_t>((ink.in_stock ? 0 : kOutOfStock) | (expired ? kExpired : 0));
+    if (flags[i] != 0 && !options.include_unavailable) {
+      std::string reason = !ink.in_stock ? "out of stock" : "";
+      if (expired) reason += (reason.empty() ? "" : ", ") + std::string("expired ") + *ink.expires;
+      result.left_out.push_back({ink.id, reason});
+      continue;
+    }
+    avail.push_back(static_cast<std::uint16_t>(i));
+  }
+  result.inks_searched = avail.size();
+  if (!result.left_out.empty()) {
+    std::string ids;
+    for (const LeftOutInk& l : result.left_out) ids += (ids.empty() ? "" : ", ") + l.id + " (" + l.reason + ")";
+    result.warnings.push_back(std::to_string(result.left_out.size()) + " ink" +
+                              (result.left_out.size() == 1 ? " was" : "s were") + " left out: " + ids +
+                              "; use --include-unavailable to search them too");
+  }
+
+  const std::size_t total =
+      count_candidates(avail.size(), palette.max_inks, palette.parts_total, palette.dilution.size());
+  if (total > kMaxCandidates) {
+    throw InputError(palette.source, "the palette's blend grid has " + std::to_string(total) +
+                                         " candidates, more than the " + std::to_string(kMaxCandidates) +
+                                         " one search handles; lower blends.max_inks or blends.parts_total");
+  }
+  Search s{palette, predictor, targets, options, {}, {}, {}, 1};
+  for (const pigment::DilutionStep& d : palette.dilution) s.fractions.push_back(d.pigment_fraction());
+  s.mixes.reserve(total / std::max<std::size_t>(1, palette.dilution.size()));
+  for (int m = 1; m <= palette.max_inks && static_cast<std::size_t>(m) <= avail.size(); ++m) {
+    const auto parts = compositions(palette.parts_total, m);
+    if (parts.empty()) break;
+    const std::size_t mm = static_cast<std::size_t>(m);
+    std::array<std::size_t, kMaxBlendInks> idx{};
+    for (std::size_t j = 0; j < mm; ++j) idx[j] = j;
+    for (;;) {
+      Mix base;
+      base.count = static_cast<std::uint8_t>(m);
+      for (std::size_t j = 0; j < mm; ++j) {
+        base.ink[j] = avail[idx[j]];
+        base.flags = static_cast<std::uint8_t>(base.flags | flags[avail[idx[j]]]);
+      }
+      for (const auto& p : parts) {
+        Mix mix = base;
+        int g = 0;
+        int sum = 0;
+        for (std::size_t j = 0; j < mm; ++j) {
+          mix.parts[j] = p[j];
+          g = std::gcd(g, static_cast<int>(p[j]));
+          sum += p[j];
+        }
+        mix.reduced_parts = static_cast<std::uint16_t>(sum / g);
+        s.mixes.push_back(mix);
+      }
+      // Next combination of m indices out of avail.size(), lexicographic.
+      std::size_t j = mm;
+      while (j > 0 && idx[j - 1] == avail.size() - mm + (j - 1)) --j;
+      if (j == 0) break;
+      ++idx[j - 1];
+      for (std::size_t q = j; q < mm; ++q) idx[q] = idx[q - 1] + 1;
+    }
+  }
+  result.candidates = s.mixes.size() * s.steps();
+  if (result.candidates == 0) {
+    result.warnings.push_back("no ink is available for the search");
+  }
+  const unsigned hw = options.threads != 0 ? options.threads : std::max(1U, std::thread::hardware_concurrency());
+  s.threads = result.candidates < 20'000 ? 1U : std::min(hw, 64U);
+  s.predict_all();
+
+  const std::size_t k = static_cast<std::size_t>(options.top_k);
+  const double half_shade = 0.5 * targets.shade_step_dl;
+  std::optional<double> previous_first_l;
+  for (std::size_t si = 0; si < targets.sessions.size(); ++si) {
+    SessionBlends session;
+    session.session = static_cast<int>(si + 1);
+    session.target = targets.sessions[si];
+    const double l_max =
+        previous_first_l ? *previous_first_l - half_shade : std::numeric_limits<double>::infinity();
+    for (std::size_t index : s.list(session.target, l_max, k)) {
+      RankedBlend r = s.describe(index, session.target);
+      r.rank = static_cast<int>(session.blends.size() + 1);
+      session.blends.push_back(std::move(r));
+    }
+    const std::string label = "session " + std::to_string(session.session);
+    if (session.blends.empty()) {
+      if (result.candidates > 0 && previous_first_l) {
+        result.warnings.push_back(label + ": no blend is at least half a shade (ΔL* " + fmt1(half_shade) +
+                                  ") darker than session " + std::to_string(session.session - 1) +
+                                  "'s first choice; the palette lacks a darker ink");
+        session.shortfall = "a darker ink";
+      }
+    } else {
+      const RankedBlend& first = session.blends.front();
+      if (first.de00 > 3.0) {
+        session.shortfall = missing_ink(session.target, first.predicted);
+        result.warnings.push_back(label + ": no blend comes within ΔE00 3 of the target (closest " + fmt1(first.de00) +
+                                  ", " + first.direction + "); the palette lacks " + *session.shortfall);
+      }
+      previous_first_l = first.predicted.l;
+    }
+    if (options.accent && si + 1 == targets.sessions.size() && !session.blends.empty()) {
+      colour::Lab accent_target = session.target;
+      accent_target.l -= targets.shade_step_dl;
+      session.accent_target = accent_target;
+      const auto accent = s.list(accent_target, session.blends.front().predicted.l - half_shade, 1);
+      if (accent.empty()) {
+        result.warnings.push_back(label + ": no accent blend is half a shade darker than the first choice");
+      } else {
+        session.accent = s.describe(accent.front(), accent_target);
+      }
+    }
+    result.sessions.push_back(std::move(session));
+  }
+  return result;
+}
+
+}  // namespace shadematch::plan

@@ -1,0 +1,108 @@
+#pragma once
+// Blend search and ranking (DESIGN.md, "Session plan and ranking").
+//
+// Candidates: every combination of ≤ max_inks of the available inks with integer parts ≥ 1 summing
+// to parts_total, at every dilution step. A candidate's healed colour does not depend on the
+// session, so each is predicted once (both cores, std::thread) and then ranked per session:
+//
+//   score = ΔE00(predicted, target) + 0.5·max(0, L*target − L*pred)      (too dark cannot be undone)
+//                                   + 0.3·max(0, b*target − b*pred − 1)  (too blue)
+//
+// Ties (scores equal to 1e-6): fewer inks, fewer parts (after reducing the parts by their common
+// divisor: 5 + 5 is 1 + 1), in stock, not expired, then enumeration order (deterministic).
+// Session k + 1 lists only blends at least half a shade (0.5·shade_step_dL) darker than session
+// k's first choice; no two listed blends with the same inks lie closer than ΔE00 0.5. Out-of-stock
+// and expired inks are left out unless include_unavailable. The optional accent is the best blend
+// for one shade darker than the final target, itself at least half a shade darker than the last
+// session's first choice.
+#include <cstddef>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "colour/delta_e.hpp"
+#include "colour/types.hpp"
+#include "pigment/model.hpp"
+#include "pigment/palette.hpp"
+#include "plan/targets.hpp"
+
+namespace shadematch::plan {
+
+// What the search asks of the ink-in-skin model; InkInSkinPredictor (plan/model_predictor.hpp)
+// is the product's, tests may plug in their own.
+class DotPredictor {
+ public:
+  virtual ~DotPredictor() = default;
+  // K/S of each palette ink's masstone, in palette order.
+  virtual const std::vector<colour::Spectrum>& ink_ks() const noexcept = 0;
+  // Healed dot colour from the mixed ink K/S Σ wᵢ(K/S)ᵢ (Σ wᵢ = 1) and the pigment fraction
+  // P/(W+P). Called concurrently from several threads.
+  virtual colour::Lab healed_dot_lab(const colour::Spectrum& mixed_ks, double pigment_fraction) const noexcept = 0;
+};
+
+// Score of DESIGN.md for one prediction against one target.
+double blend_score(const colour::Lab& target, const colour::Lab& predicted) noexcept;
+
+struct SearchOptions {
+  int top_k = 5;                    // blends listed per session, ≥ 1
+  bool include_unavailable = false; // keep out-of-stock and expired inks
+  std::string today;                // YYYY-MM-DD; an ink is expired when its date is before today
+  bool accent = false;              // add a darker accent blend to the last session
+  unsigned threads = 0;             // 0: all hardware threads
+  // Progress of the prediction pass, fraction in [0, 1]; called from the calling thread only.
+  std::function<void(double)> progress;
+};
+
+// The most candidates one search handles: the predictions are kept (12 bytes each) for ranking.
+inline constexpr std::size_t kMaxCandidates = 20'000'000;
+// Blends of more inks than this are not supported by the enumeration.
+inline constexpr int kMaxBlendInks = 6;
+
+struct RankedBlend {
+  int rank = 0;                       // 1-based within its session (0 for the accent)
+  pigment::Blend blend;               // parts reduced by their common divisor
+  std::string recipe;                 // pigment::format_blend(blend)
+  colour::Lab predicted;              // healed dot (or area appearance for the scar goal)
+  double de00 = 0.0;
+  colour::LabDifference diff;         // predicted − target: ΔL*, ΔC*ab, ΔH*ab
+  double score = 0.0;
+  std::string direction;              // "slightly lighter and cooler than target"
+  bool in_stock = true;               // every ink in stock
+  bool expired = false;               // some ink past its date
+};
+
+struct SessionBlends {
+  int session = 0;                    // 1-based, lighter first
+  colour::Lab target;
+  std::vector<RankedBlend> blends;    // best first; may be empty (see warnings)
+  std::optional<RankedBlend> accent;  // last session only, when asked for
+  std::optional<colour::Lab> accent_target;
+  // Set when no listed blend is within ΔE00 3 of the target: what the palette lacks.
+  std::optional<std::string> shortfall;
+};
+
+struct LeftOutInk {
+  std::string id;
+  std::string reason;  // "out of stock", "expired 2025-01-31"
+};
+
+struct PlanResult {
+  PlanTargets targets;
+  std::vector<SessionBlends> sessions;
+  std::size_t candidates = 0;         // blends predicted and ranked per session
+  std::size_t inks_searched = 0;
+  std::vector<LeftOutInk> left_out;
+  std::vector<std::string> warnings;
+};
+
+// The number of candidates for n inks: Σ_{m=1..max_inks} C(n, m)·C(parts_total − 1, m − 1)·steps.
+std::size_t count_candidates(std::size_t inks, int max_inks, int parts_total, std::size_t dilution_steps);
+
+// Plans every session. Throws InputError (naming the palette) when the palette's blend grid is
+// larger than kMaxCandidates or max_inks exceeds kMaxBlendInks; std::invalid_argument for
+// programmer errors (top_k < 1, predictor not matching the palette).
+PlanResult plan_blends(const pigment::Palette& palette, const DotPredictor& predictor, const PlanTargets& targets,
+                       const SearchOptions& options);
+
+}  // namespace shadematch::plan

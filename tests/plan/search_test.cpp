@@ -1,0 +1,327 @@
+#include <algorithm>
+#include <catch2/catch.hpp>
+#include <numeric>
+#include <set>
+
+#include "colour/delta_e.hpp"
+#include "pigment/model.hpp"
+#include "plan/model_predictor.hpp"
+#include "plan/search.hpp"
+#include "plan_support.hpp"
+
+using namespace shadematch;
+using test::LinearLabPredictor;
+using test::make_palette;
+
+namespace {
+
+const std::vector<pigment::DilutionStep> kSteps{{0, 1}, {1, 1}, {2, 1}, {4, 1}, {8, 1}};
+const colour::Lab kSkin{65.0, 12.0, 16.0};
+
+// Five inks spanning hair colours (masstone Lab D50, chosen by hand to bracket dark hair).
+const std::vector<std::string> kIds{"jet-black", "dark-brown", "mid-brown", "warm-brown", "cool-grey"};
+const std::vector<colour::Lab> kLabs{{15.0, 0.0, 0.0}, {25.0, 6.0, 10.0}, {40.0, 10.0, 18.0}, {50.0, 15.0, 25.0},
+                                     {35.0, -2.0, -6.0}};
+
+plan::PlanTargets follicle_plan(const colour::Lab& follicle, int sessions, double step) {
+  return plan::plan_targets({plan::Goal::follicle, sessions, step}, {follicle, kSkin, std::nullopt, 0.3});
+}
+
+}  // namespace
+
+TEST_CASE("plan search: the candidate count is Σ C(n,m)·C(parts−1,m−1)·steps", "[unit]") {
+  // The benchmark's grid: 40 inks, ≤ 3 inks, 10 parts, 7 steps:
+  // (40 + 780·9 + 9880·36)·7 = 362 740·7.
+  CHECK(plan::count_candidates(40, 3, 10, 7) == 2'539'180);
+  CHECK(plan::count_candidates(5, 3, 6, 5) == (5 + 10 * 5 + 10 * 10) * 5);
+  CHECK(plan::count_candidates(2, 3, 6, 1) == 2 + 1 * 5);  // no triples from two inks
+  CHECK(plan::count_candidates(5, 3, 2, 1) == 5 + 10);     // 2 parts cannot feed three inks
+}
+
+TEST_CASE("plan search: every candidate of the grid is searched", "[unit]") {
+  const auto palette = make_palette(kIds, kLabs, kSteps, 3, 6);
+  const LinearLabPredictor predictor(kLabs, kSkin);
+  const auto r = plan::plan_blends(palette, predictor, follicle_plan({22, 3, 6}, 1, 5.0), {});
+  CHECK(r.candidates == plan::count_candidates(5, 3, 6, 5));
+  CHECK(r.inks_searched == 5);
+  CHECK(r.left_out.empty());
+}
+
+TEST_CASE("plan search: a target equal to a blend's prediction ranks that blend first with ΔE00 0", "[unit]") {
+  const auto palette = make_palette(kIds, kLabs, kSteps, 3, 6);
+  const LinearLabPredictor predictor(kLabs, kSkin);
+  // 4 dark-brown + 2 cool-grey at 2:1 (pigment fraction 1/3) is "2 dark-brown + 1 cool-grey @ 2:1".
+  const colour::Lab target = predictor.predict({{1, 4.0 / 6.0}, {4, 2.0 / 6.0}}, 1.0 / 3.0);
+  const auto r = plan::plan_blends(palette, predictor, follicle_plan(target, 1, 5.0), {});
+  REQUIRE(r.sessions.size() == 1);
+  REQUIRE_FALSE(r.sessions[0].blends.empty());
+  const plan::RankedBlend& first = r.sessions[0].blends.front();
+  CHECK(first.recipe == "2 dark-brown + 1 cool-grey @ 2:1");
+  CHECK(first.rank == 1);
+  CHECK(first.de00 < 1e-9);  // same arithmetic up to rounding of the weights
+  CHECK(first.score < 1e-9);
+  CHECK(first.direction == "matches target");
+}
+
+TEST_CASE("plan search: first choices darken monotonically by about a shade", "[unit]") {
+  const auto palette = make_palette(kIds, kLabs, kSteps, 3, 6);
+  const LinearLabPredictor predictor(kLabs, kSkin);
+  const double step = 5.0;
+  const auto r = plan::plan_blends(palette, predictor, follicle_plan({22.0, 3.0, 6.0}, 4, step), {});
+  REQUIRE(r.sessions.size() == 4);
+  for (std::size_t k = 0; k + 1 < r.sessions.size(); ++k) {
+    REQUIRE_FALSE(r.sessions[k].blends.empty());
+    REQUIRE_FALSE(r.sessions[k + 1].blends.empty());
+    const double l1 = r.sessions[k].blends.front().predicted.l;
+    const double l2 = r.sessions[k + 1].blends.front().predicted.l;
+    // At least half a shade darker (the rule), and no more than a shade and a half (the palette
+    // is rich enough near these targets that the first choice lands close to each target).
+    CHECK(l1 - l2 >= 0.5 * step);
+    CHECK(l1 - l2 <= 1.5 * step);
+    // The whole list of session k+1 obeys the half-shade rule.
+    for (const plan::RankedBlend& b : r.sessions[k + 1].blends) CHECK(b.predicted.l <= l1 - 0.5 * step + 1e-12);
+  }
+  // Every first choice is close to its target (ΔE00 < 1 on this palette).
+  for (const auto& s : r.sessions) CHECK(s.blends.front().de00 < 1.0);
+}
+
+TEST_CASE("plan search: ranks are ordered by score and near-duplicates with the same inks are dropped", "[unit]") {
+  const auto palette = make_palette(kIds, kLabs, kSteps, 3, 6);
+  const LinearLabPredictor predictor(kLabs, kSkin);
+  plan::SearchOptions options;
+  options.top_k = 12;
+  const auto r = plan::plan_blends(palette, predictor, follicle_plan({30.0, 4.0, 7.0}, 1, 5.0), options);
+  const auto& blends = r.sessions[0].blends;
+  REQUIRE(blends.size() == 12);
+  for (std::size_t i = 0; i < blends.size(); ++i) {
+    CHECK(blends[i].rank == static_cast<int>(i + 1));
+    if (i > 0) CHECK(blends[i - 1].score <= blends[i].score + 1e-6);  // ties are within 1e-6
+    CHECK(blends[i].score == Approx(plan::blend_score(r.sessions[0].target, blends[i].predicted)));
+    for (std::size_t j = 0; j < i; ++j) {
+      auto ids = [](const plan::RankedBlend& b) {
+        std::set<std::string> s;
+        for (const auto& p : b.blend.parts) s.insert(p.ink_id);
+        return s;
+      };
+      if (ids(blends[i]) == ids(blends[j])) CHECK(colour::delta_e_2000(blends[i].predicted, blends[j].predicted) >= 0.5);
+    }
+  }
+}
+
+TEST_CASE("plan search: the score adds the too-dark and too-blue penalties of DESIGN.md", "[unit]") {
+  const colour::Lab target{30.0, 2.0, 5.0};
+  // Lighter by 2 and yellower: ΔE00 only.
+  const colour::Lab lighter{32.0, 2.0, 6.0};
+  CHECK(plan::blend_score(target, lighter) == Approx(colour::delta_e_2000(target, lighter)));
+  // Darker by 2: + 0.5·2.
+  const colour::Lab darker{28.0, 2.0, 5.0};
+  CHECK(plan::blend_score(target, darker) == Approx(colour::delta_e_2000(target, darker) + 1.0));
+  // b* 3 below target: + 0.3·(3 − 1).
+  const colour::Lab bluer{30.0, 2.0, 2.0};
+  CHECK(plan::blend_score(target, bluer) == Approx(colour::delta_e_2000(target, bluer) + 0.6));
+}
+
+TEST_CASE("plan search: out-of-stock and expired inks are left out and counted unless asked for", "[unit]") {
+  auto palette = make_palette(kIds, kLabs, kSteps, 2, 4);
+  palette.inks[0].in_stock = false;            // jet-black
+  palette.inks[2].expires = "2026-01-31";      // mid-brown, expired on 2026-03-01
+  palette.inks[3].expires = "2026-03-01";      // warm-brown: usable through its date
+  const LinearLabPredictor predictor(kLabs, kSkin);
+  plan::SearchOptions options;
+  options.today = "2026-03-01";
+  options.top_k = 50;
+  auto r = plan::plan_blends(palette, predictor, follicle_plan({22, 3, 6}, 1, 5.0), options);
+  REQUIRE(r.left_out.size() == 2);
+  CHECK(r.left_out[0].id == "jet-black");
+  CHECK(r.left_out[0].reason == "out of stock");
+  CHECK(r.left_out[1].id == "mid-brown");
+  CHECK(r.left_out[1].reason == "expired 2026-01-31");
+  CHECK(r.inks_searched == 3);
+  CHECK(r.candidates == plan::count_candidates(3, 2, 4, 5));
+  REQUIRE_FALSE(r.warnings.empty());
+  CHECK(r.warnings.front().rfind("2 inks were left out", 0) == 0);
+  for (const auto& b : r.sessions[0].blends) {
+    for (const auto& p : b.blend.parts) {
+      CHECK(p.ink_id != "jet-black");
+      CHECK(p.ink_id != "mid-brown");
+    }
+  }
+  options.include_unavailable = true;
+  r = plan::plan_blends(palette, predictor, follicle_plan({22, 3, 6}, 1, 5.0), options);
+  CHECK(r.left_out.empty());
+  CHECK(r.candidates == plan::count_candidates(5, 2, 4, 5));
+  bool saw_unavailable = false;
+  for (const auto& b : r.sessions[0].blends) saw_unavailable |= !b.in_stock || b.expired;
+  CHECK(saw_unavailable);
+}
+
+TEST_CASE("plan search: ties go to fewer inks, then to inks in stock", "[unit]") {
+  // Two inks of identical colour: a blend of both predicts exactly the single ink.
+  const std::vector<colour::Lab> labs{{25.0, 6.0, 10.0}, {25.0, 6.0, 10.0}};
+  auto palette = make_palette({"brown-a", "brown-b"}, labs, {{0, 1}}, 2, 2);
+  palette.inks[0].in_stock = false;
+  const LinearLabPredictor predictor(labs, kSkin);
+  plan::SearchOptions options;
+  options.include_unavailable = true;
+  options.top_k = 3;
+  const auto r = plan::plan_blends(palette, predictor, follicle_plan(labs[0], 1, 5.0), options);
+  const auto& blends = r.sessions[0].blends;
+  // All three candidates score 0; the near-duplicate rule keeps one per ink set, and the order is
+  // brown-b (one ink, in stock), brown-a (one ink, out of stock), then the two-ink blend.
+  REQUIRE(blends.size() == 3);
+  CHECK(blends[0].recipe == "1 brown-b @ 0:1");
+  CHECK(blends[1].recipe == "1 brown-a @ 0:1");
+  CHECK_FALSE(blends[1].in_stock);
+  CHECK(blends[2].recipe == "1 brown-a + 1 brown-b @ 0:1");
+}
+
+TEST_CASE("plan search: parts are reduced to their smallest whole numbers", "[unit]") {
+  const auto palette = make_palette(kIds, kLabs, {{0, 1}}, 2, 10);
+  const LinearLabPredictor predictor(kLabs, kSkin);
+  // 5 + 5 of jet-black and warm-brown: the 1:1 mix.
+  const colour::Lab target = predictor.predict({{0, 0.5}, {3, 0.5}}, 1.0);
+  const auto r = plan::plan_blends(palette, predictor, follicle_plan(target, 1, 5.0), {});
+  CHECK(r.sessions[0].blends.front().recipe == "1 jet-black + 1 warm-brown @ 0:1");
+}
+
+TEST_CASE("plan search: when nothing is within ΔE00 3 the plan names the ink the palette lacks", "[unit]") {
+  // Only light, warm inks; a near-black target.
+  const std::vector<colour::Lab> labs{{55.0, 15.0, 25.0}, {60.0, 10.0, 20.0}};
+  const auto palette = make_palette({"honey", "sand"}, labs, kSteps, 2, 4);
+  const LinearLabPredictor predictor(labs, kSkin);
+  const auto r = plan::plan_blends(palette, predictor, follicle_plan({18.0, 0.0, 0.0}, 1, 5.0), {});
+  const auto& s = r.sessions[0];
+  REQUIRE(s.shortfall);
+  CHECK(s.shortfall->find("darker") != std::string::npos);
+  REQUIRE_FALSE(r.warnings.empty());
+  CHECK(r.warnings.back().find("no blend comes within ΔE00 3") != std::string::npos);
+  CHECK(s.blends.front().direction.find("lighter") != std::string::npos);
+}
+
+TEST_CASE("plan search: the accent is a shade darker than the final target", "[unit]") {
+  const auto palette = make_palette(kIds, kLabs, kSteps, 3, 6);
+  const LinearLabPredictor predictor(kLabs, kSkin);
+  plan::SearchOptions options;
+  options.accent = true;
+  const auto r = plan::plan_blends(palette, predictor, follicle_plan({27.0, 3.0, 6.0}, 2, 5.0), options);
+  CHECK_FALSE(r.sessions[0].accent);
+  const auto& last = r.sessions.back();
+  REQUIRE(last.accent);
+  REQUIRE(last.accent_target);
+  CHECK(last.accent_target->l == Approx(22.0));
+  CHECK(last.accent->predicted.l <= last.blends.front().predicted.l - 2.5);
+  CHECK(last.accent->de00 < 1.0);  // dark-brown and jet-black reach L* 22 closely
+}
+
+TEST_CASE("plan search: one thread and two threads give the same plan", "[property]") {
+  const auto palette = make_palette(kIds, kLabs, kSteps, 3, 10);
+  const LinearLabPredictor predictor(kLabs, kSkin);
+  plan::SearchOptions one;
+  one.threads = 1;
+  one.top_k = 8;
+  plan::SearchOptions two = one;
+  two.threads = 2;
+  const auto t = follicle_plan({24.0, 4.0, 8.0}, 3, 5.0);
+  const auto a = plan::plan_blends(palette, predictor, t, one);
+  const auto b = plan::plan_blends(palette, predictor, t, two);
+  REQUIRE(a.sessions.size() == b.sessions.size());
+  for (std::size_t s = 0; s < a.sessions.size(); ++s) {
+    REQUIRE(a.sessions[s].blends.size() == b.sessions[s].blends.size());
+    for (std::size_t i = 0; i < a.sessions[s].blends.size(); ++i) {
+      CHECK(a.sessions[s].blends[i].recipe == b.sessions[s].blends[i].recipe);
+    }
+  }
+}
+
+TEST_CASE("plan search: progress reaches 1 and NaN predictions are never listed", "[property]") {
+  struct NanPredictor final : plan::DotPredictor {
+    std::vector<colour::Spectrum> ks{colour::Spectrum::constant(1.0), colour::Spectrum::constant(2.0)};
+    const std::vector<colour::Spectrum>& ink_ks() const noexcept override { return ks; }
+    colour::Lab healed_dot_lab(const colour::Spectrum& m, double) const noexcept override {
+      if (m[0] > 1.5) return {std::nan(""), 0.0, 0.0};
+      return {30.0, 0.0, 0.0};
+    }
+  } predictor;
+  const auto palette = make_palette({"a", "b"}, {{30, 0, 0}, {30, 0, 0}}, {{0, 1}}, 2, 4);
+  double last = 0.0;
+  plan::SearchOptions options;
+  options.top_k = 10;
+  options.progress = [&](double f) { last = f; };
+  const auto r = plan::plan_blends(palette, predictor, follicle_plan({30, 0, 0}, 1, 5.0), options);
+  CHECK(last == 1.0);
+  for (const auto& b : r.sessions[0].blends) CHECK(std::isfinite(b.predicted.l));
+}
+
+// The product path: the ink-in-skin model of src/pigment, and an exhaustive search written
+// independently (subsets by bit mask, the model's Blend convenience API) on a small palette.
+TEST_CASE("plan search: the last session's first choice is the exhaustive search's best (ink-in-skin model)", "[unit]") {
+  const std::vector<std::string> ids{"jet-black", "dark-brown", "warm-brown", "cool-grey", "sepia"};
+  const std::vector<colour::Lab> labs{{18.0, 0.5, -0.5}, {26.0, 7.0, 11.0}, {38.0, 14.0, 24.0}, {34.0, -1.5, -5.0},
+                                      {30.0, 9.0, 6.0}};
+  auto palette = make_palette(ids, labs, {{0, 1}, {2, 1}, {4, 1}, {8, 1}, {16, 1}}, 3, 4);
+  for (pigment::Ink& ink : palette.inks) REQUIRE(pigment::complete_ink_reflectance(ink));
+  const colour::Lab skin{62.0, 11.0, 17.0};
+  const pigment::InkInSkinModel model(palette, skin);
+  const plan::InkInSkinPredictor predictor(model);
+  const colour::Lab follicle{35.0, 3.0, 5.0};
+  const plan::PlanTargets t =
+      plan::plan_targets({plan::Goal::follicle, 3, 4.0}, {follicle, skin, std::nullopt, 0.3});
+  const auto r = plan::plan_blends(palette, predictor, t, {});
+
+  struct Best {
+    double score = 1e300;
+    std::size_t inks = 0;
+    int parts = 0;
+    pigment::Blend blend;
+  } best;
+  std::size_t count = 0;
+  for (unsigned mask = 1; mask < 32U; ++mask) {
+    std::vector<std::size_t> chosen;
+    for (std::size_t i = 0; i < 5; ++i) {
+      if (mask & (1U << i)) chosen.push_back(i);
+    }
+    if (chosen.size() > 3) continue;
+    // Parts ≥ 1 summing to 4 over the chosen inks.
+    std::vector<std::vector<int>> splits;
+    for (int a = 1; a <= 4; ++a) {
+      for (int b = 1; b <= 4; ++b) {
+        for (int c = 1; c <= 4; ++c) {
+          std::vector<int> s{a, b, c};
+          s.resize(chosen.size());
+          if (std::accumulate(s.begin(), s.end(), 0) == 4 &&
+              std::find(splits.begin(), splits.end(), s) == splits.end()) {
+            splits.push_back(s);
+          }
+        }
+      }
+    }
+    for (const auto& split : splits) {
+      for (const pigment::DilutionStep& d : palette.dilution) {
+        pigment::Blend blend;
+        int g = 0;
+        for (int p : split) g = std::gcd(g, p);
+        for (std::size_t j = 0; j < chosen.size(); ++j) blend.parts.push_back({ids[chosen[j]], split[j] / g});
+        blend.dilution = d;
+        ++count;
+        const double score = plan::blend_score(t.final_target, model.healed_dot_lab(blend));
+        const int parts = 4 / g;
+        const bool better = score < best.score - 1e-6 ||
+                            (score <= best.score + 1e-6 &&
+                             (chosen.size() < best.inks || (chosen.size() == best.inks && parts < best.parts)));
+        if (better) best = {score, chosen.size(), parts, blend};
+      }
+    }
+  }
+  CHECK(r.candidates == count);
+  const auto& last = r.sessions.back();
+  REQUIRE_FALSE(last.blends.empty());
+  INFO("search: " << last.blends.front().recipe << ", exhaustive: " << pigment::format_blend(best.blend));
+  CHECK(last.blends.front().recipe == pigment::format_blend(best.blend));
+  // The model's own prediction through the Blend API agrees with the search's hot loop (the same
+  // sums in another order: 1e-9 ΔE00 is far below anything visible).
+  CHECK(colour::delta_e_2000(last.blends.front().predicted, model.healed_dot_lab(best.blend)) < 1e-9);
+  // Sessions darken: each first choice at least half a shade below the previous one.
+  for (std::size_t k = 0; k + 1 < r.sessions.size(); ++k) {
+    CHECK(r.sessions[k + 1].blends.front().predicted.l <= r.sessions[k].blends.front().predicted.l - 2.0);
+  }
+}
