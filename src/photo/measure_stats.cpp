@@ -1,0 +1,181 @@
+#include "photo/measure.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <set>
+#include <sstream>
+
+#include <opencv2/imgproc.hpp>
+
+#include "colour/skin_tone.hpp"
+#include "common/error.hpp"
+#include "photo/decode.hpp"  // ImageInfo
+#include "photo/regions.hpp"
+
+namespace shadematch::photo {
+
+RegionKind region_kind(std::string_view name) {
+  if (name == "hair") return RegionKind::hair;
+  if (name == "scalp") return RegionKind::scalp;
+  if (name == "scar") return RegionKind::scar;
+  return RegionKind::other;
+}
+
+namespace {
+
+std::string rect_text(const cv::Rect& r) {
+  std::ostringstream s;
+  s << r.x << "," << r.y << "," << r.width << "," << r.height;
+  return s.str();
+}
+
+[[noreturn]] void region_error(const Region& region, const std::string& what) {
+  const std::string text = "region '" + region.name + "' (" + rect_text(region.rect) + "): " + what;
+  if (region.line > 0) throw InputError(region.origin, region.line, region.column, text);
+  throw InputError(region.origin.empty() ? text : region.origin + ": " + text);
+}
+
+// The card's outline: the patch grid grown by `margin` of its size around its centre.
+std::vector<cv::Point2f> card_outline(const std::array<cv::Point2f, 4>& corners, double margin) {
+  cv::Point2f centre(0, 0);
+  for (const auto& p : corners) centre += p;
+  centre *= 0.25f;
+  std::vector<cv::Point2f> out;
+  for (const auto& p : corners) out.push_back(centre + (p - centre) * static_cast<float>(1.0 + 2.0 * margin));
+  return out;
+}
+
+bool rect_meets_polygon(const cv::Rect& rect, const std::vector<cv::Point2f>& polygon) {
+  std::vector<cv::Point2f> r{{static_cast<float>(rect.x), static_cast<float>(rect.y)},
+                             {static_cast<float>(rect.x + rect.width), static_cast<float>(rect.y)},
+                             {static_cast<float>(rect.x + rect.width), static_cast<float>(rect.y + rect.height)},
+                             {static_cast<float>(rect.x), static_cast<float>(rect.y + rect.height)}};
+  std::vector<cv::Point2f> hull;
+  cv::convexHull(polygon, hull);
+  std::vector<cv::Point2f> overlap;
+  return cv::intersectConvexConvex(r, hull, overlap, true) > 0.0f;
+}
+
+}  // namespace
+
+void validate_regions(const ImageInfo& info, const std::vector<Region>& regions, const MeasureOptions& options) {
+  std::set<std::string> names;
+  const cv::Rect image(0, 0, info.width, info.height);
+  std::vector<cv::Point2f> card;
+  if (options.card_corners) card = card_outline(*options.card_corners, options.card_margin);
+  for (const Region& region : regions) {
+    if (!names.insert(region.name).second) region_error(region, "given twice");
+    const cv::Rect& r = region.rect;
+    if (r.width <= 0 || r.height <= 0) region_error(region, "is empty (width and height must be at least 1 pixel)");
+    if ((r & image) != r) {
+      region_error(region, "lies " + std::string((r & image).area() == 0 ? "outside" : "partly outside") +
+                               " the image, which is " + std::to_string(info.width) + "×" +
+                               std::to_string(info.height) + " pixels as displayed");
+    }
+    for (const auto& p : region.polygon) {
+      if (!image.contains(p) && !(p.x == info.width || p.y == info.height)) {
+        region_error(region, "polygon point (" + std::to_string(p.x) + "," + std::to_string(p.y) +
+                                 ") lies outside the image");
+      }
+    }
+    if (!card.empty() && rect_meets_polygon(r, card)) {
+      region_error(region, "overlaps the reference card; choose an area of skin or hair away from the card");
+    }
+  }
+}
+
+RegionMeasurement measure_lab_pixels(const Region& region, const cv::Mat& lab, const cv::Mat& inside,
+                                     const cv::Mat& clipped, const MeasureOptions& options) {
+  CV_Assert(lab.type() == CV_32FC3);
+  RegionMeasurement m;
+  m.name = region.name;
+  m.kind = region_kind(region.name);
+  m.rect = region.rect;
+  m.proposed = region.proposed;
+  m.confidence = region.confidence;
+
+  std::vector<colour::Lab> pixels;
+  pixels.reserve(static_cast<std::size_t>(lab.total()));
+  int in_region = 0, n_clipped = 0;
+  for (int y = 0; y < lab.rows; ++y) {
+    const auto* row = lab.ptr<cv::Vec3f>(y);
+    const auto* in = inside.empty() ? nullptr : inside.ptr<unsigned char>(y);
+    const auto* cl = clipped.empty() ? nullptr : clipped.ptr<unsigned char>(y);
+    for (int x = 0; x < lab.cols; ++x) {
+      if (in && !in[x]) continue;
+      ++in_region;
+      if (cl && cl[x]) {
+        ++n_clipped;
+        continue;
+      }
+      const cv::Vec3f& v = row[x];
+      if (!std::isfinite(v[0]) || !std::isfinite(v[1]) || !std::isfinite(v[2])) continue;
+      pixels.push_back({v[0], v[1], v[2]});
+    }
+  }
+  m.region_pixels = in_region;
+  if (in_region > 0 && static_cast<double>(n_clipped) / in_region > options.max_clipped_fraction) {
+    std::ostringstream s;
+    s << "clipped: " << std::lround(100.0 * n_clipped / in_region)
+      << "% of the pixels are saturated (left out); expose for the skin";
+    m.warnings.push_back(s.str());
+  }
+  if (pixels.empty()) {
+    m.warnings.push_back("no usable pixels in the region");
+    m.lab = m.lab_std = {std::nan(""), std::nan(""), std::nan("")};
+    return m;
+  }
+
+  std::vector<colour::Lab> kept = pixels;
+  switch (m.kind) {
+    case RegionKind::hair: {
+      m.mean_lab = mean_lab(pixels);
+      if (auto split = split_two_clusters(pixels)) {
+        m.follicle_lab = cluster_mode_lab(pixels, split->dark);
+        m.coverage = static_cast<double>(split->dark.size()) / static_cast<double>(pixels.size());
+        // Follicles on skin differ by tens of L*; two clusters closer than 10 L* are noise or
+        // texture of one surface, not dots on skin.
+        if (split->light_centre.l - split->dark_centre.l < 10.0) {
+          m.warnings.push_back("no distinct dark follicles in the region (the two clusters differ by less than 10 L*)");
+        }
+      } else {
+        m.warnings.push_back("the region is uniform: no follicle cluster");
+      }
+      break;
+    }
+    case RegionKind::scalp: {
+      const auto core = skin_core(pixels);
+      kept.clear();
+      for (std::size_t i : core) kept.push_back(pixels[i]);
+      break;
+    }
+    case RegionKind::scar:
+    case RegionKind::other:
+      break;
+  }
+  m.lab = median_lab(kept);
+  m.lab_std = robust_sigma_lab(kept, m.lab);
+  m.pixels = static_cast<int>(kept.size());
+  if (m.kind == RegionKind::scalp) {
+    m.ita_deg = colour::ita_deg(m.lab);
+    m.ita_class = std::string(colour::ita_class_name(colour::ita_class(*m.ita_deg)));
+    m.monk_tone = colour::nearest_monk_tone(m.lab).level;
+  }
+  if (m.pixels < options.min_pixels) {
+    m.warnings.push_back("too small: " + std::to_string(m.pixels) + " usable pixels, at least " +
+                         std::to_string(options.min_pixels) + " recommended");
+  }
+  // The calibration maps the card's lighting; a region lit much more or less than the card reads
+  // lighter or darker than it is. L* above the card's white patch (≈ 96) cannot be skin or hair
+  // under the card's light; below 8 is darker than the card's black patch (L* ≈ 20) by a factor
+  // of about four in luminance, darker than any hair or skin we expect under the same light.
+  const double l = m.kind == RegionKind::hair && m.follicle_lab ? m.follicle_lab->l : m.lab.l;
+  if (m.lab.l > 97.0) {
+    m.warnings.push_back("much brighter than the card's white patch: the light on the region differs from the card's");
+  } else if (l < 8.0) {
+    m.warnings.push_back("much darker than the card's black patch: the light on the region differs from the card's");
+  }
+  return m;
+}
+
+}  // namespace shadematch::photo

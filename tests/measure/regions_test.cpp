@@ -1,0 +1,205 @@
+// Region statistics (photo/regions.hpp) and the per-kind measurement on Lab crops
+// (photo/measure.hpp: measure_lab_pixels, validate_regions), on exact synthetic data.
+#include <catch2/catch.hpp>
+
+#include <cmath>
+#include <limits>
+
+#include <opencv2/core.hpp>
+#include <opencv2/imgproc.hpp>
+
+#include "colour/delta_e.hpp"
+#include "colour/skin_tone.hpp"
+#include "common/error.hpp"
+#include "photo/decode.hpp"
+#include "photo/measure.hpp"
+#include "photo/regions.hpp"
+
+using namespace shadematch;
+using photo::Region;
+
+namespace {
+
+// A Lab crop of skin with round dark dots on a regular grid, plus deterministic noise.
+cv::Mat dotted_skin(const colour::Lab& skin, const colour::Lab& dot, int size, int spacing, int radius, double noise,
+                    std::uint64_t seed) {
+  cv::Mat lab(size, size, CV_32FC3, cv::Scalar(skin.l, skin.a, skin.b));
+  if (spacing > 0) {
+    for (int y = spacing / 2; y < size; y += spacing)
+      for (int x = spacing / 2; x < size; x += spacing)
+        cv::circle(lab, {x, y}, radius, cv::Scalar(dot.l, dot.a, dot.b), cv::FILLED, cv::LINE_8);
+  }
+  if (noise > 0) {
+    cv::Mat n(lab.size(), CV_32FC3);
+    cv::RNG rng(seed);
+    rng.fill(n, cv::RNG::NORMAL, 0.0, noise);
+    lab += n;
+  }
+  return lab;
+}
+
+int count_darker(const cv::Mat& lab, float l) {
+  int n = 0;
+  for (int y = 0; y < lab.rows; ++y)
+    for (int x = 0; x < lab.cols; ++x) n += lab.at<cv::Vec3f>(y, x)[0] < l ? 1 : 0;
+  return n;
+}
+
+Region region(const std::string& name, cv::Rect rect = {0, 0, 100, 100}) {
+  Region r;
+  r.name = name;
+  r.rect = rect;
+  r.origin = "--" + name;
+  return r;
+}
+
+}  // namespace
+
+TEST_CASE("regions: median and MAD sigma of known data", "[unit]") {
+  CHECK(photo::median_of({3, 1, 2}) == 2.0);
+  CHECK(photo::median_of({4, 1, 2, 3}) == 2.5);
+  CHECK(std::isnan(photo::median_of({})));
+  // {1, 2, 3, 4, 100}: median 3, absolute deviations {2, 1, 0, 1, 97} → MAD 1 → σ = 1.4826.
+  CHECK(photo::robust_sigma({1, 2, 3, 4, 100}, 3.0) == Approx(1.4826).epsilon(1e-12));
+}
+
+TEST_CASE("regions: the shortest half finds the mode of a skewed sample", "[unit]") {
+  // A core at 20 (60 values) and a tail spread 20..60 (40 values): the shortest half sits on the core.
+  std::vector<double> v(60, 20.0);
+  for (int i = 0; i < 40; ++i) v.push_back(20.0 + i);
+  const photo::Interval half = photo::shortest_interval(v, 0.5);
+  CHECK(half.lo == 20.0);
+  CHECK(half.hi == 20.0);
+}
+
+TEST_CASE("regions: two-cluster split separates dots from skin exactly without noise", "[unit]") {
+  const colour::Lab skin{65, 12, 16}, dot{22, 3, 4};
+  const cv::Mat lab = dotted_skin(skin, dot, 100, 10, 3, 0, 1);
+  std::vector<colour::Lab> px;
+  for (int y = 0; y < lab.rows; ++y)
+    for (int x = 0; x < lab.cols; ++x) {
+      const auto v = lab.at<cv::Vec3f>(y, x);
+      px.push_back({v[0], v[1], v[2]});
+    }
+  const auto split = photo::split_two_clusters(px);
+  REQUIRE(split);
+  // Float storage of the crop: exact to float precision (1e-5 of 65).
+  CHECK(split->dark_centre.l == Approx(22).margin(1e-4));
+  CHECK(split->light_centre.l == Approx(65).margin(1e-4));
+  // 100 dots of radius 3 (LINE_8 disc: 29 pixels) on 10 000 pixels.
+  CHECK(split->dark.size() == static_cast<std::size_t>(count_darker(lab, 40)));
+  CHECK_FALSE(photo::split_two_clusters(std::vector<colour::Lab>(10, skin)));
+}
+
+TEST_CASE("measure: hair region gives the follicle colour, not the mix, with coverage", "[unit]") {
+  const colour::Lab skin{62, 13, 17}, dot{20, 2.5, 3};
+  // Noise σ = 1.5 L*/a*/b*: a phone JPEG's pixel noise on skin.
+  const cv::Mat lab = dotted_skin(skin, dot, 120, 12, 4, 1.5, 7);
+  const auto m = photo::measure_lab_pixels(region("hair"), lab, {}, {});
+  REQUIRE(m.follicle_lab);
+  // The median of noisy samples of one colour: 1.5/√(n) ≪ 0.5; 0.5 ΔE00 is far below visibility.
+  CHECK(colour::delta_e_2000(*m.follicle_lab, dot) < 0.5);
+  REQUIRE(m.coverage);
+  const double disc = count_darker(dotted_skin(skin, dot, 120, 12, 4, 0, 1), 40);
+  CHECK(*m.coverage == Approx(disc / (120.0 * 120.0)).margin(0.01));  // noise moves a few edge pixels
+  REQUIRE(m.mean_lab);
+  CHECK(m.mean_lab->l < skin.l - 5);  // the mean mixes in the dots
+  CHECK(m.warnings.empty());
+  CHECK(m.pixels == 120 * 120);
+}
+
+TEST_CASE("measure: the follicle mode ignores blurred dot edges", "[unit]") {
+  const colour::Lab skin{58, 14, 18}, dot{18, 2, 2};
+  cv::Mat lab = dotted_skin(skin, dot, 160, 16, 5, 0, 1);
+  // A camera's blur mixes dot and skin at every dot's edge: the mean of the dark cluster is pulled
+  // towards skin, the shorth mode is not.
+  cv::GaussianBlur(lab, lab, {5, 5}, 1.0);
+  const auto m = photo::measure_lab_pixels(region("hair"), lab, {}, {});
+  REQUIRE(m.follicle_lab);
+  // The blur (σ = 1 px) leaves the centre 3×3 of a radius-5 disc within 0.5 L* of the dot colour.
+  CHECK(colour::delta_e_2000(*m.follicle_lab, dot) < 1.0);
+}
+
+TEST_CASE("measure: scalp median excludes dots and highlights; ITA and Monk tone follow", "[unit]") {
+  const colour::Lab skin{66, 11, 18}, dot{25, 3, 4};
+  cv::Mat lab = dotted_skin(skin, dot, 120, 15, 3, 1.0, 3);
+  // 5 % specular highlights.
+  for (int y = 0; y < lab.rows; y += 20) cv::rectangle(lab, cv::Rect(5, y, 30, 2), cv::Scalar(95, 1, 2), cv::FILLED);
+  const auto m = photo::measure_lab_pixels(region("scalp"), lab, {}, {});
+  // Median of σ = 1 noise over ~10⁴ pixels: within 0.1; 0.3 ΔE00 allows for the a*, b* medians too.
+  CHECK(colour::delta_e_2000(m.lab, skin) < 0.3);
+  CHECK(m.pixels < m.region_pixels);  // dots and highlights were dropped
+  REQUIRE(m.ita_deg);
+  CHECK(*m.ita_deg == Approx(colour::ita_deg(m.lab)));
+  // ITA of (66, ·, 18) = atan(16/18) = 41.6°: "light" (41–55).
+  CHECK(m.ita_class == "light");
+  CHECK(m.monk_tone == colour::nearest_monk_tone(m.lab).level);
+  CHECK(m.lab_std.l == Approx(1.0).margin(0.15));  // the noise σ, robustly
+}
+
+TEST_CASE("measure: plain regions report median and spread; masks and clipping count", "[unit]") {
+  const colour::Lab scar{70, 18, 12};
+  cv::Mat lab = dotted_skin(scar, scar, 50, 0, 0, 0, 1);
+  cv::Mat inside = cv::Mat::zeros(50, 50, CV_8UC1);
+  cv::rectangle(inside, cv::Rect(0, 0, 25, 50), cv::Scalar(255), cv::FILLED);
+  cv::Mat clipped = cv::Mat::zeros(50, 50, CV_8UC1);
+  clipped.row(0).setTo(255);
+  const auto m = photo::measure_lab_pixels(region("scar"), lab, inside, clipped);
+  CHECK(m.region_pixels == 25 * 50);
+  CHECK(m.pixels == 25 * 49);
+  CHECK(m.lab.l == Approx(70).margin(1e-4));
+  CHECK(m.lab_std.l == Approx(0).margin(1e-4));
+  CHECK(m.warnings.empty());  // 25 of 1250 clipped = 2 %: at the limit, not above; 1225 pixels ≥ 400
+}
+
+TEST_CASE("measure: warnings for small, clipped and badly lit regions", "[unit]") {
+  cv::Mat lab(10, 10, CV_32FC3, cv::Scalar(99, 0, 0));
+  cv::Mat clipped = cv::Mat::zeros(10, 10, CV_8UC1);
+  clipped.rowRange(0, 3).setTo(255);
+  const auto m = photo::measure_lab_pixels(region("patch"), lab, {}, clipped);
+  std::string all;
+  for (const auto& w : m.warnings) all += w + "\n";
+  CHECK(all.find("too small") != std::string::npos);
+  CHECK(all.find("clipped: 30%") != std::string::npos);
+  CHECK(all.find("brighter than the card") != std::string::npos);
+}
+
+TEST_CASE("measure: NaN pixels are skipped, an all-NaN region does not crash", "[property]") {
+  const double nan = std::numeric_limits<double>::quiet_NaN();
+  cv::Mat lab(20, 20, CV_32FC3, cv::Scalar(nan, nan, nan));
+  const auto m = photo::measure_lab_pixels(region("hair"), lab, {}, {});
+  CHECK(m.pixels == 0);
+  CHECK_FALSE(m.warnings.empty());
+  lab.at<cv::Vec3f>(0, 0) = {50, 1, 1};
+  CHECK(photo::measure_lab_pixels(region("scalp"), lab, {}, {}).pixels == 1);
+}
+
+TEST_CASE("measure: regions outside, empty, duplicated or on the card are refused", "[unit]") {
+  photo::ImageInfo info;
+  info.width = 400;
+  info.height = 300;
+  photo::MeasureOptions options;
+  options.card_corners = std::array<cv::Point2f, 4>{cv::Point2f{10, 10}, {130, 10}, {130, 90}, {10, 90}};
+  const auto message = [&](const std::vector<Region>& regions) -> std::string {
+    try {
+      photo::validate_regions(info, regions, options);
+    } catch (const InputError& e) {
+      return e.what();
+    }
+    return "";
+  };
+  CHECK(message({region("hair", {200, 100, 50, 50})}).empty());
+  CHECK_THAT(message({region("hair", {380, 100, 50, 50})}), Catch::Contains("partly outside the image, which is 400×300"));
+  CHECK_THAT(message({region("hair", {500, 400, 5, 5})}), Catch::Contains("lies outside the image"));
+  CHECK_THAT(message({region("hair", {200, 100, 0, 50})}), Catch::Contains("is empty"));
+  CHECK_THAT(message({region("hair", {200, 100, 5, 5}), region("hair", {250, 100, 5, 5})}),
+             Catch::Contains("given twice"));
+  // The card grid grown by 12 %: a region just right of the grid (x = 131..140) touches the border.
+  CHECK_THAT(message({region("scalp", {131, 40, 10, 10})}), Catch::Contains("overlaps the reference card"));
+  CHECK_THAT(message({region("scalp", {50, 40, 10, 10})}), Catch::Contains("--scalp: region 'scalp' (50,40,10,10)"));
+  Region from_file = region("scar", {-5, 0, 10, 10});
+  from_file.origin = "a.regions.yaml";
+  from_file.line = 4;
+  from_file.column = 3;
+  CHECK_THAT(message({from_file}), Catch::StartsWith("a.regions.yaml:4:3: error: region 'scar'"));
+}
