@@ -1,0 +1,133 @@
+// shadematch calibrate PHOTO [--card ID] [--corners "x,y x,y x,y x,y"] [--model auto|linear|rootpoly]
+//                            [--json] [--overlay OUT.png] [--save OUT.calib.yaml]
+#include <array>
+#include <cmath>
+#include <iostream>
+#include <sstream>
+
+#include <nlohmann/json.hpp>
+
+#include "cli/command.hpp"
+#include "cli/options.hpp"
+#include "common/error.hpp"
+#include "files/calibration_file.hpp"
+#include "files/card_file.hpp"
+#include "photo/calibrate.hpp"
+#include "photo/overlay.hpp"
+#include "report/calibration_report.hpp"
+
+namespace shadematch::cli {
+namespace {
+
+// "x,y x,y x,y x,y" (also accepts ';' between points) → four points; UsageError otherwise.
+std::array<cv::Point2f, 4> parse_corners(const std::string& text) {
+  std::string t = text;
+  for (char& c : t) {
+    if (c == ';') c = ' ';
+  }
+  std::istringstream in(t);
+  std::vector<std::string> points;
+  for (std::string p; in >> p;) points.push_back(p);
+  if (points.size() != 4) {
+    throw UsageError("calibrate: --corners: expected four points \"x,y x,y x,y x,y\", found '" + text + "'");
+  }
+  std::array<cv::Point2f, 4> out;
+  for (std::size_t i = 0; i < 4; ++i) {
+    const auto comma = points[i].find(',');
+    bool ok = comma != std::string::npos;
+    double x = 0, y = 0;
+    if (ok) {
+      try {
+        std::size_t ex = 0, ey = 0;
+        const std::string xs = points[i].substr(0, comma), ys = points[i].substr(comma + 1);
+        x = std::stod(xs, &ex);
+        y = std::stod(ys, &ey);
+        ok = ex == xs.size() && ey == ys.size() && std::isfinite(x) && std::isfinite(y) && x >= 0 && y >= 0 && x < 1e6 &&
+             y < 1e6;
+      } catch (const std::exception&) {
+        ok = false;
+      }
+    }
+    if (!ok) {
+      throw UsageError("calibrate: --corners: point " + std::to_string(i + 1) + " must be x,y in pixels, found '" +
+                       points[i] + "'");
+    }
+    out[i] = cv::Point2f(static_cast<float>(x), static_cast<float>(y));
+  }
+  return out;
+}
+
+int run_calibrate(const std::vector<std::string>& args) {
+  po::options_description visible("Options");
+  std::string card_arg = "colorchecker-classic-2014";
+  std::string corners_arg, model_arg = "auto", overlay_path, save_path;
+  visible.add_options()
+      ("card", po::value(&card_arg)->default_value(card_arg),
+       "reference card: a built-in id (colorchecker-classic-2014, colorchecker-classic-pre2014; aliases "
+       "colorchecker, colorchecker-mini, colorchecker-nano, colorchecker-passport…) or a card .yaml file")
+      ("corners", po::value(&corners_arg), "\"x,y x,y x,y x,y\": patch-grid corners, patch 1 first, clockwise")
+      ("model", po::value(&model_arg)->default_value("auto"),
+       "auto (lower leave-one-out ΔE00), linear (3×3) or rootpoly (Finlayson 2015)")
+      ("json", "print one JSON object")
+      ("overlay", po::value(&overlay_path), "write a PNG showing the card outline, patch boxes and ΔE00")
+      ("save", po::value(&save_path), "save the calibration for --calibration of measure/match");
+  po::options_description hidden;
+  std::vector<std::string> photos;
+  hidden.add_options()("photo", po::value(&photos));
+  po::positional_options_description positional;
+  positional.add("photo", -1);
+  po::variables_map vm;
+  if (parse_command_line("calibrate",
+                         "PHOTO [--card ID] [--corners \"x,y x,y x,y x,y\"] [--model auto|linear|rootpoly] [--json]\n"
+                         "                            [--overlay OUT.png] [--save OUT.calib.yaml]\n\n"
+                         "Finds the reference card in PHOTO, fits the colour correction and reports how well it\n"
+                         "reproduces the card (ΔE00 per patch, leave-one-out). Exit 3 when no usable card is found.",
+                         args, visible, hidden, positional, vm)) {
+    return 0;
+  }
+  if (photos.size() != 1) {
+    throw UsageError("calibrate: expected one PHOTO, found " + std::to_string(photos.size()) +
+                     " (see 'shadematch calibrate --help')");
+  }
+  photo::CalibrateOptions options;
+  if (model_arg != "auto") {
+    options.model = photo::parse_correction_model(model_arg);
+    if (!options.model) throw UsageError("calibrate: --model: expected auto, linear or rootpoly, found '" + model_arg + "'");
+  }
+  if (vm.count("corners")) options.corners = parse_corners(corners_arg);
+  if (vm.count("overlay") && overlay_path.empty()) throw UsageError("calibrate: --overlay: empty path");
+  if (vm.count("save") && save_path.empty()) throw UsageError("calibrate: --save: empty path");
+
+  const photo::CardDefinition card = files::resolve_card(card_arg);
+  options.card_id = card.id;
+  photo::CalibrationResult result = photo::calibrate_file(photos[0], card, options);
+
+  if (!overlay_path.empty()) {
+    const auto info = photo::probe_image(photos[0]);
+    const auto small = photo::decode_image(photos[0], photo::reduce_for(info, 1600));
+    photo::write_calibration_overlay(overlay_path, small, result);
+  }
+  if (!save_path.empty()) {
+    if (result.usable()) {
+      files::save_calibration(save_path, result);
+    } else {
+      result.warnings.push_back("no calibration saved to " + save_path + ": the card was rejected");
+    }
+  }
+  if (vm.count("json")) {
+    std::cout << report::calibration_json(result).dump(2) << "\n";
+  } else {
+    std::cout << report::calibration_text(result);
+  }
+  if (!result.usable()) {
+    std::cerr << "shadematch: " << photos[0] << ": error: no usable card (" << result.reason << ")\n";
+    return static_cast<int>(ExitCode::no_card);
+  }
+  return 0;
+}
+
+const Registration registration{{"calibrate", "find the reference card in a photo and fit the colour correction",
+                                 run_calibrate}};
+
+}  // namespace
+}  // namespace shadematch::cli

@@ -1,0 +1,273 @@
+#include "files/calibration_file.hpp"
+
+#include <cerrno>
+#include <cmath>
+#include <cstdio>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <set>
+#include <sstream>
+#include <stdexcept>
+
+#include <unistd.h>
+
+#include <yaml-cpp/yaml.h>
+
+#include "common/error.hpp"
+
+namespace shadematch::files {
+namespace {
+
+[[noreturn]] void fail(const std::string& source, const YAML::Node& node, const std::string& message) {
+  const YAML::Mark mark = node.Mark();
+  if (mark.is_null()) throw InputError(source, 0, 0, message);
+  throw InputError(source, mark.line + 1, mark.column + 1, message);
+}
+
+std::string show(const YAML::Node& n) {
+  if (n.IsScalar()) return "'" + n.Scalar() + "'";
+  if (n.IsSequence()) return "a list";
+  if (n.IsMap()) return "a mapping";
+  return "nothing";
+}
+
+void check_keys(const std::string& source, const YAML::Node& map, const std::set<std::string>& allowed,
+                const std::string& where) {
+  for (const auto& kv : map) {
+    const auto key = kv.first.as<std::string>();
+    if (allowed.count(key) == 0) fail(source, kv.first, "unknown key '" + key + "' in " + where);
+  }
+}
+
+YAML::Node require(const std::string& source, const YAML::Node& map, const std::string& key, const std::string& where) {
+  const YAML::Node n = map[key];
+  if (!n) fail(source, map, "missing key '" + key + "' in " + where);
+  return n;
+}
+
+double number(const std::string& source, const YAML::Node& n, const std::string& key) {
+  double v = NAN;
+  if (n.IsScalar()) {
+    try {
+      v = n.as<double>();
+    } catch (const YAML::Exception&) {
+    }
+  }
+  if (!std::isfinite(v)) fail(source, n, "'" + key + "' must be a finite number, found " + show(n));
+  return v;
+}
+
+std::string text(const std::string& source, const YAML::Node& n, const std::string& key) {
+  if (!n.IsScalar()) fail(source, n, "'" + key + "' must be a string, found " + show(n));
+  return n.Scalar();
+}
+
+std::string num(double v) {
+  char buf[40];
+  std::snprintf(buf, sizeof buf, "%.17g", v);
+  return buf;
+}
+
+std::string quoted(const std::string& s) {
+  std::string out = "\"";
+  for (char c : s) {
+    if (c == '"' || c == '\\') out += '\\';
+    if (c == '\n') {
+      out += "\\n";
+      continue;
+    }
+    out += c;
+  }
+  return out + "\"";
+}
+
+}  // namespace
+
+SavedCalibration saved_calibration_from(const photo::CalibrationResult& result) {
+  SavedCalibration s;
+  s.photo = std::filesystem::path(result.photo).filename().string();
+  s.card_id = result.card_id;
+  s.width = result.image.width;
+  s.height = result.image.height;
+  s.camera = result.image.camera;
+  s.correction = result.correction;
+  s.fit = result.fit;
+  s.verdict = result.verdict;
+  return s;
+}
+
+std::string format_calibration(const SavedCalibration& c) {
+  std::ostringstream out;
+  out << "# shadematch calibration: reuse with --calibration for photos of the same setup\n";
+  out << "schema: shadematch-calibration/1\n";
+  out << "photo: " << quoted(c.photo) << "\n";
+  out << "card: " << quoted(c.card_id) << "\n";
+  out << "image: {width: " << c.width << ", height: " << c.height << ", camera: " << quoted(c.camera) << "}\n";
+  out << "model: " << photo::correction_model_name(c.correction.model) << "\n";
+  out << "coefficients: [";
+  for (std::size_t i = 0; i < c.correction.coefficients.size(); ++i) {
+    out << (i ? ", " : "") << num(c.correction.coefficients[i]);
+  }
+  out << "]\n";
+  const bool identity = c.correction.linearization[0].empty();
+  if (identity) {
+    out << "linearization: {}\n";
+  } else {
+    out << "linearization:";
+    const char* names[] = {"r", "g", "b"};
+    for (std::size_t k = 0; k < 3; ++k) {
+      out << "\n  " << names[k] << ": [";
+      for (std::size_t i = 0; i < c.correction.linearization[k].size(); ++i) {
+        out << (i ? ", " : "") << num(c.correction.linearization[k][i]);
+      }
+      out << "]";
+    }
+    out << "\n";
+  }
+  out << "fit: {model: " << (c.fit.model.empty() ? "\"\"" : c.fit.model) << ", de00_mean: " << num(c.fit.de00_mean)
+      << ", de00_max: " << num(c.fit.de00_max) << ", loo_de00_mean: " << num(c.fit.loo_de00_mean)
+      << ", loo_de00_max: " << num(c.fit.loo_de00_max) << "}\n";
+  out << "verdict: " << photo::verdict_name(c.verdict) << "\n";
+  return out.str();
+}
+
+SavedCalibration parse_calibration(std::string_view yaml_text, const std::string& source) {
+  YAML::Node root;
+  try {
+    root = YAML::Load(std::string(yaml_text));
+  } catch (const YAML::Exception& e) {
+    throw InputError(source, e.mark.is_null() ? 0 : e.mark.line + 1, e.mark.is_null() ? 0 : e.mark.column + 1,
+                     "malformed YAML: " + e.msg);
+  }
+  if (!root.IsMap()) fail(source, root, "a calibration file must be a mapping, found " + show(root));
+  check_keys(source, root, {"schema", "photo", "card", "image", "model", "coefficients", "linearization", "fit", "verdict"},
+             "the calibration file");
+  const auto schema = require(source, root, "schema", "the calibration file");
+  if (text(source, schema, "schema") != "shadematch-calibration/1") {
+    fail(source, schema, "'schema' must be 'shadematch-calibration/1', found " + show(schema));
+  }
+  SavedCalibration c;
+  if (root["photo"]) c.photo = text(source, root["photo"], "photo");
+  c.card_id = text(source, require(source, root, "card", "the calibration file"), "card");
+  if (const auto image = root["image"]) {
+    if (!image.IsMap()) fail(source, image, "'image' must be a mapping {width, height, camera}, found " + show(image));
+    check_keys(source, image, {"width", "height", "camera"}, "'image'");
+    const auto dim = [&](const char* key) {
+      if (!image[key]) return 0;
+      const double v = number(source, image[key], key);
+      if (v < 0 || v > 1e6 || v != std::floor(v)) fail(source, image[key], std::string("'") + key + "' must be a pixel count");
+      return static_cast<int>(v);
+    };
+    c.width = dim("width");
+    c.height = dim("height");
+    if (image["camera"]) c.camera = text(source, image["camera"], "camera");
+  }
+  const auto model_node = require(source, root, "model", "the calibration file");
+  const auto model = photo::parse_correction_model(text(source, model_node, "model"));
+  if (!model) fail(source, model_node, "'model' must be linear or rootpoly, found " + show(model_node));
+  c.correction.model = *model;
+  const auto coeffs = require(source, root, "coefficients", "the calibration file");
+  const auto expected = static_cast<std::size_t>(3 * photo::correction_model_terms(*model));
+  if (!coeffs.IsSequence() || coeffs.size() != expected) {
+    fail(source, coeffs, "'coefficients' must be a list of " + std::to_string(expected) + " numbers for model " +
+                             std::string(photo::correction_model_name(*model)) + ", found " +
+                             (coeffs.IsSequence() ? std::to_string(coeffs.size()) + " numbers" : show(coeffs)));
+  }
+  c.correction.coefficients.clear();
+  for (const auto& v : coeffs) c.correction.coefficients.push_back(number(source, v, "coefficients"));
+  if (const auto lin = root["linearization"]) {
+    if (!lin.IsMap()) fail(source, lin, "'linearization' must be a mapping {r, g, b} or {}, found " + show(lin));
+    check_keys(source, lin, {"r", "g", "b"}, "'linearization'");
+    if (lin.size() != 0) {
+      const char* names[] = {"r", "g", "b"};
+      for (std::size_t k = 0; k < 3; ++k) {
+        const auto curve = require(source, lin, names[k], "'linearization'");
+        if (!curve.IsSequence() || curve.size() != 2) {
+          fail(source, curve, std::string("'") + names[k] + "' must be [scale, gamma], found " + show(curve));
+        }
+        const double s = number(source, curve[0], names[k]);
+        const double g = number(source, curve[1], names[k]);
+        if (!(s > 0) || !(g > 0)) fail(source, curve, std::string("'") + names[k] + "' scale and gamma must be positive");
+        c.correction.linearization[k] = {s, g};
+      }
+    }
+  }
+  if (const auto fit = root["fit"]) {
+    if (!fit.IsMap()) fail(source, fit, "'fit' must be a mapping, found " + show(fit));
+    check_keys(source, fit, {"model", "de00_mean", "de00_max", "loo_de00_mean", "loo_de00_max"}, "'fit'");
+    if (fit["model"]) c.fit.model = text(source, fit["model"], "model");
+    if (fit["de00_mean"]) c.fit.de00_mean = number(source, fit["de00_mean"], "de00_mean");
+    if (fit["de00_max"]) c.fit.de00_max = number(source, fit["de00_max"], "de00_max");
+    if (fit["loo_de00_mean"]) c.fit.loo_de00_mean = number(source, fit["loo_de00_mean"], "loo_de00_mean");
+    if (fit["loo_de00_max"]) c.fit.loo_de00_max = number(source, fit["loo_de00_max"], "loo_de00_max");
+  }
+  if (c.fit.model.empty()) c.fit.model = std::string(photo::correction_model_name(*model));
+  if (const auto v = root["verdict"]) {
+    const std::string name = text(source, v, "verdict");
+    if (name == "good") c.verdict = photo::Verdict::good;
+    else if (name == "usable") c.verdict = photo::Verdict::usable;
+    else if (name == "poor") c.verdict = photo::Verdict::poor;
+    else fail(source, v, "'verdict' must be good, usable or poor, found " + show(v));
+  }
+  return c;
+}
+
+void write_file_atomically(const std::string& path, std::string_view bytes) {
+  namespace fs = std::filesystem;
+  const fs::path target(path);
+  fs::path dir = target.parent_path();
+  if (dir.empty()) dir = ".";
+  const fs::path tmp = dir / ("." + target.filename().string() + ".tmp." + std::to_string(::getpid()));
+  {
+    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
+    if (!out) throw InputError(path, "cannot write: " + std::string(std::strerror(errno)));
+    out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+    out.flush();
+    if (!out) {
+      std::error_code ec;
+      fs::remove(tmp, ec);
+      throw InputError(path, "cannot write (disk full?)");
+    }
+  }
+  std::error_code ec;
+  fs::rename(tmp, target, ec);
+  if (ec) {
+    std::error_code ignore;
+    fs::remove(tmp, ignore);
+    throw InputError(path, "cannot write: " + ec.message());
+  }
+}
+
+void save_calibration(const std::string& path, const photo::CalibrationResult& result) {
+  if (result.verdict == photo::Verdict::rejected) throw std::invalid_argument("save_calibration: rejected calibration");
+  write_file_atomically(path, format_calibration(saved_calibration_from(result)));
+}
+
+SavedCalibration load_calibration(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw InputError(path, "cannot open calibration file");
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  const std::string t = ss.str();
+  if (t.empty()) throw InputError(path, "calibration file is empty");
+  return parse_calibration(t, path);
+}
+
+std::vector<std::string> reuse_warnings(const SavedCalibration& c, const photo::ImageInfo& image) {
+  std::vector<std::string> w;
+  const bool same_size = (c.width == image.width && c.height == image.height) ||
+                         (c.width == image.height && c.height == image.width);
+  if (c.width > 0 && c.height > 0 && !same_size) {
+    w.push_back("the calibration was made on a " + std::to_string(c.width) + "×" + std::to_string(c.height) +
+                " photo, this one is " + std::to_string(image.width) + "×" + std::to_string(image.height) +
+                ": check it is the same camera and setup");
+  }
+  if (!c.camera.empty() && !image.camera.empty() && c.camera != image.camera) {
+    w.push_back("the calibration was made with camera '" + c.camera + "', this photo comes from '" + image.camera +
+                "': colours may be off");
+  }
+  return w;
+}
+
+}  // namespace shadematch::files

@@ -1,0 +1,58 @@
+#pragma once
+// Saved calibrations (`calibrate --save F`, reused by `measure/match --calibration F`): the colour
+// correction of one photo, kept as a small YAML file so that further photos taken in the same
+// setup (same camera, light and settings) can be measured without a card in the frame.
+//
+//   schema: shadematch-calibration/1
+//   photo: IMG_0412.jpg               # the photo the calibration came from (information only)
+//   card: colorchecker-classic-2014
+//   image: {width: 4032, height: 3024, camera: "Apple iPhone 13"}
+//   model: rootpoly                   # linear | rootpoly
+//   coefficients: [… 9 or 18 numbers, row-major: X row, Y row, Z row …]
+//   linearization: {r: [scale, gamma], g: […], b: […]}   # or {} for the identity
+//   fit: {de00_mean: …, de00_max: …, loo_de00_mean: …, loo_de00_max: …}
+//   verdict: good
+//
+// Numbers are written with 17 significant digits, so a load returns exactly what was saved.
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "photo/calibrate.hpp"
+#include "photo/decode.hpp"
+#include "photo/fit.hpp"
+
+namespace shadematch::files {
+
+struct SavedCalibration {
+  std::string photo;
+  std::string card_id;
+  int width = 0;
+  int height = 0;
+  std::string camera;
+  photo::ColourCorrection correction;
+  photo::FitSummary fit;
+  photo::Verdict verdict = photo::Verdict::good;
+};
+
+SavedCalibration saved_calibration_from(const photo::CalibrationResult& result);
+std::string format_calibration(const SavedCalibration& calibration);
+// Validates everything (schema, model, coefficient count, finite numbers, unknown keys):
+// InputError(source, line, column, …).
+SavedCalibration parse_calibration(std::string_view text, const std::string& source);
+
+// Writes `path` whole or not at all (temporary file in the same directory, then rename). A
+// rejected calibration cannot be saved (std::invalid_argument: the caller checks). Write
+// failures: InputError naming the path.
+void save_calibration(const std::string& path, const photo::CalibrationResult& result);
+SavedCalibration load_calibration(const std::string& path);
+
+// Warnings when a saved calibration is applied to another photo: different pixel size (either
+// orientation) or different camera (when both are known).
+std::vector<std::string> reuse_warnings(const SavedCalibration& calibration, const photo::ImageInfo& image);
+
+// Writes `bytes` to `path` atomically (temp file + rename in the same directory); InputError on
+// failure, leaving no partial file. Shared by the writers of this layer.
+void write_file_atomically(const std::string& path, std::string_view bytes);
+
+}  // namespace shadematch::files
