@@ -16,32 +16,10 @@ constexpr double kRelativeComponent = 0.35;
 // Below this chroma the hue angle of a colour is dominated by noise (near-neutral).
 constexpr double kNeutralChroma = 3.0;
 
-double hue_deg(double a, double b) {
-  double h = std::atan2(b, a) * 180.0 / std::numbers::pi;
-  return h < 0.0 ? h + 360.0 : h;
-}
-
-// +1 warmer, −1 cooler for the hue part of sample − target.
-int warmth_sign(const colour::Lab& target, const colour::Lab& sample, double dh) {
-  const double c_t = std::hypot(target.a, target.b);
-  const double c_s = std::hypot(sample.a, sample.b);
-  if (std::min(c_t, c_s) < kNeutralChroma) {
-    constexpr double rad = kWarmHueDeg * std::numbers::pi / 180.0;
-    const double shift = (sample.a - target.a) * std::cos(rad) + (sample.b - target.b) * std::sin(rad);
-    return shift >= 0.0 ? 1 : -1;
-  }
-  // Mean hue of the two, on the short arc.
-  double h1 = hue_deg(target.a, target.b);
-  double h2 = hue_deg(sample.a, sample.b);
-  if (std::abs(h1 - h2) > 180.0) (h1 < h2 ? h1 : h2) += 360.0;
-  double mean = std::fmod(0.5 * (h1 + h2), 360.0);
-  // Anticlockwise (dh > 0) moves away from the warm pole when the mean hue lies on the arc
-  // from the warm pole anticlockwise to the cool pole.
-  double from_warm = mean - kWarmHueDeg;
-  if (from_warm < 0.0) from_warm += 360.0;
-  const bool away_when_anticlockwise = from_warm < 180.0;
-  const bool anticlockwise = dh > 0.0;
-  return anticlockwise == away_when_anticlockwise ? -1 : 1;
+// Shift of sample − target along the warm axis (towards the warm pole's hue).
+double warm_shift(const colour::Lab& target, const colour::Lab& sample) {
+  constexpr double rad = kWarmHueDeg * std::numbers::pi / 180.0;
+  return (sample.a - target.a) * std::cos(rad) + (sample.b - target.b) * std::sin(rad);
 }
 
 }  // namespace
@@ -64,12 +42,28 @@ DirectionWords difference_words(const colour::Lab& target, const colour::Lab& sa
     w.words.emplace_back(d.dl > 0.0 ? "lighter" : "darker");
     w.opposite.emplace_back(d.dl > 0.0 ? "darker" : "lighter");
   }
+  const bool neutral = std::hypot(target.a, target.b) < kNeutralChroma;
+  if (neutral) {
+    // Chroma and hue of a near-neutral are one move: along the warm axis or across it.
+    const double shift = std::hypot(d.dc, d.dh);
+    if (shift >= kMinComponent && shift >= kRelativeComponent * largest) {
+      const double warm = warm_shift(target, sample);
+      if (std::abs(warm) >= 0.5 * shift) {
+        w.words.emplace_back(warm > 0.0 ? "warmer" : "cooler");
+        w.opposite.emplace_back(warm > 0.0 ? "cooler" : "warmer");
+      } else {
+        w.words.emplace_back("more saturated");
+        w.opposite.emplace_back("greyer");
+      }
+    }
+    return w;
+  }
   if (significant(d.dc)) {
     w.words.emplace_back(d.dc > 0.0 ? "more saturated" : "greyer");
     w.opposite.emplace_back(d.dc > 0.0 ? "greyer" : "more saturated");
   }
   if (significant(d.dh)) {
-    const bool warmer = warmth_sign(target, sample, d.dh) > 0;
+    const bool warmer = warm_shift(target, sample) > 0.0;
     w.words.emplace_back(warmer ? "warmer" : "cooler");
     w.opposite.emplace_back(warmer ? "cooler" : "warmer");
   }

@@ -2,11 +2,11 @@
 // A colour difference in the clinic's words: "slightly lighter and cooler than target".
 //
 // Built from the CIELAB components of sample − target (colour::lab_difference): ΔL* (lighter /
-// darker), ΔC*ab (more saturated / greyer) and ΔH*ab (warmer / cooler). Warm and cool are read
-// against a warm pole at hue 50° (the orange-brown of hair and skin) and a cool pole at 230°
-// (blue-grey): a hue rotation towards 50° is warmer. For near-neutral colours (C*ab < 3, where
-// the hue angle is not meaningful) the hue word comes from the shift along the same warm axis,
-// Δa*·cos 50° + Δb*·sin 50°.
+// darker), ΔC*ab (more saturated / greyer) and ΔH*ab (warmer / cooler). Warm and cool follow the
+// hair-colour trade's use: warm is copper / red-orange, cool is ash (blue-green-grey). The hue word
+// is the sign of the shift along the warm axis, Δa*·cos 40° + Δb*·sin 40° (hue 40°: copper).
+// For near-neutral targets (C*ab < 3, where the hue angle means nothing) the chroma and hue shifts
+// together are one warmer / cooler move along that axis.
 #include <string>
 #include <vector>
 
@@ -14,8 +14,8 @@
 
 namespace shadematch::plan {
 
-// Hue angle (degrees) of the warm pole: orange-brown, where hair and skin colours lie.
-inline constexpr double kWarmHueDeg = 50.0;
+// Hue angle (degrees) of the warm pole: copper, red-orange.
+inline constexpr double kWarmHueDeg = 40.0;
 
 struct DirectionWords {
   std::vector<std::string> words;  // e.g. {"lighter", "cooler"}; empty when indistinguishable

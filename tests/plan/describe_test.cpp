@@ -12,8 +12,8 @@ TEST_CASE("plan describe: lightness, chroma and hue differences in words", "[uni
   CHECK(plan::describe_difference(target, {22.0, 8.0, 12.0}) == "much darker than target");
   // Same L*, chroma down (towards neutral): greyer.
   CHECK(plan::describe_difference(target, {30.0, 5.0, 7.5}) == "greyer than target");
-  // Hue rotated towards blue (anticlockwise past 56°, away from the warm pole at 50°): cooler.
-  CHECK(plan::describe_difference(target, {30.0, 4.0, 13.8}) == "cooler than target");
+  // Hue rotated anticlockwise towards yellow-green, away from the red-orange warm pole: cooler.
+  CHECK(plan::describe_difference(target, {30.0, 7.0, 12.6}) == "slightly cooler than target");
   // Rotated clockwise towards red-orange: warmer.
   CHECK(plan::describe_difference(target, {30.0, 11.0, 9.5}).find("warmer") != std::string::npos);
   CHECK(plan::describe_difference(target, target) == "matches target");
