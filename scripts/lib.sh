@@ -10,6 +10,7 @@ SHADEMATCH_PACKAGES=(
   libboost-program-options-dev          # command line
   nlohmann-json3-dev                    # JSON output
   libexif-dev                           # EXIF orientation and camera
+  libjpeg-dev libpng-dev libtiff-dev    # ICC profiles, DCT-scaled JPEG decoding, 16-bit files
   catch2                                # tests (Catch2 v2)
   libbenchmark-dev                      # bench/
 )
