@@ -343,6 +343,20 @@ class PngReader {
   png_infop info_ = nullptr;
 };
 
+// The PNG IHDR holds the size in a fixed place (ISO/IEC 15948 11.2.2): check it before libpng
+// reads anything else, so a huge claimed size is refused whatever follows it.
+void check_png_ihdr(const std::string& path, const Bytes& b) {
+  if (b.size() < 24 || std::memcmp(b.data() + 12, "IHDR", 4) != 0) return;  // libpng will complain
+  const auto be32 = [&](std::size_t at) {
+    return (std::uint32_t{b[at]} << 24) | (std::uint32_t{b[at + 1]} << 16) | (std::uint32_t{b[at + 2]} << 8) | b[at + 3];
+  };
+  ImageInfo info;
+  info.path = path;
+  info.stored_width = static_cast<int>(std::min<std::uint32_t>(be32(16), 0x7fffffff));
+  info.stored_height = static_cast<int>(std::min<std::uint32_t>(be32(20), 0x7fffffff));
+  check_dimensions(info);
+}
+
 // ---- TIFF (libtiff) ---------------------------------------------------------------------------
 struct TiffMessages {
   std::string error;
@@ -606,6 +620,7 @@ ImageInfo probe_image(const std::string& path) {
     JpegReader r(path, bytes);
     info = r.info();
   } else if (format == "png") {
+    check_png_ihdr(path, bytes);
     PngReader r(path, bytes);
     info = r.info();
   } else {
@@ -637,6 +652,7 @@ DecodedImage decode_image(const std::string& path, int reduce) {
     cv::Mat raw = r.decode(d.info, reduce);
     finish(d, std::move(raw), inverted, 1);
   } else if (format == "png") {
+    check_png_ihdr(path, bytes);
     PngReader r(path, bytes);
     d.info = r.info();
     check_dimensions(d.info);
