@@ -7,6 +7,7 @@
 
 #include <lcms2.h>
 
+#include <algorithm>
 #include <array>
 #include <cmath>
 #include <cstring>
@@ -43,6 +44,12 @@ std::string write_file(const std::string& name, const Bytes& bytes) {
 }
 
 std::string photo_path(const std::string& name) { return test::test_data_dir() + "/photos/" + name; }
+std::string image_path(const std::string& name) { return test::test_data_dir() + "/images/" + name; }
+
+Bytes read_bytes(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  return Bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+}
 
 Bytes encode(const std::string& ext, const cv::Mat& bgr, const std::vector<int>& params = {}) {
   std::vector<std::uint8_t> buf;
@@ -537,6 +544,99 @@ TEST_CASE("decode: untagged CMYK TIFF uses the naive conversion and says so", "[
   CHECK(d.encoded.at<cv::Vec3b>(0, 0) == cv::Vec3b(0, 255, 255));
   CHECK(d.encoded.at<cv::Vec3b>(0, 1) == cv::Vec3b(127, 127, 127));  // 255 · 127/255
   CHECK(d.encoded.at<cv::Vec3b>(0, 2) == cv::Vec3b(255, 255, 255));
+}
+
+// tests/data/images/cmyk_adobe.jpg (see its SOURCES.md): Adobe-style inverted CMYK, four 8×8
+// swatches with inks (C, M, Y, K) = none; C 100 %; K 128/255; M+Y 100 %.
+const std::vector<cv::Vec4d> kCmykSwatchInks = {{0, 0, 0, 0}, {1, 0, 0, 0}, {0, 0, 0, 128 / 255.0}, {0, 1, 1, 0}};
+
+TEST_CASE("decode: untagged Adobe CMYK JPEG uses the naive conversion, as OpenCV does, and warns", "[unit]") {
+  const std::string path = image_path("cmyk_adobe.jpg");
+  const auto info = probe_image(path);
+  CHECK(info.cmyk);
+  CHECK(info.channels == 4);
+  const DecodedImage d = decode_image(path);
+  CHECK(d.assumed_srgb);
+  REQUIRE(d.warnings.size() == 1);
+  CHECK_THAT(d.warnings[0], Catch::Contains("CMYK") && Catch::Contains("naive"));
+  // R = 255 (1 − C)(1 − K) …: white, cyan, mid grey, red. ±1: JPEG at quality 100 on flat swatches.
+  const cv::Vec3b expected[] = {{255, 255, 255}, {0, 255, 255}, {127, 127, 127}, {255, 0, 0}};
+  for (int i = 0; i < 4; ++i) {
+    const cv::Vec3b got = d.encoded.at<cv::Vec3b>(4, 8 * i + 4);
+    for (int c = 0; c < 3; ++c) CHECK(std::abs(got[c] - expected[i][c]) <= 1);
+  }
+  // OpenCV converts CMYK JPEGs with the same naive formula (assuming Adobe inversion).
+  CHECK(max_abs_diff(d.encoded, bgr_to_rgb(cv::imread(path, cv::IMREAD_COLOR))) <= 1);
+}
+
+namespace {
+// A CMYK input profile (A2B0 = identity A curves, 2-point CLUT, identity B curves; PCS XYZ) whose
+// colours are, in *linear* light, sRGB primaries mixed as (1 − C)(1 − K), (1 − M)(1 − K),
+// (1 − Y)(1 − K): simple enough to predict, and unlike the naive formula, which works on codes.
+int cmyk_sampler(const cmsUInt16Number in[], cmsUInt16Number out[], void* cargo) {
+  const auto* c_srgb = static_cast<const cv::Matx33d*>(cargo);
+  const double k = 1 - in[3] / 65535.0;
+  const cv::Vec3d rgb((1 - in[0] / 65535.0) * k, (1 - in[1] / 65535.0) * k, (1 - in[2] / 65535.0) * k);
+  const cv::Vec3d xyz = (*c_srgb) * rgb;
+  // Little CMS's 16-bit XYZ PCS encoding: 1.0 = 0x8000 (ICC.1:2010 6.3.4.3).
+  for (int i = 0; i < 3; ++i) out[i] = static_cast<cmsUInt16Number>(std::lround(std::clamp(xyz[i], 0.0, 1.99) * 32768.0));
+  return TRUE;
+}
+
+Bytes linear_cmyk_profile() {
+  cmsHPROFILE srgb = cmsCreate_sRGBProfile();
+  cv::Matx33d c_srgb;
+  const cmsTagSignature tags[3] = {cmsSigRedColorantTag, cmsSigGreenColorantTag, cmsSigBlueColorantTag};
+  for (int i = 0; i < 3; ++i) {
+    const auto* xyz = static_cast<const cmsCIEXYZ*>(cmsReadTag(srgb, tags[i]));
+    c_srgb(0, i) = xyz->X;
+    c_srgb(1, i) = xyz->Y;
+    c_srgb(2, i) = xyz->Z;
+  }
+  cmsCloseProfile(srgb);
+  cmsHPROFILE h = cmsCreateProfilePlaceholder(nullptr);
+  cmsSetProfileVersion(h, 4.3);
+  cmsSetDeviceClass(h, cmsSigOutputClass);
+  cmsSetColorSpace(h, cmsSigCmykData);
+  cmsSetPCS(h, cmsSigXYZData);
+  cmsWriteTag(h, cmsSigMediaWhitePointTag, cmsD50_XYZ());
+  cmsPipeline* lut = cmsPipelineAlloc(nullptr, 4, 3);
+  cmsStage* clut = cmsStageAllocCLut16bit(nullptr, 2, 4, 3, nullptr);
+  REQUIRE(cmsStageSampleCLut16bit(clut, cmyk_sampler, &c_srgb, 0));
+  cmsPipelineInsertStage(lut, cmsAT_END, cmsStageAllocToneCurves(nullptr, 4, nullptr));
+  cmsPipelineInsertStage(lut, cmsAT_END, clut);
+  cmsPipelineInsertStage(lut, cmsAT_END, cmsStageAllocToneCurves(nullptr, 3, nullptr));
+  REQUIRE(cmsWriteTag(h, cmsSigAToB0Tag, lut));
+  cmsPipelineFree(lut);
+  return profile_bytes(h);
+}
+
+double linear_to_srgb(double v) { return v <= 0.0031308 ? 12.92 * v : 1.055 * std::pow(v, 1 / 2.4) - 0.055; }
+}  // namespace
+
+TEST_CASE("decode: CMYK JPEG with a CMYK profile is converted through it to sRGB", "[unit]") {
+  const Bytes profile = linear_cmyk_profile();
+  const Bytes jpg = read_bytes(image_path("cmyk_adobe.jpg"));
+  const std::string path = write_file("cmyk_tagged.jpg", jpeg_with_icc(jpg, profile));
+  const DecodedImage d = decode_image(path);
+  CHECK(d.info.cmyk);
+  CHECK(d.info.icc_profile == profile);
+  CHECK_FALSE(d.assumed_srgb);
+  CHECK(d.warnings.empty());
+  for (int i = 0; i < 4; ++i) {
+    CAPTURE(i);
+    const cv::Vec4d ink = kCmykSwatchInks[static_cast<std::size_t>(i)];
+    const cv::Vec3b got = d.encoded.at<cv::Vec3b>(4, 8 * i + 4);
+    for (int c = 0; c < 3; ++c) {
+      const double lin = (1 - ink[c]) * (1 - ink[3]);
+      // ±2 codes: JPEG at quality 100 on flat swatches (±1) plus the profile's 16-bit CLUT and
+      // Little CMS's 8-bit output rounding.
+      CHECK(std::abs(got[c] - 255 * linear_to_srgb(lin)) <= 2.0);
+    }
+  }
+  // K 128/255 in linear light is code ~188, where the naive formula on codes gives 127: the
+  // profile was applied, not bypassed.
+  CHECK(d.encoded.at<cv::Vec3b>(4, 20)[0] > 180);
 }
 
 // ---- ICC profiles -----------------------------------------------------------------------------
