@@ -189,8 +189,8 @@ Scene render_scene(const SceneSpec& spec) {
   const DotZone zones[2] = {{{scalp.x, scalp.y, scalp.width, scalp.height / 2}, spacing(spec.hair_coverage), 1},
                             {{scalp.x, scalp.y + scalp.height / 2, scalp.width, scalp.height / 2},
                              spacing(spec.scalp_coverage), 2}};
-  const auto inset = [](const DotZone& z) {
-    const double m2 = 1.5 * z.spacing;
+  const auto inset = [r](const DotZone& z) {
+    const double m2 = 2.0 * r + 2.0;  // clear of the zone's edge by a dot diameter
     return cv::Rect(static_cast<int>(std::ceil(z.area.x + m2)), static_cast<int>(std::ceil(z.area.y + m2)),
                     static_cast<int>(z.area.width - 2 * m2), static_cast<int>(z.area.height - 2 * m2));
   };
@@ -242,6 +242,40 @@ Scene render_scene(const SceneSpec& spec) {
     }
   }
   return scene;
+}
+
+cv::Mat encoded_pixels(const Scene& scene) {
+  if (scene.spec.jpeg_quality <= 0) return scene.bgr.clone();
+  std::vector<unsigned char> bytes;
+  cv::imencode(".jpg", scene.bgr, bytes, {cv::IMWRITE_JPEG_QUALITY, scene.spec.jpeg_quality});
+  return cv::imdecode(bytes, cv::IMREAD_COLOR);
+}
+
+cv::Mat srgb8_bgr_to_linear_rgb(const cv::Mat& bgr) {
+  std::array<float, 256> lut{};
+  for (int i = 0; i < 256; ++i) {
+    const double v = i / 255.0;  // IEC 61966-2-1 decoding
+    lut[static_cast<std::size_t>(i)] = static_cast<float>(v <= 0.04045 ? v / 12.92 : std::pow((v + 0.055) / 1.055, 2.4));
+  }
+  cv::Mat out(bgr.size(), CV_32FC3);
+  for (int y = 0; y < bgr.rows; ++y) {
+    const auto* in = bgr.ptr<cv::Vec3b>(y);
+    auto* o = out.ptr<cv::Vec3f>(y);
+    for (int x = 0; x < bgr.cols; ++x) o[x] = {lut[in[x][2]], lut[in[x][1]], lut[in[x][0]]};
+  }
+  return out;
+}
+
+std::array<colour::LinearRgb, 24> sample_patches(const Scene& scene, const cv::Mat& linear_rgb) {
+  std::array<colour::LinearRgb, 24> out{};
+  const int half = std::max(1, static_cast<int>(scene.patch_side_px / 4));
+  for (std::size_t i = 0; i < 24; ++i) {
+    const cv::Point c(static_cast<int>(std::lround(scene.patch_centres[i].x)), static_cast<int>(std::lround(scene.patch_centres[i].y)));
+    const cv::Rect box = cv::Rect(c.x - half, c.y - half, 2 * half, 2 * half) & cv::Rect(0, 0, linear_rgb.cols, linear_rgb.rows);
+    const cv::Scalar m = cv::mean(linear_rgb(box));
+    out[i] = {m[0], m[1], m[2]};
+  }
+  return out;
 }
 
 std::string write_scene(const Scene& scene, const std::string& dir, const std::string& stem) {

@@ -78,6 +78,14 @@ Scene render_scene(const SceneSpec& spec);
 // Writes scene.bgr as PNG (jpeg_quality = 0) or JPEG into `dir`/`stem`.png|.jpg; returns the path.
 std::string write_scene(const Scene& scene, const std::string& dir, const std::string& stem);
 
+// The pixels a decoder would read back: scene.bgr after the JPEG round trip (identity for PNG).
+cv::Mat encoded_pixels(const Scene& scene);
+// 8-bit BGR → CV_32FC3 RGB linear light through the sRGB decoding curve (what photo::decode does
+// for an untagged image).
+cv::Mat srgb8_bgr_to_linear_rgb(const cv::Mat& bgr);
+// Mean linear RGB of the middle half (by side) of every patch, from the truth geometry.
+std::array<colour::LinearRgb, 24> sample_patches(const Scene& scene, const cv::Mat& linear_rgb);
+
 // The follicle reflectance model above, on a 5 nm grid 380–780 nm.
 std::vector<double> hair_reflectance(double melanin_tau, std::vector<double>& wavelengths_nm);
 
