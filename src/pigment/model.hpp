@@ -19,8 +19,7 @@
 //    equal to 1 + K/S − √((K/S)² + 2 K/S) but free of cancellation for dark inks (large K/S).
 //  * The dermis overlay is a thin, non-absorbing scattering layer of optical thickness
 //    s(λ) = S(λ)·d = overlay_scatter·(550/λ)^overlay_exponent (the parameter is the scattering power
-//    of the whole layer at 550 nm; the exponent gives the λ⁻ᵇ law of small-particle scattering in
-//    tissue, Jacques 2013, b ≈ 1–2 for dermis). For K = 0 Kubelka's layer solution is
+//    of the whole layer at 550 nm; the exponent the λ⁻ᵇ law of scattering in tissue). For K = 0 Kubelka's layer solution is
 //    R_layer = s / (1 + s), T = 1 / (1 + s), and over a background R_dot
 //        R_total = R_layer + T²·R_dot / (1 − R_layer·R_dot)          (Kubelka 1948)
 //    which keeps a white background white (energy is only redistributed) and turns a black one into
@@ -37,10 +36,15 @@
 //        work reads systematically lighter or darker than predicted tunes this one number.
 //      retention 0.7 — healing sheds part of the implanted pigment with the scabs; SMP practice
 //        expects about a third of the colour to go in the first weeks (hence the 2–4 sessions).
-//      overlay_scatter 0.15, overlay_exponent 1.5 — with these, undiluted carbon black in light skin
-//        heals very dark but not black (L* in the 30s–40s, the blue-grey of healed black work)
-//        while its masstone drawdown is near L* 20, and diluted carbon reads cooler than the same
-//        dilution without skin (tests/pigment/model_test.cpp checks both).
+//      overlay_scatter 0.06, overlay_exponent 3.0 — chosen so that, on the NIST-like light skin
+//        Lab (66, 11, 17), undiluted carbon black (a flat 4 % drawdown, masstone L* ≈ 24) heals to
+//        L* ≈ 38 with b* ≈ −9: very dark but not black, and blue-grey, as clinicians see healed
+//        black work; diluted 2:1 it still reads cooler (b* < 0) than the neutral grey the bottle
+//        promises, by 4:1 the skin's own warmth takes over. The exponent sits between the λ⁻¹·⁵ of
+//        bulk dermis scattering (Jacques 2013, Phys. Med. Biol. 58:R37) and the λ⁻⁴ Rayleigh law of
+//        the collagen fibrils (≈ 100 nm, much smaller than λ) that cause the bluish "Tyndall" cast.
+//        DESIGN.md's example palette (0.15, 1.5) reads lighter (black heals to L* ≈ 48) and is not
+//        cooler than neutral once diluted — hence these defaults (tests/pigment/model_test.cpp).
 #include <array>
 #include <cstddef>
 #include <string>

@@ -42,8 +42,8 @@ struct DilutionStep {
 struct HealingParams {
   double strength = 1.0;
   double retention = 0.7;
-  double overlay_scatter = 0.15;
-  double overlay_exponent = 1.5;
+  double overlay_scatter = 0.06;   // S·d of the dermis above the dot at 550 nm (see model.hpp)
+  double overlay_exponent = 3.0;  // S ∝ (550/λ)^exponent
 };
 
 struct Palette {
