@@ -125,7 +125,7 @@ std::string format_calibration(const SavedCalibration& c) {
     }
     out << "\n";
   }
-  out << "fit: {model: " << (c.fit.model.empty() ? "\"\"" : c.fit.model) << ", de00_mean: " << num(c.fit.de00_mean)
+  out << "fit: {model: " << quoted(c.fit.model) << ", linearization: " << quoted(c.fit.linearization) << ", de00_mean: " << num(c.fit.de00_mean)
       << ", de00_max: " << num(c.fit.de00_max) << ", loo_de00_mean: " << num(c.fit.loo_de00_mean)
       << ", loo_de00_max: " << num(c.fit.loo_de00_max) << "}\n";
   out << "verdict: " << photo::verdict_name(c.verdict) << "\n";
@@ -183,20 +183,30 @@ SavedCalibration parse_calibration(std::string_view yaml_text, const std::string
       const char* names[] = {"r", "g", "b"};
       for (std::size_t k = 0; k < 3; ++k) {
         const auto curve = require(source, lin, names[k], "'linearization'");
-        if (!curve.IsSequence() || curve.size() != 2) {
-          fail(source, curve, std::string("'") + names[k] + "' must be [scale, gamma], found " + show(curve));
+        if (!curve.IsSequence() || curve.size() < 2 || curve.size() % 2 != 0) {
+          fail(source, curve, std::string("'") + names[k] + "' must be [scale, gamma] or [c1, Y1, c2, Y2, …], found " +
+                                  show(curve));
         }
-        const double s = number(source, curve[0], names[k]);
-        const double g = number(source, curve[1], names[k]);
-        if (!(s > 0) || !(g > 0)) fail(source, curve, std::string("'") + names[k] + "' scale and gamma must be positive");
-        c.correction.linearization[k] = {s, g};
+        std::vector<double> values;
+        for (const auto& v : curve) {
+          const double x = number(source, v, names[k]);
+          if (!(x > 0)) fail(source, v, std::string("'") + names[k] + "' values must be positive");
+          values.push_back(x);
+        }
+        for (std::size_t i = 2; values.size() > 2 && i < values.size(); i += 2) {
+          if (!(values[i] > values[i - 2]) || !(values[i + 1] > values[i - 1])) {
+            fail(source, curve, std::string("'") + names[k] + "' knots must rise in both c and Y");
+          }
+        }
+        c.correction.linearization[k] = std::move(values);
       }
     }
   }
   if (const auto fit = root["fit"]) {
     if (!fit.IsMap()) fail(source, fit, "'fit' must be a mapping, found " + show(fit));
-    check_keys(source, fit, {"model", "de00_mean", "de00_max", "loo_de00_mean", "loo_de00_max"}, "'fit'");
+    check_keys(source, fit, {"model", "linearization", "de00_mean", "de00_max", "loo_de00_mean", "loo_de00_max"}, "'fit'");
     if (fit["model"]) c.fit.model = text(source, fit["model"], "model");
+    if (fit["linearization"]) c.fit.linearization = text(source, fit["linearization"], "linearization");
     if (fit["de00_mean"]) c.fit.de00_mean = number(source, fit["de00_mean"], "de00_mean");
     if (fit["de00_max"]) c.fit.de00_max = number(source, fit["de00_max"], "de00_max");
     if (fit["loo_de00_mean"]) c.fit.loo_de00_mean = number(source, fit["loo_de00_mean"], "loo_de00_mean");

@@ -9,7 +9,7 @@
 //   image: {width: 4032, height: 3024, camera: "Apple iPhone 13"}
 //   model: rootpoly                   # linear | rootpoly
 //   coefficients: [… 9 or 18 numbers, row-major: X row, Y row, Z row …]
-//   linearization: {r: [scale, gamma], g: […], b: […]}   # or {} for the identity
+//   linearization: {r: [scale, gamma] or [c1, Y1, c2, Y2, …], g: …, b: …}   # or {} (identity)
 //   fit: {de00_mean: …, de00_max: …, loo_de00_mean: …, loo_de00_max: …}
 //   verdict: good
 //

@@ -79,7 +79,8 @@ void fit_detection(const CardDetection& detection, const CardDefinition& card, s
   for (std::size_t i = 0; i < card.patches.size(); ++i) {
     const PatchSample* s = sample_of[i];
     if (s == nullptr) continue;
-    const bool usable = !has_flag(s->flags, "clipped") && std::isfinite(s->mean.r) && std::isfinite(s->mean.g) &&
+    // Clipped and glare patches do not show the patch's colour; they are reported, not fitted.
+    const bool usable = !has_flag(s->flags, "clipped") && !has_flag(s->flags, "glare") && std::isfinite(s->mean.r) && std::isfinite(s->mean.g) &&
                         std::isfinite(s->mean.b);
     if (!usable) {
       excluded_names.push_back(std::to_string(card.patches[i].index) + " " + card.patches[i].name);
@@ -95,7 +96,7 @@ void fit_detection(const CardDetection& detection, const CardDefinition& card, s
   if (!excluded_names.empty()) {
     std::string list;
     for (const auto& n : excluded_names) list += (list.empty() ? "" : ", ") + n;
-    result.warnings.push_back("excluded from the fit (clipped): " + list);
+    result.warnings.push_back("excluded from the fit (clipped or glare): " + list);
   }
   if (fitted.size() < kMinFittedPatches) {
     reject(result, RejectReason::clipped,
@@ -114,25 +115,26 @@ void fit_detection(const CardDetection& detection, const CardDefinition& card, s
   }
   double best_mean = std::numeric_limits<double>::infinity();
   CorrectionModel best_model = models.front();
-  bool best_linearize = false;
+  NeutralCurve best_curve = NeutralCurve::identity;
   std::vector<double> best_loo;
   for (const auto m : models) {
-    for (const bool linearize : {false, true}) {
-      auto loo = leave_one_out_de00(m, fitted, linearize);
+    for (const NeutralCurve curve : {NeutralCurve::identity, NeutralCurve::power, NeutralCurve::spline}) {
+      auto loo = leave_one_out_de00(m, fitted, curve);
       const double mean = mean_of(loo);
       if (mean < best_mean - 1e-9) {
         best_mean = mean;
         best_model = m;
-        best_linearize = linearize;
+        best_curve = curve;
         best_loo = std::move(loo);
       }
     }
   }
-  if (best_loo.empty()) best_loo = leave_one_out_de00(best_model, fitted, best_linearize);
-  result.correction = fit_correction(best_model, fitted, best_linearize);
+  if (best_loo.empty()) best_loo = leave_one_out_de00(best_model, fitted, best_curve);
+  result.correction = fit_correction(best_model, fitted, best_curve);
   const auto in_fit = fit_de00(result.correction, fitted);
 
   result.fit.model = std::string(correction_model_name(best_model));
+  result.fit.linearization = std::string(neutral_curve_name(best_curve));
   result.fit.de00_mean = mean_of(in_fit);
   result.fit.de00_max = max_of(in_fit);
   result.fit.loo_de00_mean = mean_of(best_loo);

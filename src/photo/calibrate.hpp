@@ -30,6 +30,7 @@ struct PatchResult {
 
 struct FitSummary {
   std::string model;  // "linear" | "rootpoly" ("" when rejected)
+  std::string linearization;  // neutral_curve_name(): "identity" | "power" | "spline"
   double de00_mean = 0;
   double de00_max = 0;
   double loo_de00_mean = 0;

@@ -35,9 +35,28 @@ int terms_of(CorrectionModel model, const colour::LinearRgb& c, Terms& t) noexce
   return 3;
 }
 
+// Slopes of the spline's extensions past its end knots, in log–log: a camera's tone curve is
+// never flatter than γ 0.3 or steeper than γ 3, and a noisy end segment must not run away.
+constexpr double kMinEndSlope = 0.3;
+constexpr double kMaxEndSlope = 3.0;
+
 double apply_curve(const std::vector<double>& curve, double c) noexcept {
-  if (curve.size() != 2) return c;
-  return curve[0] * std::pow(std::max(c, 0.0), curve[1]);
+  if (curve.empty()) return c;
+  if (!(c > 0)) return c > 0 || std::isnan(c) ? c : 0.0;
+  if (curve.size() == 2) return curve[0] * std::pow(c, curve[1]);
+  // Spline knots (c_i, Y_i): find the segment (or end segment) and interpolate in log–log.
+  const std::size_t n = curve.size() / 2;
+  std::size_t seg = 0;
+  while (seg + 2 < n && c > curve[2 * (seg + 1)]) ++seg;
+  const double x0 = std::log(curve[2 * seg]), y0 = std::log(curve[2 * seg + 1]);
+  const double x1 = std::log(curve[2 * seg + 2]), y1 = std::log(curve[2 * seg + 3]);
+  const double lx = std::log(c);
+  double slope = (y1 - y0) / (x1 - x0);
+  const bool outside = (seg == 0 && lx < x0) || (seg + 2 == n && lx > x1);
+  if (outside) slope = std::clamp(slope, kMinEndSlope, kMaxEndSlope);
+  if (seg == 0 && lx < x0) return std::exp(y0 + slope * (lx - x0));
+  if (seg + 2 == n && lx > x1) return std::exp(y1 + slope * (lx - x1));
+  return std::exp(y0 + slope * (lx - x0));
 }
 
 // Solves the n × n system A x = b (row-major A, overwritten) by Gaussian elimination with partial
@@ -103,9 +122,64 @@ std::vector<double> weighted_least_squares(CorrectionModel model, const std::vec
   return coeffs;
 }
 
-// Levenberg–Marquardt on the CIELAB residuals of every sample (3 per sample), numerical Jacobian.
+}  // namespace
+
+// CIEDE2000 (CIE 142-2001; Sharma, Wu & Dalal 2005, eqs. 1–17) split into three residuals whose
+// squares sum to ΔE00²: ΔE00² = p² + q² + r² + RT·q·r with p = ΔL'/SL, q = ΔC'/SC, r = ΔH'/SH,
+// rewritten as p² + (q + RT·r/2)² + (1 − RT²/4)·r² (|RT| ≤ 2 keeps the last factor ≥ 0). Least
+// squares on them minimises the very ΔE00 the report states.
+std::array<double, 3> de2000_residuals(const colour::Lab& reference, const colour::Lab& sample) noexcept {
+  constexpr double kPi = 3.14159265358979323846;
+  constexpr double kDeg = kPi / 180.0;
+  constexpr double k25_7 = 6103515625.0;  // 25^7
+  const double c1 = std::hypot(reference.a, reference.b), c2 = std::hypot(sample.a, sample.b);
+  const double cbar = (c1 + c2) / 2;
+  const double cbar7 = std::pow(cbar, 7);
+  const double g = 0.5 * (1 - std::sqrt(cbar7 / (cbar7 + k25_7)));
+  const double a1 = (1 + g) * reference.a, a2 = (1 + g) * sample.a;
+  const double cp1 = std::hypot(a1, reference.b), cp2 = std::hypot(a2, sample.b);
+  const auto hue = [](double b, double a) {
+    if (a == 0 && b == 0) return 0.0;
+    double h = std::atan2(b, a) / (3.14159265358979323846 / 180.0);
+    return h < 0 ? h + 360 : h;
+  };
+  const double h1 = hue(reference.b, a1), h2 = hue(sample.b, a2);
+  const double dl = sample.l - reference.l;
+  const double dc = cp2 - cp1;
+  double dh = 0;
+  if (cp1 * cp2 != 0) {
+    dh = h2 - h1;
+    if (dh > 180) dh -= 360;
+    if (dh < -180) dh += 360;
+  }
+  const double dhh = 2 * std::sqrt(cp1 * cp2) * std::sin(dh * kDeg / 2);
+  const double lbar = (reference.l + sample.l) / 2;
+  const double cpbar = (cp1 + cp2) / 2;
+  double hbar = h1 + h2;
+  if (cp1 * cp2 != 0) {
+    if (std::fabs(h1 - h2) <= 180) hbar = (h1 + h2) / 2;
+    else if (h1 + h2 < 360) hbar = (h1 + h2 + 360) / 2;
+    else hbar = (h1 + h2 - 360) / 2;
+  }
+  const double t = 1 - 0.17 * std::cos((hbar - 30) * kDeg) + 0.24 * std::cos(2 * hbar * kDeg) +
+                   0.32 * std::cos((3 * hbar + 6) * kDeg) - 0.20 * std::cos((4 * hbar - 63) * kDeg);
+  const double dtheta = 30 * std::exp(-std::pow((hbar - 275) / 25, 2));
+  const double cpbar7 = std::pow(cpbar, 7);
+  const double rc = 2 * std::sqrt(cpbar7 / (cpbar7 + k25_7));
+  const double l50 = (lbar - 50) * (lbar - 50);
+  const double sl = 1 + 0.015 * l50 / std::sqrt(20 + l50);
+  const double sc = 1 + 0.045 * cpbar;
+  const double sh = 1 + 0.015 * cpbar * t;
+  const double rt = -std::sin(2 * dtheta * kDeg) * rc;
+  const double p = dl / sl, q = dc / sc, r = dhh / sh;
+  return {p, q + rt * r / 2, std::sqrt(std::max(0.0, 1 - rt * rt / 4)) * r};
+}
+
+namespace {
+
+// Levenberg–Marquardt on the CIEDE2000 residuals of every sample (3 per sample), numerical Jacobian.
 // 30 iterations are plenty: the XYZ start is close, and the problem has ≤ 18 parameters.
-void refine_in_lab(ColourCorrection& corr, const std::vector<colour::LinearRgb>& rgb, const std::vector<colour::Lab>& ref) {
+void refine_in_de2000(ColourCorrection& corr, const std::vector<colour::LinearRgb>& rgb, const std::vector<colour::Lab>& ref) {
   const int np = static_cast<int>(corr.coefficients.size());
   const std::size_t m = rgb.size() * 3;
   const auto residuals = [&](const ColourCorrection& c, std::vector<double>& out) {
@@ -119,9 +193,10 @@ void refine_in_lab(ColourCorrection& corr, const std::vector<colour::LinearRgb>&
         for (int k = 0; k < n; ++k) xyz[row] += c.coefficients[static_cast<std::size_t>(row * n + k)] * t[static_cast<std::size_t>(k)];
       }
       const colour::Lab lab = colour::xyz_to_lab({xyz[0], xyz[1], xyz[2]}, colour::d50_white());
-      out[3 * i] = lab.l - ref[i].l;
-      out[3 * i + 1] = lab.a - ref[i].a;
-      out[3 * i + 2] = lab.b - ref[i].b;
+      const auto r = de2000_residuals(ref[i], lab);
+      out[3 * i] = r[0];
+      out[3 * i + 1] = r[1];
+      out[3 * i + 2] = r[2];
     }
   };
   const auto cost = [](const std::vector<double>& r) {
@@ -198,7 +273,7 @@ ColourCorrection fit_model(CorrectionModel model, const std::vector<FitSample>& 
     ref.push_back(colour::xyz_to_lab(s.reference_xyz, colour::d50_white()));
   }
   corr.coefficients = weighted_least_squares(model, rgb, samples);
-  refine_in_lab(corr, rgb, ref);
+  refine_in_de2000(corr, rgb, ref);
   return corr;
 }
 
@@ -245,28 +320,55 @@ colour::Lab ColourCorrection::apply_lab(const colour::LinearRgb& rgb) const noex
   return colour::xyz_to_lab(apply(rgb), colour::d50_white());
 }
 
-// The neutral patches' reference luminance Y against the measured channel value: a power curve
-// Y = s · c^γ per channel, least squares in log–log (equal relative error on every step of the
-// grey scale). γ is kept in [0.4, 2.5]: outside it no real camera/decoder combination lives, and a
-// wild γ from a noisy black patch would distort every other colour.
-std::array<std::vector<double>, 3> fit_neutral_linearization(const std::vector<FitSample>& samples) {
+std::string_view neutral_curve_name(NeutralCurve curve) {
+  switch (curve) {
+    case NeutralCurve::identity: return "identity";
+    case NeutralCurve::power: return "power";
+    case NeutralCurve::spline: return "spline";
+  }
+  return "identity";
+}
+
+// The neutral patches' reference luminance Y against the measured channel value c, per channel.
+// power: Y = s · c^γ, least squares in log–log (equal relative error on every step of the grey
+// scale); γ is kept in [0.4, 2.5]: outside it no real camera/decoder combination lives, and a wild
+// γ from a noisy black patch would distort every other colour.
+// spline: the neutrals themselves as knots (see fit.hpp), when c and Y rise together.
+std::array<std::vector<double>, 3> fit_neutral_linearization(const std::vector<FitSample>& samples, NeutralCurve curve) {
   std::array<std::vector<double>, 3> curves;
+  if (curve == NeutralCurve::identity) return curves;
   for (int ch = 0; ch < 3; ++ch) {
-    double sx = 0, sy = 0, sxx = 0, sxy = 0;
-    int n = 0;
+    std::vector<std::pair<double, double>> points;  // (c, Y)
     for (const auto& s : samples) {
       if (!s.neutral) continue;
       const double c = ch == 0 ? s.rgb.r : ch == 1 ? s.rgb.g : s.rgb.b;
       const double y = s.reference_xyz.y;
       if (!(c > 1e-4) || !(y > 1e-4)) continue;
+      points.emplace_back(c, y);
+    }
+    if (points.size() < 3) return {};
+    std::sort(points.begin(), points.end());
+    if (curve == NeutralCurve::spline) {
+      std::vector<double> knots;
+      for (std::size_t i = 0; i < points.size(); ++i) {
+        // Knots must rise in both c and Y by a margin (1 % in c) for the log–log slopes to mean
+        // anything; otherwise this channel cannot carry a spline and the whole curve is dropped.
+        if (i > 0 && (points[i].first < points[i - 1].first * 1.01 || points[i].second <= points[i - 1].second)) return {};
+        knots.push_back(points[i].first);
+        knots.push_back(points[i].second);
+      }
+      curves[static_cast<std::size_t>(ch)] = std::move(knots);
+      continue;
+    }
+    double sx = 0, sy = 0, sxx = 0, sxy = 0;
+    for (const auto& [c, y] : points) {
       const double lx = std::log(c), ly = std::log(y);
       sx += lx;
       sy += ly;
       sxx += lx * lx;
       sxy += lx * ly;
-      ++n;
     }
-    if (n < 3) return {};
+    const double n = static_cast<double>(points.size());
     const double var = sxx - sx * sx / n;
     if (!(var > 1e-6)) return {};  // neutrals all alike: no curve to fit
     const double gamma = std::clamp((sxy - sx * sy / n) / var, 0.4, 2.5);
@@ -285,12 +387,11 @@ ColourCorrection fit_root_polynomial_finlayson2015(const std::vector<FitSample>&
   return fit_model(CorrectionModel::root_polynomial2, samples, linearization);
 }
 
-ColourCorrection fit_correction(CorrectionModel model, const std::vector<FitSample>& samples, bool linearize) {
-  const auto curves = linearize ? fit_neutral_linearization(samples) : std::array<std::vector<double>, 3>{};
-  return fit_model(model, samples, curves);
+ColourCorrection fit_correction(CorrectionModel model, const std::vector<FitSample>& samples, NeutralCurve curve) {
+  return fit_model(model, samples, fit_neutral_linearization(samples, curve));
 }
 
-std::vector<double> leave_one_out_de00(CorrectionModel model, const std::vector<FitSample>& samples, bool linearize) {
+std::vector<double> leave_one_out_de00(CorrectionModel model, const std::vector<FitSample>& samples, NeutralCurve curve) {
   std::vector<double> out(samples.size(), NAN);
   std::vector<FitSample> rest;
   rest.reserve(samples.size());
@@ -299,7 +400,7 @@ std::vector<double> leave_one_out_de00(CorrectionModel model, const std::vector<
     for (std::size_t j = 0; j < samples.size(); ++j) {
       if (j != i) rest.push_back(samples[j]);
     }
-    const ColourCorrection c = fit_correction(model, rest, linearize);
+    const ColourCorrection c = fit_correction(model, rest, curve);
     out[i] = colour::delta_e_2000(colour::xyz_to_lab(samples[i].reference_xyz, colour::d50_white()), c.apply_lab(samples[i].rgb));
   }
   return out;

@@ -7,8 +7,12 @@
 // (1,1,1), but for a phone JPEG still carrying part of the maker's tone curve) to CIE XYZ relative
 // to D50 with Y of the perfect white = 1 (the ICC PCS, DESIGN.md "Colour conventions"):
 //   1. per-channel linearization  c' = lin_k(c)   fitted on the six neutral patches: the remaining
-//      tone curve of channel k, a monotone power curve  c' = s_k · c^γ_k  (γ_k ∈ [0.4, 2.5]);
-//      the identity when the neutrals do not support a fit (then `linearization[k]` is empty).
+//      tone curve of channel k (NeutralCurve), mapping the channel to the neutrals' luminance Y:
+//      - power: c' = s_k · c^γ_k, least squares in log–log (γ_k ∈ [0.4, 2.5]);
+//      - spline: monotone piecewise power law through the neutrals (linear interpolation in
+//        log c – log Y), extended past the end neutrals with the end segments' slopes (kept in
+//        [0.3, 3]) — follows the S-shaped contrast curves of phone JPEGs that a power cannot;
+//      - identity (`linearization[k]` empty) when the neutrals do not support a curve.
 //   2. a colour model on the linearized RGB:
 //      - linear3x3: XYZ = M · (r, g, b)ᵀ, M 3×3 (least squares, Cheung et al. 2004);
 //      - root_polynomial2: Finlayson, Mackiewicz & Hurlbert (2015), "Color Correction Using
@@ -16,7 +20,7 @@
 //        — every term scales linearly with exposure, so the fit is exposure-invariant.
 //   Both start from a least-squares fit in XYZ weighted by 1/(Y + 0.02) (relative error, so dark
 //   patches count as much as the eye sees them), then are refined by Levenberg–Marquardt on the
-//   CIELAB residuals (ΔE76 ≈ ΔE00 for small errors). calibrate.cpp keeps the model (and with or
+//   CIEDE2000 residuals (de2000_residuals below), so the fit minimises the reported error. calibrate.cpp keeps the model (and with or
 //   without the linearization) of lowest leave-one-out mean ΔE00.
 #include <array>
 #include <optional>
@@ -43,7 +47,8 @@ struct ColourCorrection {
   CorrectionModel model = CorrectionModel::linear3x3;
   // 3 × terms, row-major: row 0 → X, row 1 → Y, row 2 → Z.
   std::vector<double> coefficients = {1, 0, 0, 0, 1, 0, 0, 0, 1};
-  // Per channel (r, g, b): empty = identity, or {scale, gamma}: c' = scale · max(c, 0)^gamma.
+  // Per channel (r, g, b): empty = identity; {scale, gamma}: c' = scale · max(c, 0)^gamma;
+  // {c1, Y1, c2, Y2, …, cn, Yn} (n ≥ 2, c and Y increasing): the spline above. c ≤ 0 → 0.
   std::array<std::vector<double>, 3> linearization;
 
   // Linearization only (step 1).
@@ -60,9 +65,14 @@ struct FitSample {
   bool neutral = false;       // a grey-scale patch (used for the linearization)
 };
 
-// Fits the per-channel linearization on the neutral samples (fewer than 3 usable neutrals → the
-// identity). Returned as the `linearization` member of ColourCorrection.
-std::array<std::vector<double>, 3> fit_neutral_linearization(const std::vector<FitSample>& samples);
+enum class NeutralCurve { identity, power, spline };
+std::string_view neutral_curve_name(NeutralCurve curve);  // "identity" | "power" | "spline"
+
+// Fits the per-channel linearization on the neutral samples (fewer than 3 usable neutrals, or
+// neutrals whose channel values do not rise with their luminance → the identity). Returned as the
+// `linearization` member of ColourCorrection.
+std::array<std::vector<double>, 3> fit_neutral_linearization(const std::vector<FitSample>& samples,
+                                                             NeutralCurve curve = NeutralCurve::power);
 
 // Least-squares fits on `samples` (the linearization, when given, is applied first and copied into
 // the result). Need at least 3 (linear) / 6 (root-polynomial) samples; with fewer they throw
@@ -74,13 +84,18 @@ ColourCorrection fit_root_polynomial_finlayson2015(const std::vector<FitSample>&
 
 // Fits `model` (linearization included, refitted from the given samples) — the function the
 // leave-one-out loop calls.
-// `linearize` = false keeps the identity curve (the candidates compared by calibrate.cpp are both
-// models with and without the neutral linearization).
-ColourCorrection fit_correction(CorrectionModel model, const std::vector<FitSample>& samples, bool linearize = true);
+// calibrate.cpp compares every model × curve by leave-one-out; the default curve here is the one
+// that is best most often on the development photos.
+ColourCorrection fit_correction(CorrectionModel model, const std::vector<FitSample>& samples,
+                                NeutralCurve curve = NeutralCurve::power);
 
 // Leave-one-out: for every sample i, fit_correction on all others, predict i, ΔE00 against its
 // reference (CIELAB D50). Same order as `samples`.
-std::vector<double> leave_one_out_de00(CorrectionModel model, const std::vector<FitSample>& samples, bool linearize = true);
+std::vector<double> leave_one_out_de00(CorrectionModel model, const std::vector<FitSample>& samples,
+                                       NeutralCurve curve = NeutralCurve::power);
+
+// CIEDE2000 as three residuals whose squares sum to ΔE00(reference, sample)² (for least squares).
+std::array<double, 3> de2000_residuals(const colour::Lab& reference, const colour::Lab& sample) noexcept;
 
 // ΔE00 of each sample through `correction` (in-fit residuals).
 std::vector<double> fit_de00(const ColourCorrection& correction, const std::vector<FitSample>& samples);

@@ -107,8 +107,8 @@ TEST_CASE("fit: the neutral linearization recovers a per-channel power curve", "
     // the log-log slope differs slightly from 2.2: 0.15 covers that and nothing wilder.
     CHECK(c[1] == Approx(2.2).margin(0.15));
   }
-  const auto with = photo::leave_one_out_de00(photo::CorrectionModel::linear3x3, samples, true);
-  const auto without = photo::leave_one_out_de00(photo::CorrectionModel::linear3x3, samples, false);
+  const auto with = photo::leave_one_out_de00(photo::CorrectionModel::linear3x3, samples, photo::NeutralCurve::power);
+  const auto without = photo::leave_one_out_de00(photo::CorrectionModel::linear3x3, samples, photo::NeutralCurve::identity);
   CHECK(mean(with) < 1.0);       // recovered: below a just-noticeable difference
   CHECK(mean(with) < mean(without) / 3);  // and it is the linearization that did it
 }
@@ -122,9 +122,9 @@ TEST_CASE("fit: leave-one-out is larger than the in-fit error and finite", "[pro
   };
   const auto samples = card_samples(camera);
   for (auto model : {photo::CorrectionModel::linear3x3, photo::CorrectionModel::root_polynomial2}) {
-    const auto corr = photo::fit_correction(model, samples, false);
+    const auto corr = photo::fit_correction(model, samples, photo::NeutralCurve::identity);
     const auto in_fit = photo::fit_de00(corr, samples);
-    const auto loo = photo::leave_one_out_de00(model, samples, false);
+    const auto loo = photo::leave_one_out_de00(model, samples, photo::NeutralCurve::identity);
     REQUIRE(loo.size() == samples.size());
     for (double v : loo) CHECK(std::isfinite(v));
     CHECK(mean(loo) >= mean(in_fit));
