@@ -41,7 +41,11 @@ struct PatchSample {
   colour::LinearRgb stddev;      // spread of the kept pixels
   int pixels = 0;                // number of pixels kept
   double saturated_fraction = 0;  // share of the box's pixels with a saturated channel
-  std::vector<std::string> flags;  // "clipped", "glare", "few-pixels", "non-uniform"
+  // "clipped" (> 25 % of the box saturated: leave it out of fits), "glare" (a bright tail),
+  // "few-pixels" (< 16 kept), "non-uniform" (luminance spread > 20 %), "inconsistent" (the quick
+  // verification fit puts it > 12 ΔE00 from its reference: partly covered or marked; only on an
+  // accepted card, at most 5 such patches).
+  std::vector<std::string> flags;
   std::array<cv::Point2f, 4> box;  // sampled box, clockwise, in displayed full-photo pixels
 };
 
@@ -54,7 +58,9 @@ struct CardDetection {
   std::array<cv::Point2f, 4> corners;
   int orientation_deg = 0;  // 0/90/180/270: clockwise rotation of the card relative to the photo
   std::vector<PatchSample> patches;  // one per card patch, in card order
-  double verification_score = 0;     // higher is better; see detect.cpp for its definition
+  // (consistent patches / all patches) / (1 + quick-fit mean ΔE00 of those / 10): 0..1, higher is
+  // better; the development photos score 0.6–0.9.
+  double verification_score = 0;
   std::vector<std::string> warnings;
 };
 

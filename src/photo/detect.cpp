@@ -1,0 +1,413 @@
+// Card detection and verification (detect.hpp). The steps:
+// 1. A photo without colour (greyscale file, or R = G = B everywhere) is refused: `greyscale`.
+// 2. Candidates: our grid-of-squares finder on a reduced copy (long side ≤ 1200 px), then at
+//    higher resolution for small cards, then OpenCV mcc; or the user's --corners.
+// 3. Each candidate is sampled on its reduced copy (patch means over many pixels lose nothing)
+//    and every orientation and mirror image is scored by a quick colour fit to the reference.
+// 4. The best is sampled again at the decoded resolution with the card's own patch boxes and
+//    judged: usable, `occluded`, `lookalike`, `clipped`, or `no-card`.
+#include "photo/detect.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <sstream>
+#include <stdexcept>
+
+#include <opencv2/imgproc.hpp>
+
+#include "photo/decode.hpp"
+#include "photo/detect_internal.hpp"
+
+namespace shadematch::photo {
+
+std::string_view reject_reason_name(RejectReason reason) {
+  switch (reason) {
+    case RejectReason::none: return "none";
+    case RejectReason::no_card: return "no-card";
+    case RejectReason::occluded: return "occluded";
+    case RejectReason::lookalike: return "lookalike";
+    case RejectReason::greyscale: return "greyscale";
+    case RejectReason::clipped: return "clipped";
+  }
+  return "unknown";
+}
+
+namespace {
+
+using detail::LatticeCandidate;
+using detail::VerifyFit;
+
+// First search resolution: a 1200 px long side shows an 8 px patch of a ≤ 1200 px photo at full
+// size and keeps the search to a few tens of milliseconds on a 24 MP frame.
+constexpr int kSearchLongSide = 1200;
+// Further passes when nothing usable was found: 3000 px, then the decoded size, so that a card
+// with 8 px patches in a 24 MP frame (≈ 4 px at 3000) is still seen.
+constexpr int kSecondLongSide = 3000;
+// The inner half of each patch (per side) is sampled: away from the patch edges even when the
+// corners are a few pixels off.
+constexpr double kSampleFraction = 0.5;
+// Decisions on the final quick fit (ΔE00 of the verification fit, not the calibration): the
+// development cards fit with an inlier mean of 1.1–4.3; above 6 the colours are not the
+// reference card's. At least 14 patches must be consistent for the reading to be this card at
+// all (random shuffles of real cards reach 11 at most). Six or more inconsistent patches (issue 3)
+// is a covered card; more than six clipped patches leaves too little for a fit (the calibration's
+// root-polynomial has 6 terms per channel and needs leave-one-out to choose the model).
+constexpr double kMaxInlierMean = 6.0;
+constexpr int kMinConsistent = 14;
+constexpr int kOccludedPatches = 6;
+constexpr int kMaxClipped = 6;
+// A photo whose pixels never differ between channels by more than 2 codes (8-bit) in 99.9 % of
+// the image carries no colour; the 0.1 % allows JPEG chroma ringing.
+constexpr double kGreyChannelSpread = 2.0;
+// Patches read with less than 3 % channel spread relative to their level: no colour either.
+constexpr double kGreyPatchSpread = 0.03;
+// A patch counts as colourful when its channels spread by more than 20 % of their mean (the
+// Classic has 18 chromatic patches, most far above this).
+constexpr double kColourfulSpread = 0.20;
+
+cv::Point2d apply(const cv::Matx33d& h, double x, double y) {
+  const cv::Vec3d p = h * cv::Vec3d(x, y, 1);
+  return {p[0] / p[2], p[1] / p[2]};
+}
+
+cv::Mat to_rgb8(const cv::Mat& encoded) {
+  if (encoded.depth() == CV_8U) return encoded;
+  cv::Mat out;
+  encoded.convertTo(out, CV_8U, 255.0 / 65535.0);
+  return out;
+}
+
+// `image` reduced so that its long side is at most `long_side` (same depth, same transform).
+DecodedImage reduced(const DecodedImage& image, int long_side) {
+  const int current = std::max(image.encoded.cols, image.encoded.rows);
+  if (current <= long_side) return image;
+  DecodedImage out = image;
+  const double f = static_cast<double>(long_side) / current;
+  cv::resize(image.encoded, out.encoded, cv::Size(), f, f, cv::INTER_AREA);
+  out.scale = image.scale * static_cast<double>(out.encoded.cols) / image.encoded.cols;
+  return out;
+}
+
+bool looks_greyscale(const cv::Mat& rgb8) {
+  std::vector<int> histogram(256, 0);
+  for (int y = 0; y < rgb8.rows; ++y) {
+    const auto* p = rgb8.ptr<cv::Vec3b>(y);
+    for (int x = 0; x < rgb8.cols; ++x) {
+      const int hi = std::max({p[x][0], p[x][1], p[x][2]});
+      const int lo = std::min({p[x][0], p[x][1], p[x][2]});
+      ++histogram[static_cast<std::size_t>(hi - lo)];
+    }
+  }
+  const auto total = static_cast<double>(rgb8.total());
+  double below = 0;
+  for (int d = 0; d <= static_cast<int>(kGreyChannelSpread); ++d) below += histogram[static_cast<std::size_t>(d)];
+  return below >= 0.999 * total;
+}
+
+double card_width(const CardDefinition& card) {
+  if (card.width > 0) return card.width;
+  double w = 0;
+  for (const auto& p : card.patches) w = std::max(w, p.cx + p.w / 2);
+  return w;
+}
+double card_height(const CardDefinition& card) {
+  if (card.height > 0) return card.height;
+  double h = 0;
+  for (const auto& p : card.patches) h = std::max(h, p.cy + p.h / 2);
+  return h;
+}
+
+// One scored reading of one candidate.
+struct Reading {
+  LatticeCandidate candidate;
+  cv::Matx33d card_to_image;  // card units → encoded pixels of the image it was read on
+  bool mirrored = false;
+  double to_encoded = 1;       // pixels of that image → encoded pixels
+  std::vector<PatchSample> samples;
+  VerifyFit fit;
+  bool valid = false;
+};
+
+// Better evidence first: more consistent patches, then a lower inlier mean; a mirror image only
+// wins when it is clearly better (it is reported, never accepted silently).
+bool better(const Reading& x, const Reading& y) {
+  if (!y.valid) return x.valid;
+  if (!x.valid) return false;
+  const int xi = x.fit.inliers - (x.mirrored ? 2 : 0);
+  const int yi = y.fit.inliers - (y.mirrored ? 2 : 0);
+  if (xi != yi) return xi > yi;
+  return x.fit.inlier_mean_de00 < y.fit.inlier_mean_de00;
+}
+
+// The patch's sampled quadrilateral in card units → pixels through `card_to_image`.
+std::array<cv::Point2f, 4> patch_quad(const cv::Matx33d& card_to_image, const CardPatch& p, double fraction) {
+  const double hw = p.w * fraction / 2, hh = p.h * fraction / 2;
+  const std::array<cv::Point2d, 4> q{apply(card_to_image, p.cx - hw, p.cy - hh), apply(card_to_image, p.cx + hw, p.cy - hh),
+                                     apply(card_to_image, p.cx + hw, p.cy + hh), apply(card_to_image, p.cx - hw, p.cy + hh)};
+  std::array<cv::Point2f, 4> out;
+  for (std::size_t k = 0; k < 4; ++k) out[k] = cv::Point2f(static_cast<float>(q[k].x), static_cast<float>(q[k].y));
+  return out;
+}
+
+bool is_mirrored(const cv::Matx33d& card_to_image, const CardDefinition& card) {
+  const double cx = card_width(card) / 2, cy = card_height(card) / 2;
+  const cv::Point2d o = apply(card_to_image, cx, cy);
+  const cv::Point2d ex = apply(card_to_image, cx + 1, cy) - o;
+  const cv::Point2d ey = apply(card_to_image, cx, cy + 1) - o;
+  // Card and image both have y downwards: a proper rotation keeps the cross product positive.
+  return ex.x * ey.y - ex.y * ey.x < 0;
+}
+
+// Evidence that a reading is a 24-patch chart at all (whatever its colours): our finder saw most
+// of its squares spanning exactly the card's grid (not needed from mcc or --corners), and its
+// cells are uniform and at least a third of them colourful, as a colour chart's patches are.
+constexpr int kChartSquares = 16;
+bool chart_like(const Reading& r, const CardDefinition& card) {
+  if (!r.valid) return false;
+  if (r.candidate.source == "grid" && (!r.candidate.full_extent || r.candidate.squares < kChartSquares)) return false;
+  const int n = static_cast<int>(card.patches.size());
+  int uniform = 0, colourful = 0;
+  for (const auto& s : r.samples) {
+    if (std::find(s.flags.begin(), s.flags.end(), "non-uniform") == s.flags.end()) ++uniform;
+    const auto& m = s.mean;
+    const double mid = (m.r + m.g + m.b) / 3;
+    if (mid > 1e-3 && (std::max({m.r, m.g, m.b}) - std::min({m.r, m.g, m.b})) / mid > kColourfulSpread) ++colourful;
+  }
+  return uniform >= n * 3 / 4 && colourful >= n / 3;
+}
+
+// Samples a candidate's lattice once (square boxes), then scores every symmetry of it.
+void score_candidate(const DecodedImage& img, const CardDefinition& card, const LatticeCandidate& cand,
+                     double to_img, Reading& best, Reading& best_chart) {
+  const cv::Matx33d to_lattice = detail::card_to_card_lattice(card);
+  const cv::Matx33d scale(to_img, 0, 0, 0, to_img, 0, 0, 0, 1);
+  const cv::Matx33d lattice_to_img = scale * cand.lattice_to_image;
+  // Box half-size in lattice units: half the patch size over the pitch, halved again (inner half).
+  const double pitch_x = 1.0 / to_lattice(0, 0), pitch_y = 1.0 / to_lattice(1, 1);
+  double half = 0.5;
+  for (const auto& p : card.patches) half = std::min({half, p.w / pitch_x, p.h / pitch_y});
+  half *= kSampleFraction / 2;
+  std::vector<PatchSample> cells(static_cast<std::size_t>(cand.cols * cand.rows));
+  for (int b = 0; b < cand.rows; ++b) {
+    for (int a = 0; a < cand.cols; ++a) {
+      std::array<cv::Point2f, 4> quad;
+      const std::array<cv::Point2d, 4> q{apply(lattice_to_img, a - half, b - half), apply(lattice_to_img, a + half, b - half),
+                                         apply(lattice_to_img, a + half, b + half), apply(lattice_to_img, a - half, b + half)};
+      for (std::size_t k = 0; k < 4; ++k) quad[k] = cv::Point2f(static_cast<float>(q[k].x), static_cast<float>(q[k].y));
+      cells[static_cast<std::size_t>(b * cand.cols + a)] = detail::sample_quad(img, quad);
+    }
+  }
+  for (int i = 0; i < 8; ++i) {
+    cv::Matx33d sym;
+    if (!detail::symmetry(i, card, cand, sym)) continue;
+    Reading r;
+    r.candidate = cand;
+    r.card_to_image = lattice_to_img * sym * to_lattice;
+    r.to_encoded = 1.0 / to_img;
+    r.mirrored = is_mirrored(r.card_to_image, card);
+    r.samples.reserve(card.patches.size());
+    bool inside = true;
+    for (const auto& p : card.patches) {
+      const cv::Point2d u = apply(to_lattice, p.cx, p.cy);
+      const cv::Point2d ab = apply(sym, u.x, u.y);
+      const int a = static_cast<int>(std::lround(ab.x)), b = static_cast<int>(std::lround(ab.y));
+      if (a < 0 || b < 0 || a >= cand.cols || b >= cand.rows) {
+        inside = false;
+        break;
+      }
+      r.samples.push_back(cells[static_cast<std::size_t>(b * cand.cols + a)]);
+    }
+    if (!inside) continue;
+    r.fit = detail::verify_fit(r.samples, card);
+    r.valid = true;
+    if (chart_like(r, card) && better(r, best_chart)) best_chart = r;
+    if (better(r, best)) best = std::move(r);
+  }
+}
+
+// A quick accept test used to stop searching further passes.
+bool convincing(const Reading& r, const CardDefinition& card) {
+  const int n = static_cast<int>(card.patches.size());
+  return r.valid && !r.mirrored && r.fit.inliers >= n - kOccludedPatches + 1 && r.fit.inlier_mean_de00 <= kMaxInlierMean;
+}
+
+int orientation_of(const cv::Matx33d& card_to_image, const CardDefinition& card) {
+  const double cx = card_width(card) / 2, cy = card_height(card) / 2;
+  const cv::Point2d d = apply(card_to_image, cx + 1, cy) - apply(card_to_image, cx, cy);
+  const double angle = std::atan2(d.y, d.x) * 180.0 / CV_PI;  // clockwise, image y is down
+  int q = static_cast<int>(std::lround(angle / 90.0)) * 90;
+  q = ((q % 360) + 360) % 360;
+  return q;
+}
+
+std::string fixed(double v, int digits) {
+  std::ostringstream s;
+  s.setf(std::ios::fixed);
+  s.precision(digits);
+  s << v;
+  return s.str();
+}
+
+}  // namespace
+
+CardDetection detect_card(const DecodedImage& image, const CardDefinition& card, const DetectOptions& options) {
+  if (card.rows < 2 || card.cols < 2 || card.patches.size() != static_cast<std::size_t>(card.rows * card.cols)) {
+    throw std::invalid_argument("detect_card: card '" + card.id + "' needs rows × cols patches");
+  }
+  CardDetection out;
+  out.reason = RejectReason::no_card;
+  if (image.encoded.empty()) {
+    out.detail = "the image is empty";
+    return out;
+  }
+  if (image.info.greyscale) {
+    out.reason = RejectReason::greyscale;
+    out.detail = "the photo is greyscale (one colour channel): a colour card cannot be read from it";
+    return out;
+  }
+
+  DecodedImage search = reduced(image, kSearchLongSide);
+  if (looks_greyscale(to_rgb8(search.encoded))) {
+    out.reason = RejectReason::greyscale;
+    out.detail = "the photo carries no colour (red, green and blue are equal everywhere)";
+    return out;
+  }
+
+  Reading best;
+  Reading best_chart;  // the best reading among chart-like ones (for `lookalike`)
+  const int long_side = std::max(image.encoded.cols, image.encoded.rows);
+  if (options.corners) {
+    std::array<cv::Point2f, 4> enc;
+    for (std::size_t k = 0; k < 4; ++k) enc[k] = (*options.corners)[k] * static_cast<float>(image.scale);
+    const double to_search = static_cast<double>(search.encoded.cols) / image.encoded.cols;
+    for (const auto& cand : detail::candidates_from_corners(enc, card)) {
+      score_candidate(search, card, cand, to_search, best, best_chart);
+    }
+  } else {
+    std::vector<int> passes{kSearchLongSide};
+    if (long_side > kSearchLongSide) passes.push_back(std::min(long_side, kSecondLongSide));
+    if (long_side > kSecondLongSide) passes.push_back(long_side);
+    for (const int side : passes) {
+      const DecodedImage pass = side == kSearchLongSide ? search : reduced(image, side);
+      const cv::Mat rgb8 = to_rgb8(pass.encoded);
+      const double to_encoded = static_cast<double>(image.encoded.cols) / pass.encoded.cols;
+      for (const auto& cand : detail::find_grid_candidates(rgb8, to_encoded, card.cols, card.rows)) {
+        score_candidate(pass, card, cand, 1.0 / to_encoded, best, best_chart);
+      }
+      if (convincing(best, card)) break;
+    }
+    if (!convincing(best, card)) {
+      // mcc's own detector as a second opinion, on the first search copy (it is slow at full size).
+      const double to_encoded = static_cast<double>(image.encoded.cols) / search.encoded.cols;
+      for (const auto& cand : detail::find_mcc_candidates(to_rgb8(search.encoded), to_encoded)) {
+        score_candidate(search, card, cand, 1.0 / to_encoded, best, best_chart);
+      }
+    }
+  }
+
+  if (!best.valid) {
+    out.reason = RejectReason::no_card;
+    out.detail = options.corners ? "the given corners do not frame a card inside the photo"
+                                 : "no " + std::to_string(card.rows) + " × " + std::to_string(card.cols) +
+                                       " patch chart was found in the photo";
+    return out;
+  }
+
+  // The reading judged: the best one if it fits the reference; otherwise the best chart-like one
+  // (for `lookalike`), else the best of all (for `no-card`).
+  const bool best_fits = best.fit.inliers >= kMinConsistent && best.fit.inlier_mean_de00 <= kMaxInlierMean;
+  const Reading& chosen = best_fits || !best_chart.valid ? best : best_chart;
+  // Final reading at the decoded resolution with the card's own patch boxes.
+  const cv::Matx33d card_to_encoded =
+      cv::Matx33d(chosen.to_encoded, 0, 0, 0, chosen.to_encoded, 0, 0, 0, 1) * chosen.card_to_image;
+  for (const auto& p : card.patches) {
+    PatchSample s = detail::sample_quad(image, patch_quad(card_to_encoded, p, kSampleFraction));
+    s.index = p.index;
+    out.patches.push_back(std::move(s));
+  }
+  const VerifyFit fit = detail::verify_fit(out.patches, card);
+  const double w = card_width(card), h = card_height(card);
+  const std::array<cv::Point2d, 4> corners{apply(card_to_encoded, 0, 0), apply(card_to_encoded, w, 0),
+                                           apply(card_to_encoded, w, h), apply(card_to_encoded, 0, h)};
+  const double to_full = 1.0 / image.scale;
+  for (std::size_t k = 0; k < 4; ++k) {
+    out.corners[k] = cv::Point2f(static_cast<float>(corners[k].x * to_full), static_cast<float>(corners[k].y * to_full));
+  }
+  out.orientation_deg = orientation_of(card_to_encoded, card);
+  const int n = static_cast<int>(card.patches.size());
+  const int outliers = fit.usable - fit.inliers;
+  out.verification_score = fit.usable > 0 ? (static_cast<double>(fit.inliers) / n) /
+                                                (1.0 + std::min(fit.inlier_mean_de00, 1e3) / 10.0)
+                                          : 0.0;
+  auto list = [&](auto&& pick) {
+    std::string s;
+    for (std::size_t i = 0; i < out.patches.size(); ++i) {
+      if (!pick(i)) continue;
+      s += (s.empty() ? "" : ", ") + std::to_string(card.patches[i].index);
+    }
+    return s;
+  };
+  auto has = [&](std::size_t i, std::string_view flag) {
+    const auto& f = out.patches[i].flags;
+    return std::find(f.begin(), f.end(), flag) != f.end();
+  };
+  int clipped = 0;
+  for (std::size_t i = 0; i < out.patches.size(); ++i) {
+    if (has(i, "clipped")) ++clipped;
+  }
+  const std::string summary = std::to_string(fit.inliers) + " of " + std::to_string(n) +
+                              " patches consistent with the reference (quick-fit mean ΔE00 " +
+                              fixed(fit.inlier_mean_de00, 1) + ")";
+
+  if (fit.chroma_spread < kGreyPatchSpread) {
+    out.reason = RejectReason::greyscale;
+    out.detail = "the card's patches carry no colour (red, green and blue are equal): the photo is greyscale";
+    return out;
+  }
+  if (clipped > kMaxClipped && !options.allow_clipped) {
+    out.reason = RejectReason::clipped;
+    out.detail = std::to_string(clipped) + " patches are clipped (over-exposed): " +
+                 list([&](std::size_t i) { return has(i, "clipped"); });
+    return out;
+  }
+  const bool fits = fit.inliers >= kMinConsistent && fit.inlier_mean_de00 <= kMaxInlierMean;
+  if (fits && outliers >= kOccludedPatches) {
+    out.reason = RejectReason::occluded;
+    out.detail = "the card is partly covered or marked: patches " +
+                 list([&](std::size_t i) { return !std::isnan(fit.de00[i]) && !fit.inlier[i]; }) +
+                 " do not match the reference (" + summary + ")";
+    return out;
+  }
+  if (!fits) {
+    // A chart-like reading that does not fit is a look-alike; anything else was never a chart.
+    const bool lookalike = chart_like(chosen, card);
+    out.reason = lookalike ? RejectReason::lookalike : RejectReason::no_card;
+    out.detail = lookalike ? "a " + std::to_string(card.rows) + " × " + std::to_string(card.cols) +
+                                 " chart was found but its colours do not match " + card.id + " (" + summary +
+                                 "): another brand's chart, a reproduction or a chart on a screen"
+                           : "no " + card.id + " was found in the photo";
+    return out;
+  }
+  out.found = true;
+  out.reason = RejectReason::none;
+  for (std::size_t i = 0; i < out.patches.size(); ++i) {
+    if (!std::isnan(fit.de00[i]) && !fit.inlier[i]) out.patches[i].flags.push_back("inconsistent");
+  }
+  out.detail = card.id + " found (" + chosen.candidate.source + "), orientation " + std::to_string(out.orientation_deg) +
+               "°, " + summary;
+  if (chosen.mirrored) {
+    out.warnings.push_back("the card appears mirror-imaged (a selfie camera or a flipped photo): patches were read "
+                           "in mirrored order");
+  }
+  if (outliers > 0) {
+    out.warnings.push_back("patches " + list([&](std::size_t i) { return !std::isnan(fit.de00[i]) && !fit.inlier[i]; }) +
+                           " do not match the reference (covered, marked or glare?) and are flagged 'inconsistent'");
+  }
+  if (clipped > 0) {
+    out.warnings.push_back("patches " + list([&](std::size_t i) { return has(i, "clipped"); }) +
+                           " are clipped (over-exposed) and flagged 'clipped'");
+  }
+  return out;
+}
+
+}  // namespace shadematch::photo

@@ -1,0 +1,80 @@
+#pragma once
+// Internals of card detection shared by detect*.cpp (not a public API; tests may use it).
+//
+// Vocabulary:
+// - "lattice": integer patch positions as seen in the photo. Lattice point (a, b) is the centre of
+//   the patch in lattice column a, row b; a candidate maps lattice coordinates to image pixels with
+//   a homography and says how many columns × rows it spans (6 × 4 or 4 × 6 for a Classic).
+// - "card lattice": the same for the card in its reading orientation, (u, v) = (column, row).
+// - A "hypothesis" is one of the rectangle's symmetries taking the card lattice onto the candidate
+//   lattice: two rotations and two mirror images for each candidate (which pair depends on whether
+//   the candidate is landscape or portrait relative to the card).
+#include <array>
+#include <string>
+#include <vector>
+
+#include <opencv2/core.hpp>
+
+#include "photo/card.hpp"
+#include "photo/decode.hpp"
+#include "photo/detect.hpp"
+
+namespace shadematch::photo::detail {
+
+struct LatticeCandidate {
+  cv::Matx33d lattice_to_image;  // lattice (a, b, 1) → pixels of DecodedImage::encoded
+  int cols = 0;                  // lattice columns (a = 0 … cols − 1)
+  int rows = 0;                  // lattice rows (b = 0 … rows − 1)
+  std::string source;            // "grid", "mcc" or "corners", for diagnostics
+  int squares = 0;               // grid: squares seen on the lattice
+  bool full_extent = false;      // grid: the squares seen span exactly cols × rows
+};
+
+// Finds 4×6-like grids of squares in an 8-bit RGB image (our own finder: multi-scale adaptive
+// thresholds, square-ish contours, lattice growing). `to_encoded` maps the searched image's pixels
+// to DecodedImage::encoded pixels (searched image = encoded resized by 1/to_encoded).
+std::vector<LatticeCandidate> find_grid_candidates(const cv::Mat& rgb8, double to_encoded, int card_cols,
+                                                   int card_rows);
+
+// OpenCV mcc's MCC24 detector as a second opinion (not trusted: every candidate is verified).
+std::vector<LatticeCandidate> find_mcc_candidates(const cv::Mat& rgb8, double to_encoded);
+
+// A candidate from four patch-grid corners in encoded pixels (patch 1 first, clockwise), plus the
+// candidate with the corners taken one step round (in case the user started on the wrong side).
+std::vector<LatticeCandidate> candidates_from_corners(const std::array<cv::Point2f, 4>& corners,
+                                                      const CardDefinition& card);
+
+// Card units (x, y) → card lattice (u, v): u = (x − cx₀)/pitch_x, v = (y − cy₀)/pitch_y.
+cv::Matx33d card_to_card_lattice(const CardDefinition& card);
+
+// The i-th (0..7) symmetry taking card lattice (u, v) to candidate lattice (a, b), or false when
+// its dimensions do not match the candidate's.
+bool symmetry(int i, const CardDefinition& card, const LatticeCandidate& candidate, cv::Matx33d& out);
+
+// Robust statistics of a quadrilateral of `image.encoded` (pixels of encoded) in linear light.
+PatchSample sample_quad(const DecodedImage& image, const std::array<cv::Point2f, 4>& quad_encoded);
+
+// The quick verification fit: per-channel linearization from the neutral patches, then a
+// weighted least-squares degree-2 root-polynomial to the reference XYZ D50; the worst patches are
+// dropped one by one (down to half the card) while any kept patch is further than kInlierDe00
+// from its reference. Patches flagged "clipped" are left out.
+struct VerifyFit {
+  int usable = 0;              // patches not clipped and with a finite mean
+  int inliers = 0;             // usable patches consistent with the fit
+  double inlier_mean_de00 = 0;  // mean ΔE00 of the inliers
+  double median_de00 = 0;       // median ΔE00 over all usable patches (fit on the inliers)
+  std::vector<double> de00;     // per patch (card order); NaN for unusable
+  std::vector<bool> inlier;     // per patch
+  bool neutrals_ordered = false;  // the neutral patches get darker in card order
+  double chroma_spread = 0;     // max over patches of (max − min)/mean channel (0 for a grey image)
+};
+// A patch further than this from its reference after the quick fit is "inconsistent": covered,
+// painted or in the wrong place. Real cards' worst patches stay under 10 on the development photos;
+// a finger, tape or the wrong patch is 20–80 away.
+inline constexpr double kInlierDe00 = 12.0;
+VerifyFit verify_fit(const std::vector<PatchSample>& samples, const CardDefinition& card);
+
+// Flag thresholds (see detect_verify.cpp for the reasoning).
+inline constexpr double kClippedFraction = 0.25;
+
+}  // namespace shadematch::photo::detail

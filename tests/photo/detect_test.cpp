@@ -1,0 +1,353 @@
+// Card detection and verification on the development photos (tests/data/photos, see its
+// SOURCES.md) and on negatives generated from them: the card cropped out, the photo made
+// greyscale, patches painted over, patches shuffled; and the same photos rotated by 90/180/270°.
+#include <algorithm>
+#include <catch2/catch.hpp>
+#include <cmath>
+#include <map>
+#include <numeric>
+#include <opencv2/imgproc.hpp>
+#include <random>
+#include <string>
+
+#include "common/csv.hpp"
+#include "common/embedded.hpp"
+#include "photo/card.hpp"
+#include "photo/decode.hpp"
+#include "photo/detect.hpp"
+#include "support/paths.hpp"
+
+namespace {
+
+using shadematch::photo::CardDefinition;
+using shadematch::photo::CardDetection;
+using shadematch::photo::DecodedImage;
+using shadematch::photo::RejectReason;
+
+// The ColorChecker Classic built from the calibration tables (layout: Argyll's ColorChecker.cht
+// boxes; reference: X-Rite after-November-2014 Lab D50), so these tests do not depend on the
+// card YAML parser in src/files.
+CardDefinition classic_card() {
+  using namespace shadematch;
+  const CsvTable layout = parse_csv(embedded_file("colorchecker24_layout.csv"), "colorchecker24_layout.csv");
+  const CsvTable lab = parse_csv(embedded_file("colorchecker24_lab_d50.csv"), "colorchecker24_lab_d50.csv");
+  CardDefinition card;
+  card.id = "colorchecker-classic-2014";
+  card.rows = 4;
+  card.cols = 6;
+  double x0 = 1e9, y0 = 1e9, x1 = 0, y1 = 0;
+  for (const auto& row : layout.rows) {
+    const double x = parse_csv_number(layout, row, layout.column("argyll_x0"));
+    const double y = parse_csv_number(layout, row, layout.column("argyll_y0"));
+    x0 = std::min(x0, x), y0 = std::min(y0, y);
+    x1 = std::max(x1, x + parse_csv_number(layout, row, layout.column("argyll_w")));
+    y1 = std::max(y1, y + parse_csv_number(layout, row, layout.column("argyll_h")));
+  }
+  for (std::size_t i = 0; i < layout.rows.size(); ++i) {
+    const auto& row = layout.rows[i];
+    photo::CardPatch p;
+    p.index = static_cast<int>(parse_csv_number(layout, row, layout.column("patch")));
+    p.name = row.fields[layout.column("name")];
+    p.w = parse_csv_number(layout, row, layout.column("argyll_w"));
+    p.h = parse_csv_number(layout, row, layout.column("argyll_h"));
+    p.cx = parse_csv_number(layout, row, layout.column("argyll_x0")) - x0 + p.w / 2;
+    p.cy = parse_csv_number(layout, row, layout.column("argyll_y0")) - y0 + p.h / 2;
+    p.neutral = parse_csv_number(layout, row, layout.column("row")) == 4;  // the grey row
+    const auto& l = lab.rows[i];
+    p.reference_lab = {parse_csv_number(lab, l, lab.column("L_xrite_after_nov2014")),
+                       parse_csv_number(lab, l, lab.column("a_xrite_after_nov2014")),
+                       parse_csv_number(lab, l, lab.column("b_xrite_after_nov2014"))};
+    card.patches.push_back(p);
+  }
+  card.width = x1 - x0;
+  card.height = y1 - y0;
+  return card;
+}
+
+const CardDefinition& card() {
+  static const CardDefinition c = classic_card();
+  return c;
+}
+
+std::string photo_path(const std::string& name) { return shadematch::test::test_data_dir() + "/photos/" + name; }
+
+// Decoding is the slow part of these tests: each photo is decoded once per test run.
+const DecodedImage& decoded(const std::string& name) {
+  static std::map<std::string, DecodedImage> cache;
+  auto it = cache.find(name);
+  if (it == cache.end()) it = cache.emplace(name, shadematch::photo::decode_image(photo_path(name))).first;
+  return it->second;
+}
+
+struct DevPhoto {
+  const char* file;
+  int orientation_deg;  // by eye: where patch 1 (dark skin) sits, the card read clockwise
+};
+// Orientation: clockwise rotation of the card in the photo. 0 = dark skin top-left; 90 = dark
+// skin top-right (white top-left); 270 = dark skin bottom-left.
+const DevPhoto kPhotos[] = {
+    {"pedrodiamel_hand_holding_classic.jpg", 0}, {"macduff_fishbox1_passport_foot.jpg", 0},
+    {"plantcv_classic.png", 90},                 {"plantcv_colorchecker-classic-mini.jpg", 270},
+    {"plantcv_nano.jpeg", 0},                    {"plantcv_source1_img.png", 90},
+    {"plantcv_target_img.png", 90},              {"argylldoc_colorchecker_thumb.jpg", 0},
+};
+
+double luminance(const shadematch::colour::LinearRgb& c) { return 0.2126 * c.r + 0.7152 * c.g + 0.0722 * c.b; }
+
+// A copy of `image` with its pixels replaced (same colour transform and scale).
+DecodedImage with_pixels(const DecodedImage& image, const cv::Mat& encoded) {
+  DecodedImage out = image;
+  out.encoded = encoded;
+  out.info.width = static_cast<int>(std::lround(encoded.cols / image.scale));
+  out.info.height = static_cast<int>(std::lround(encoded.rows / image.scale));
+  return out;
+}
+
+// Card units → encoded pixels from a detection's patch-grid corners.
+cv::Matx33d card_to_encoded(const CardDetection& d, const DecodedImage& image) {
+  const auto w = static_cast<float>(card().width), h = static_cast<float>(card().height);
+  std::vector<cv::Point2f> src{{0, 0}, {w, 0}, {w, h}, {0, h}};
+  std::vector<cv::Point2f> dst;
+  for (const auto& c : d.corners) dst.push_back(c * static_cast<float>(image.scale));
+  const cv::Mat m = cv::getPerspectiveTransform(src, dst);
+  return cv::Matx33d(m.ptr<double>());
+}
+
+// The whole of patch `i` (0-based) in encoded pixels.
+std::vector<cv::Point> patch_polygon(const cv::Matx33d& h, std::size_t i) {
+  const auto& p = card().patches[i];
+  std::vector<cv::Point> out;
+  for (const auto& [dx, dy] : {std::pair{-1, -1}, {1, -1}, {1, 1}, {-1, 1}}) {
+    const cv::Vec3d v = h * cv::Vec3d(p.cx + dx * p.w / 2, p.cy + dy * p.h / 2, 1);
+    out.emplace_back(static_cast<int>(std::lround(v[0] / v[2])), static_cast<int>(std::lround(v[1] / v[2])));
+  }
+  return out;
+}
+
+cv::Scalar mean_colour(const cv::Mat& encoded, const std::vector<cv::Point>& polygon) {
+  cv::Mat mask = cv::Mat::zeros(encoded.size(), CV_8UC1);
+  cv::fillConvexPoly(mask, polygon, cv::Scalar(255));
+  return cv::mean(encoded, mask);
+}
+
+}  // namespace
+
+TEST_CASE("detect: reject reasons have their JSON names", "[unit]") {
+  using shadematch::photo::reject_reason_name;
+  CHECK(reject_reason_name(RejectReason::none) == "none");
+  CHECK(reject_reason_name(RejectReason::no_card) == "no-card");
+  CHECK(reject_reason_name(RejectReason::occluded) == "occluded");
+  CHECK(reject_reason_name(RejectReason::lookalike) == "lookalike");
+  CHECK(reject_reason_name(RejectReason::greyscale) == "greyscale");
+  CHECK(reject_reason_name(RejectReason::clipped) == "clipped");
+}
+
+TEST_CASE("detect: every development photo gives the card in its true orientation", "[reference]") {
+  for (const auto& photo : kPhotos) {
+    INFO(photo.file);
+    const DecodedImage& image = decoded(photo.file);
+    const CardDetection d = shadematch::photo::detect_card(image, card());
+    INFO(d.detail);
+    REQUIRE(d.found);
+    CHECK(d.reason == RejectReason::none);
+    CHECK(d.orientation_deg == photo.orientation_deg);
+    REQUIRE(d.patches.size() == 24);
+    // Read in the right order, the white patch (19) is the brightest and black (24) the darkest
+    // (of the patches with reference L* above 35: flare on the black can lift it to the dark
+    // purple's and blue's level, L* 29–31), and the neutrals get darker along the grey row.
+    for (std::size_t i = 0; i < 24; ++i) {
+      INFO("patch " << i + 1);
+      CHECK(d.patches[i].index == static_cast<int>(i + 1));
+      if (i != 18) CHECK(luminance(d.patches[18].mean) > luminance(d.patches[i].mean));
+      if (i != 23 && card().patches[i].reference_lab.l > 35) {
+        CHECK(luminance(d.patches[23].mean) < luminance(d.patches[i].mean));
+      }
+    }
+    for (std::size_t i = 19; i < 24; ++i) CHECK(luminance(d.patches[i].mean) < luminance(d.patches[i - 1].mean));
+    // Dark skin (1) is red-dominant in any white balance these photos have.
+    CHECK(d.patches[0].mean.r > d.patches[0].mean.b);
+    // Corners: patch 1 first and clockwise in the photo (positive signed area, y downwards).
+    double area = 0;
+    for (std::size_t k = 0; k < 4; ++k) {
+      const auto& p = d.corners[k];
+      const auto& q = d.corners[(k + 1) % 4];
+      area += p.x * q.y - q.x * p.y;
+    }
+    CHECK(area > 0);
+    CHECK(d.verification_score > 0.5);  // ≥ 19 consistent patches with a quick-fit mean ≤ 8
+  }
+}
+
+TEST_CASE("detect: a rotated photo gives the same patches, rotated corners and orientation", "[property]") {
+  for (const auto& photo : kPhotos) {
+    INFO(photo.file);
+    const DecodedImage& image = decoded(photo.file);
+    const CardDetection d0 = shadematch::photo::detect_card(image, card());
+    REQUIRE(d0.found);
+    for (const int quarter : {1, 2, 3}) {
+      INFO("rotated by " << quarter * 90 << "° clockwise");
+      cv::Mat rotated;
+      const cv::RotateFlags flag = quarter == 1   ? cv::ROTATE_90_CLOCKWISE
+                                   : quarter == 2 ? cv::ROTATE_180
+                                                  : cv::ROTATE_90_COUNTERCLOCKWISE;
+      cv::rotate(image.encoded, rotated, flag);
+      const DecodedImage r = with_pixels(image, rotated);
+      const CardDetection d = shadematch::photo::detect_card(r, card());
+      INFO(d.detail);
+      REQUIRE(d.found);
+      CHECK(d.orientation_deg == (d0.orientation_deg + 90 * quarter) % 360);
+      // Same pixels, so the same means up to the sampled boxes' rasterization: 2 % of the value
+      // plus 0.003 (under one 8-bit code in the mid-tones, in linear units).
+      for (std::size_t i = 0; i < 24; ++i) {
+        INFO("patch " << i + 1);
+        const auto& a = d0.patches[i].mean;
+        const auto& b = d.patches[i].mean;
+        CHECK(b.r == Approx(a.r).epsilon(0.02).margin(0.003));
+        CHECK(b.g == Approx(a.g).epsilon(0.02).margin(0.003));
+        CHECK(b.b == Approx(a.b).epsilon(0.02).margin(0.003));
+      }
+      // Corners follow the rotation (full-photo pixels, pixel centres at integers): within 1.5 %
+      // of the card's diagonal — the grid is re-fitted from squares found in rotated pixels.
+      const double diagonal = cv::norm(d0.corners[0] - d0.corners[2]);
+      const double w = image.info.width, h = image.info.height;
+      for (std::size_t k = 0; k < 4; ++k) {
+        cv::Point2d p = d0.corners[k];
+        for (int q = 0; q < quarter; ++q) {
+          const double ph = (q % 2 == 0) ? h : w;  // height of the frame being rotated
+          p = cv::Point2d(ph - 1 - p.y, p.x);
+        }
+        INFO("corner " << k << " expected " << p << " got " << d.corners[k]);
+        CHECK(cv::norm(cv::Point2d(d.corners[k]) - p) < 0.015 * diagonal);
+      }
+    }
+  }
+}
+
+TEST_CASE("detect: the photo with the card cropped out has no card", "[reference]") {
+  // Photos with room beside the card: keep the wider of the full-height strips left and right of
+  // the card (so the Passport's other page, above its 24-patch page, goes too).
+  for (const char* file : {"pedrodiamel_hand_holding_classic.jpg", "macduff_fishbox1_passport_foot.jpg",
+                           "plantcv_source1_img.png"}) {
+    INFO(file);
+    const DecodedImage& image = decoded(file);
+    const CardDetection d0 = shadematch::photo::detect_card(image, card());
+    REQUIRE(d0.found);
+    std::vector<cv::Point2f> corners;
+    for (const auto& c : d0.corners) corners.push_back(c * static_cast<float>(image.scale));
+    // The card's whole outline: the patch grid grown by 15 % for the frame around it.
+    const cv::Rect grid = cv::boundingRect(corners);
+    const int margin = grid.width * 15 / 100;
+    const int left = std::max(0, grid.x - margin);
+    const int right = std::min(image.encoded.cols, grid.br().x + margin);
+    const cv::Rect strip = left > image.encoded.cols - right
+                               ? cv::Rect(0, 0, left, image.encoded.rows)
+                               : cv::Rect(right, 0, image.encoded.cols - right, image.encoded.rows);
+    const CardDetection d = shadematch::photo::detect_card(with_pixels(image, image.encoded(strip).clone()), card());
+    INFO(d.detail);
+    CHECK_FALSE(d.found);
+    CHECK(d.reason == RejectReason::no_card);
+  }
+  SECTION("the Passport's other page (a different chart) is not taken for the card") {
+    const DecodedImage& image = decoded("macduff_fishbox1_passport_foot.jpg");
+    const CardDetection d0 = shadematch::photo::detect_card(image, card());
+    REQUIRE(d0.found);
+    const int top = static_cast<int>(std::min(d0.corners[0].y, d0.corners[1].y) * image.scale) - 20;
+    const CardDetection d =
+        shadematch::photo::detect_card(with_pixels(image, image.encoded(cv::Rect(0, 0, image.encoded.cols, top)).clone()), card());
+    INFO(d.detail);
+    CHECK_FALSE(d.found);
+    CHECK((d.reason == RejectReason::no_card || d.reason == RejectReason::lookalike));
+  }
+}
+
+TEST_CASE("detect: a photo converted to greyscale is refused as greyscale", "[reference]") {
+  for (const auto& photo : kPhotos) {
+    INFO(photo.file);
+    const DecodedImage& image = decoded(photo.file);
+    cv::Mat grey, grey3;
+    cv::cvtColor(image.encoded, grey, cv::COLOR_RGB2GRAY);
+    cv::cvtColor(grey, grey3, cv::COLOR_GRAY2RGB);
+    const CardDetection d = shadematch::photo::detect_card(with_pixels(image, grey3), card());
+    INFO(d.detail);
+    CHECK_FALSE(d.found);
+    CHECK(d.reason == RejectReason::greyscale);
+  }
+  SECTION("and a file that stores one channel is refused without a search") {
+    DecodedImage image = decoded("plantcv_nano.jpeg");
+    image.info.greyscale = true;
+    CHECK(shadematch::photo::detect_card(image, card()).reason == RejectReason::greyscale);
+  }
+}
+
+TEST_CASE("detect: a card with six or more patches painted over is occluded", "[reference]") {
+  for (const auto& photo : kPhotos) {
+    INFO(photo.file);
+    const DecodedImage& image = decoded(photo.file);
+    const CardDetection d0 = shadematch::photo::detect_card(image, card());
+    REQUIRE(d0.found);
+    const cv::Matx33d h = card_to_encoded(d0, image);
+    // Paint over a 2 × 3 block of colour patches (8–10, 14–16) with the card frame's black, as
+    // a finger, tape or marker would: the card is still found but must not be used.
+    cv::Mat painted = image.encoded.clone();
+    const cv::Scalar frame = mean_colour(image.encoded, patch_polygon(h, 23)) * 0.5;
+    for (const std::size_t i : {7u, 8u, 9u, 13u, 14u, 15u}) {
+      cv::fillConvexPoly(painted, patch_polygon(h, i), frame);
+    }
+    const CardDetection d = shadematch::photo::detect_card(with_pixels(image, painted), card());
+    INFO(d.detail);
+    CHECK_FALSE(d.found);
+    CHECK(d.reason == RejectReason::occluded);
+  }
+}
+
+TEST_CASE("detect: a card with its patches shuffled is a look-alike", "[reference]") {
+  for (const auto& photo : kPhotos) {
+    INFO(photo.file);
+    const DecodedImage& image = decoded(photo.file);
+    const CardDetection d0 = shadematch::photo::detect_card(image, card());
+    REQUIRE(d0.found);
+    const cv::Matx33d h = card_to_encoded(d0, image);
+    std::vector<cv::Scalar> colours;
+    for (std::size_t i = 0; i < 24; ++i) colours.push_back(mean_colour(image.encoded, patch_polygon(h, i)));
+    // A fixed derangement-like shuffle (seeded, so the test is repeatable): a printed chart with
+    // the right inks in the wrong places.
+    std::vector<std::size_t> order(24);
+    std::iota(order.begin(), order.end(), 0);
+    std::mt19937 rng(20261123);
+    std::shuffle(order.begin(), order.end(), rng);
+    cv::Mat shuffled = image.encoded.clone();
+    for (std::size_t i = 0; i < 24; ++i) cv::fillConvexPoly(shuffled, patch_polygon(h, i), colours[order[i]]);
+    const CardDetection d = shadematch::photo::detect_card(with_pixels(image, shuffled), card());
+    INFO(d.detail);
+    CHECK_FALSE(d.found);
+    CHECK(d.reason == RejectReason::lookalike);
+  }
+}
+
+TEST_CASE("detect: --corners skips the search, still verifies, and the fit picks the orientation", "[unit]") {
+  const DecodedImage& image = decoded("pedrodiamel_hand_holding_classic.jpg");
+  const CardDetection d0 = shadematch::photo::detect_card(image, card());
+  REQUIRE(d0.found);
+  for (const int start : {0, 1, 2, 3}) {
+    INFO("corners given starting at corner " << start);
+    shadematch::photo::DetectOptions options;
+    std::array<cv::Point2f, 4> given;
+    for (std::size_t k = 0; k < 4; ++k) given[k] = d0.corners[(k + static_cast<std::size_t>(start)) % 4];
+    options.corners = given;
+    const CardDetection d = shadematch::photo::detect_card(image, card(), options);
+    INFO(d.detail);
+    REQUIRE(d.found);
+    CHECK(d.orientation_deg == d0.orientation_deg);
+    for (std::size_t k = 0; k < 4; ++k) {
+      CHECK(cv::norm(d.corners[k] - d0.corners[k]) < 1.0);  // same grid: float round-off only
+    }
+  }
+  SECTION("corners around something else are not a card") {
+    shadematch::photo::DetectOptions options;
+    options.corners = std::array<cv::Point2f, 4>{cv::Point2f(700, 500), cv::Point2f(1000, 500), cv::Point2f(1000, 700),
+                                                 cv::Point2f(700, 700)};  // the red cloth
+    const CardDetection d = shadematch::photo::detect_card(image, card(), options);
+    INFO(d.detail);
+    CHECK_FALSE(d.found);
+  }
+}
