@@ -145,12 +145,11 @@ class JpegReader {
     jpeg_save_markers(&cinfo_, JPEG_APP0 + 1, 0xFFFF);
     jpeg_save_markers(&cinfo_, JPEG_APP0 + 2, 0xFFFF);
     if (!jpeg_guarded(errors_, [&] { jpeg_read_header(&cinfo_, TRUE); })) {
+      release();  // a throwing constructor gets no destructor call
       corrupt("cannot read the JPEG header: " + std::string(errors_.fatal));
     }
   }
-  ~JpegReader() {
-    if (created_) jpeg_destroy_decompress(&cinfo_);
-  }
+  ~JpegReader() { release(); }
   JpegReader(const JpegReader&) = delete;
   JpegReader& operator=(const JpegReader&) = delete;
 
@@ -218,6 +217,10 @@ class JpegReader {
   int extraneous_bytes_warnings() const { return errors_.extraneous; }
 
  private:
+  void release() {
+    if (created_) jpeg_destroy_decompress(&cinfo_);
+    created_ = false;
+  }
   [[noreturn]] void corrupt(const std::string& message) { fail(path_, message); }
 
   std::string path_;
@@ -267,9 +270,13 @@ class PngReader {
     state_.bytes = &bytes;
     png_ = png_create_read_struct(PNG_LIBPNG_VER_STRING, &state_, png_on_error, png_on_warning);
     if (png_) info_ = png_create_info_struct(png_);
-    if (!png_ || !info_) throw std::runtime_error("libpng: cannot create a reader");
+    if (!png_ || !info_) {
+      png_destroy_read_struct(&png_, &info_, nullptr);
+      throw std::runtime_error("libpng: cannot create a reader");
+    }
     png_set_read_fn(png_, &state_, png_on_read);
     if (!png_guarded(png_, [&] { png_read_info(png_, info_); })) {
+      png_destroy_read_struct(&png_, &info_, nullptr);  // a throwing constructor gets no destructor call
       fail(path_, std::string("cannot read the PNG header: ") + state_.error);
     }
   }
