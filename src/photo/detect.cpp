@@ -40,9 +40,13 @@ using detail::VerifyFit;
 // First search resolution: a 1200 px long side shows an 8 px patch of a ≤ 1200 px photo at full
 // size and keeps the search to a few tens of milliseconds on a 24 MP frame.
 constexpr int kSearchLongSide = 1200;
-// Further passes when nothing usable was found: 3000 px, then the decoded size, so that a card
-// with 8 px patches in a 24 MP frame (≈ 4 px at 3000) is still seen.
+// A second pass when nothing usable was found, at 5/8 of the decoded size (at least 3000 px, or
+// the whole image if smaller): an 8 px patch (DESIGN.md's smallest) is 5 px there, the least
+// the square finder sees. That pass only seeks squares the first could not have seen (up to twice
+// its smallest, scaled), which keeps it to about a second on a 24 MP frame.
 constexpr int kSecondLongSide = 3000;
+constexpr double kSecondPassFraction = 1.0;
+constexpr double kFirstPassSmallest = 5.0;
 // The inner half of each patch (per side) is sampled: away from the patch edges even when the
 // corners are a few pixels off.
 constexpr double kSampleFraction = 0.5;
@@ -251,6 +255,11 @@ std::string fixed(double v, int digits) {
 }  // namespace
 
 CardDetection detect_card(const DecodedImage& image, const CardDefinition& card, const DetectOptions& options) {
+  return detail::detect_card_with(image, card, options, detail::kGridFinder | detail::kMccFinder);
+}
+
+CardDetection detail::detect_card_with(const DecodedImage& image, const CardDefinition& card,
+                                       const DetectOptions& options, unsigned sources) {
   if (card.rows < 2 || card.cols < 2 || card.patches.size() != static_cast<std::size_t>(card.rows * card.cols)) {
     throw std::invalid_argument("detect_card: card '" + card.id + "' needs rows × cols patches");
   }
@@ -285,18 +294,22 @@ CardDetection detect_card(const DecodedImage& image, const CardDefinition& card,
     }
   } else {
     std::vector<int> passes{kSearchLongSide};
-    if (long_side > kSearchLongSide) passes.push_back(std::min(long_side, kSecondLongSide));
-    if (long_side > kSecondLongSide) passes.push_back(long_side);
+    if (long_side > kSearchLongSide) {
+      passes.push_back(std::max(std::min(long_side, kSecondLongSide),
+                                static_cast<int>(std::ceil(kSecondPassFraction * long_side))));
+    }
+    if ((sources & detail::kGridFinder) == 0) passes.clear();
     for (const int side : passes) {
       const DecodedImage pass = side == kSearchLongSide ? search : reduced(image, side);
       const cv::Mat rgb8 = to_rgb8(pass.encoded);
       const double to_encoded = static_cast<double>(image.encoded.cols) / pass.encoded.cols;
-      for (const auto& cand : detail::find_grid_candidates(rgb8, to_encoded, card.cols, card.rows)) {
+      const double max_square = side == kSearchLongSide ? 0.0 : 2 * kFirstPassSmallest * side / kSearchLongSide;
+      for (const auto& cand : detail::find_grid_candidates(rgb8, to_encoded, card.cols, card.rows, max_square)) {
         score_candidate(pass, card, cand, 1.0 / to_encoded, best, best_chart);
       }
       if (convincing(best, card)) break;
     }
-    if (!convincing(best, card)) {
+    if (!convincing(best, card) && (sources & detail::kMccFinder) != 0) {
       // mcc's own detector as a second opinion, on the first search copy (it is slow at full size).
       const double to_encoded = static_cast<double>(image.encoded.cols) / search.encoded.cols;
       for (const auto& cand : detail::find_mcc_candidates(to_rgb8(search.encoded), to_encoded)) {

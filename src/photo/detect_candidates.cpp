@@ -4,6 +4,7 @@
 #include <cmath>
 #include <map>
 #include <queue>
+#include <unordered_map>
 #include <utility>
 
 #include <opencv2/calib3d.hpp>
@@ -39,19 +40,56 @@ constexpr double kPredictTolerance = 0.35;
 // patches lost against the black frame).
 constexpr int kMinLatticeSquares = 8;
 
-std::vector<Square> find_squares(const cv::Mat& grey) {
+// Buckets of square indices on a regular grid of `cell` pixels, for near-neighbour queries.
+class SpatialIndex {
+ public:
+  explicit SpatialIndex(double cell) : cell_(std::max(cell, 1.0)) {}
+  void add(const cv::Point2f& p, int index) { buckets_[key(cell_of(p.x), cell_of(p.y))].push_back(index); }
+  // Calls f(index) for every entry within `radius` cells-worth of p (a superset of the disc).
+  template <class F>
+  void near(const cv::Point2f& p, double radius, F&& f) const {
+    const long long x0 = cell_of(p.x - radius), x1 = cell_of(p.x + radius);
+    const long long y0 = cell_of(p.y - radius), y1 = cell_of(p.y + radius);
+    for (long long y = y0; y <= y1; ++y) {
+      for (long long x = x0; x <= x1; ++x) {
+        const auto it = buckets_.find(key(x, y));
+        if (it == buckets_.end()) continue;
+        for (const int i : it->second) f(i);
+      }
+    }
+  }
+
+ private:
+  long long cell_of(double v) const { return static_cast<long long>(std::floor(v / cell_)); }
+  static long long key(long long x, long long y) { return x * 2'000'003LL + y; }
+  double cell_;
+  std::unordered_map<long long, std::vector<int>> buckets_;
+};
+
+// Square-ish bright blobs of √area in [kMinSquareArea^½, max_size] (max_size ≤ 0: no cap).
+std::vector<Square> find_squares(const cv::Mat& grey, double max_size) {
   std::vector<Square> squares;
   const int long_side = std::max(grey.cols, grey.rows);
-  const double max_area = static_cast<double>(grey.total()) / 24.0;  // 24 patches fit in the frame
+  double max_area = static_cast<double>(grey.total()) / 24.0;  // 24 patches fit in the frame
+  if (max_size > 0) max_area = std::min(max_area, max_size * max_size);
+  // Window sizes: from 11 px up to 4 × the largest square sought (a window must see the frame
+  // around a patch to tell the patch from it), at most half the image.
+  const int largest_block = max_size > 0 ? static_cast<int>(4 * max_size) : long_side / 2;
   std::vector<int> blocks;
-  for (int b = 11; b < long_side / 2; b = b * 2 + 1) blocks.push_back(b);
-  if (blocks.empty()) blocks.push_back(std::max(3, (long_side / 2) | 1));
+  for (int b = 11; b < std::min(largest_block, long_side / 2) || blocks.empty(); b = b * 2 + 1) {
+    blocks.push_back(std::max(3, std::min(b, (long_side / 2) | 1)));
+    if (b >= long_side / 2) break;
+  }
+  SpatialIndex index(16.0);
   cv::Mat bin;
   std::vector<std::vector<cv::Point>> contours;
   auto collect = [&](const cv::Mat& binary) {
     contours.clear();
     cv::findContours(binary, contours, cv::RETR_LIST, cv::CHAIN_APPROX_SIMPLE);
     for (const auto& c : contours) {
+      // Cheap rejections first: the bounding box bounds the area from above.
+      const cv::Rect bb = cv::boundingRect(c);
+      if (static_cast<double>(bb.area()) < kMinSquareArea || static_cast<double>(bb.area()) > 4 * max_area) continue;
       const double area = cv::contourArea(c);
       if (area < kMinSquareArea || area > max_area) continue;
       const cv::RotatedRect r = cv::minAreaRect(c);
@@ -66,22 +104,25 @@ std::vector<Square> find_squares(const cv::Mat& grey) {
       const cv::Point2f centre(static_cast<float>(m.m10 / m.m00), static_cast<float>(m.m01 / m.m00));
       const double size = std::sqrt(area);
       bool duplicate = false;
-      for (auto& s : squares) {
-        if (cv::norm(s.centre - centre) < 0.35 * std::min(s.size, size)) {
-          duplicate = true;
-          break;
-        }
+      index.near(centre, 0.35 * size, [&](int i) {
+        const Square& s = squares[static_cast<std::size_t>(i)];
+        if (cv::norm(s.centre - centre) < 0.35 * std::min(s.size, size)) duplicate = true;
+      });
+      if (!duplicate) {
+        index.add(centre, static_cast<int>(squares.size()));
+        squares.push_back({centre, size});
       }
-      if (!duplicate) squares.push_back({centre, size});
     }
   };
   // Patches are lighter than the card's black frame: threshold against the local mean at several
   // window sizes (the patch size is unknown), then once more with the gaps widened by an erosion
-  // so that patches only 1–2 px apart in a small card separate.
+  // so that patches only 1–2 px apart in a small card separate (small windows only: a large
+  // window means large patches, whose gaps are wide enough).
   const cv::Mat kernel = cv::getStructuringElement(cv::MORPH_RECT, {3, 3});
   for (const int block : blocks) {
     cv::adaptiveThreshold(grey, bin, 255, cv::ADAPTIVE_THRESH_MEAN_C, cv::THRESH_BINARY, block, -3);
     collect(bin);
+    if (block > 47) continue;
     cv::erode(bin, bin, kernel);
     collect(bin);
   }
@@ -102,14 +143,21 @@ bool similar_size(double s1, double s2) { return s1 < 1.6 * s2 && s2 < 1.6 * s1;
 // updated from the neighbours actually found, so perspective is followed step by step.
 std::vector<std::vector<Node>> grow_lattices(const std::vector<Square>& squares) {
   const std::size_t n = squares.size();
+  double largest = 1;
+  for (const auto& sq : squares) largest = std::max(largest, sq.size);
+  // Cells of the largest neighbour distance: every query looks at a 3 × 3 block of cells at most
+  // for the largest squares (and fewer cells' worth of squares for small ones).
+  SpatialIndex index(kMaxPitch * 1.6 * largest / 4);
+  for (std::size_t i = 0; i < n; ++i) index.add(squares[i].centre, static_cast<int>(i));
   std::vector<std::vector<int>> neighbours(n);
   for (std::size_t i = 0; i < n; ++i) {
-    for (std::size_t j = 0; j < n; ++j) {
-      if (i == j || !similar_size(squares[i].size, squares[j].size)) continue;
+    index.near(squares[i].centre, kMaxPitch * 1.6 * squares[i].size, [&](int jj) {
+      const auto j = static_cast<std::size_t>(jj);
+      if (i == j || !similar_size(squares[i].size, squares[j].size)) return;
       const double d = cv::norm(squares[i].centre - squares[j].centre);
       const double s = 0.5 * (squares[i].size + squares[j].size);
       if (d >= kMinPitch * s && d <= kMaxPitch * s) neighbours[i].push_back(static_cast<int>(j));
-    }
+    });
   }
   std::vector<int> order(n);
   for (std::size_t i = 0; i < n; ++i) order[i] = static_cast<int>(i);
@@ -156,11 +204,12 @@ std::vector<std::vector<Node>> grow_lattices(const std::vector<Square>& squares)
         const cv::Point2f predicted = sq.centre + step;
         int found = -1;
         double best = kPredictTolerance * cv::norm(step);
-        for (std::size_t j = 0; j < n; ++j) {
-          if (taken[j] || used[j] || !similar_size(sq.size, squares[j].size)) continue;
+        index.near(predicted, best, [&](int jj) {
+          const auto j = static_cast<std::size_t>(jj);
+          if (taken[j] || used[j] || !similar_size(sq.size, squares[j].size)) return;
           const double d = cv::norm(squares[j].centre - predicted);
-          if (d < best) best = d, found = static_cast<int>(j);
-        }
+          if (d < best) best = d, found = jj;
+        });
         if (found < 0) continue;
         const cv::Point2f actual = squares[static_cast<std::size_t>(found)].centre - sq.centre;
         Node child{found, a, b, node.e1, node.e2};
@@ -195,10 +244,10 @@ cv::Point2d apply(const cv::Matx33d& h, double x, double y) {
 }  // namespace
 
 std::vector<LatticeCandidate> find_grid_candidates(const cv::Mat& rgb8, double to_encoded, int card_cols,
-                                                   int card_rows) {
+                                                   int card_rows, double max_square) {
   cv::Mat grey;
   cv::cvtColor(rgb8, grey, cv::COLOR_RGB2GRAY);
-  const std::vector<Square> squares = find_squares(grey);
+  const std::vector<Square> squares = find_squares(grey, max_square);
   const auto lattices = grow_lattices(squares);
   const cv::Matx33d scale(to_encoded, 0, 0, 0, to_encoded, 0, 0, 0, 1);
   std::vector<std::pair<std::size_t, LatticeCandidate>> found;  // (squares on lattice, candidate)

@@ -32,9 +32,11 @@ struct LatticeCandidate {
 
 // Finds 4×6-like grids of squares in an 8-bit RGB image (our own finder: multi-scale adaptive
 // thresholds, square-ish contours, lattice growing). `to_encoded` maps the searched image's pixels
-// to DecodedImage::encoded pixels (searched image = encoded resized by 1/to_encoded).
+// to DecodedImage::encoded pixels (searched image = encoded resized by 1/to_encoded). Squares
+// larger than `max_square` pixels (√area) are not sought when it is > 0 (later, larger passes
+// only look for what the earlier pass could not see).
 std::vector<LatticeCandidate> find_grid_candidates(const cv::Mat& rgb8, double to_encoded, int card_cols,
-                                                   int card_rows);
+                                                   int card_rows, double max_square = 0);
 
 // OpenCV mcc's MCC24 detector as a second opinion (not trusted: every candidate is verified).
 std::vector<LatticeCandidate> find_mcc_candidates(const cv::Mat& rgb8, double to_encoded);
@@ -73,6 +75,11 @@ struct VerifyFit {
 // a finger, tape or the wrong patch is 20–80 away.
 inline constexpr double kInlierDe00 = 12.0;
 VerifyFit verify_fit(const std::vector<PatchSample>& samples, const CardDefinition& card);
+
+// detect_card with a choice of candidate finders (tests exercise each on its own).
+enum CandidateSource : unsigned { kGridFinder = 1U, kMccFinder = 2U };
+CardDetection detect_card_with(const DecodedImage& image, const CardDefinition& card, const DetectOptions& options,
+                               unsigned sources);
 
 // Flag thresholds (see detect_verify.cpp for the reasoning).
 inline constexpr double kClippedFraction = 0.25;

@@ -6,6 +6,7 @@
 #include <cmath>
 #include <map>
 #include <numeric>
+#include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
 #include <random>
 #include <string>
@@ -15,6 +16,7 @@
 #include "photo/card.hpp"
 #include "photo/decode.hpp"
 #include "photo/detect.hpp"
+#include "photo/detect_internal.hpp"
 #include "support/paths.hpp"
 
 namespace {
@@ -349,5 +351,83 @@ TEST_CASE("detect: --corners skips the search, still verifies, and the fit picks
     const CardDetection d = shadematch::photo::detect_card(image, card(), options);
     INFO(d.detail);
     CHECK_FALSE(d.found);
+  }
+}
+
+TEST_CASE("detect: a tiny card (8 px patches) near the frame's corner is still found", "[reference]") {
+  // The hand-held Classic shrunk to 0.19 × (its 42 px patches become 8 px) and pasted 10 px from
+  // the bottom-right corner of a 2400 × 1800 frame made of the photo's card-free right part.
+  const DecodedImage& image = decoded("pedrodiamel_hand_holding_classic.jpg");
+  cv::Mat frame;
+  cv::resize(image.encoded(cv::Rect(600, 0, image.encoded.cols - 600, image.encoded.rows)), frame, cv::Size(2400, 1800),
+             0, 0, cv::INTER_CUBIC);
+  cv::Mat small;
+  cv::resize(image.encoded, small, cv::Size(), 0.19, 0.19, cv::INTER_AREA);
+  small.copyTo(frame(cv::Rect(frame.cols - small.cols - 10, frame.rows - small.rows - 10, small.cols, small.rows)));
+  const CardDetection d = shadematch::photo::detect_card(with_pixels(image, frame), card());
+  INFO(d.detail);
+  REQUIRE(d.found);
+  CHECK(d.orientation_deg == 0);
+  const double pitch = cv::norm(d.corners[1] - d.corners[0]) / 6;
+  CHECK(pitch == Approx(48.5 * 0.19).epsilon(0.15));  // the photo's 48.5 px pitch, shrunk; 15 %: perspective
+  CHECK(luminance(d.patches[18].mean) > luminance(d.patches[21].mean));
+}
+
+TEST_CASE("detect: a 16-bit photo reads the same card as its 8-bit original", "[unit]") {
+  // The same pixels written as an untagged 8-bit and a 16-bit PNG (16-bit code = 257 × 8-bit
+  // code, the same level), each decoded as sRGB.
+  const DecodedImage& image = decoded("plantcv_classic.png");
+  cv::Mat bgr8, bgr16;
+  cv::cvtColor(image.encoded, bgr8, cv::COLOR_RGB2BGR);
+  bgr8.convertTo(bgr16, CV_16U, 257.0);
+  const std::string dir = shadematch::test::make_temp_dir("detect16");
+  REQUIRE(cv::imwrite(dir + "/classic8.png", bgr8));
+  REQUIRE(cv::imwrite(dir + "/classic16.png", bgr16));
+  const DecodedImage image8 = shadematch::photo::decode_image(dir + "/classic8.png");
+  const DecodedImage image16 = shadematch::photo::decode_image(dir + "/classic16.png");
+  REQUIRE(image16.encoded.depth() == CV_16U);
+  const CardDetection d8 = shadematch::photo::detect_card(image8, card());
+  const CardDetection d16 = shadematch::photo::detect_card(image16, card());
+  REQUIRE(d8.found);
+  REQUIRE(d16.found);
+  CHECK(d16.orientation_deg == d8.orientation_deg);
+  for (std::size_t i = 0; i < 24; ++i) {
+    // Same levels through the same curve: only the float linearization's rounding differs.
+    CHECK(d16.patches[i].mean.g == Approx(d8.patches[i].mean.g).epsilon(2e-3).margin(2e-4));
+  }
+}
+
+TEST_CASE("detect: an over-exposed card is refused as clipped unless clipping is allowed", "[reference]") {
+  const DecodedImage& image = decoded("pedrodiamel_hand_holding_classic.jpg");
+  cv::Mat bright;
+  image.encoded.convertTo(bright, -1, 2.5);  // ×2.5 in code values, saturating at 255
+  const DecodedImage over = with_pixels(image, bright);
+  const CardDetection d = shadematch::photo::detect_card(over, card());
+  INFO(d.detail);
+  CHECK_FALSE(d.found);
+  CHECK(d.reason == RejectReason::clipped);
+  int clipped = 0;
+  for (const auto& p : d.patches) clipped += std::count(p.flags.begin(), p.flags.end(), "clipped") > 0 ? 1 : 0;
+  CHECK(clipped > 6);
+  shadematch::photo::DetectOptions allow;
+  allow.allow_clipped = true;
+  CHECK(shadematch::photo::detect_card(over, card(), allow).reason != RejectReason::clipped);
+}
+
+TEST_CASE("detect: OpenCV mcc's candidates alone, verified, give the same card", "[reference]") {
+  for (const char* file : {"pedrodiamel_hand_holding_classic.jpg", "plantcv_classic.png", "plantcv_nano.jpeg"}) {
+    INFO(file);
+    const DecodedImage& image = decoded(file);
+    const CardDetection grid = shadematch::photo::detail::detect_card_with(image, card(), {}, shadematch::photo::detail::kGridFinder);
+    const CardDetection mcc = shadematch::photo::detail::detect_card_with(image, card(), {}, shadematch::photo::detail::kMccFinder);
+    INFO(mcc.detail);
+    REQUIRE(grid.found);
+    REQUIRE(mcc.found);
+    CHECK(mcc.orientation_deg == grid.orientation_deg);
+    // mcc's box and our grid fit differ by a few pixels, which moves the sampled boxes: the patch
+    // means agree within 5 % + 0.01 (the black patch, 0.013 in linear light, picks up frame glare).
+    for (std::size_t i = 0; i < 24; ++i) {
+      CHECK(mcc.patches[i].mean.g == Approx(grid.patches[i].mean.g).epsilon(0.05).margin(0.01));
+    }
   }
 }
