@@ -58,6 +58,9 @@ constexpr double kSampleFraction = 0.5;
 // root-polynomial has 6 terms per channel and needs leave-one-out to choose the model).
 constexpr double kMaxInlierMean = 6.0;
 constexpr int kMinConsistent = 14;
+// Half the patches "non-uniform" (luminance spread > 20 % inside the sampled box) is texture, not
+// a painted patch: a screen's pixel grid or moiré, a print's halftone. The development photos show
+// at most one such patch, a tiny card in a 24 MP JPEG three.
 constexpr int kOccludedPatches = 6;
 constexpr int kMaxClipped = 6;
 // A photo whose pixels never differ between channels by more than 2 codes (8-bit) in 99.9 % of
@@ -364,9 +367,10 @@ CardDetection detail::detect_card_with(const DecodedImage& image, const CardDefi
     const auto& f = out.patches[i].flags;
     return std::find(f.begin(), f.end(), flag) != f.end();
   };
-  int clipped = 0;
+  int clipped = 0, textured = 0;
   for (std::size_t i = 0; i < out.patches.size(); ++i) {
     if (has(i, "clipped")) ++clipped;
+    if (has(i, "non-uniform")) ++textured;
   }
   const std::string summary = std::to_string(fit.inliers) + " of " + std::to_string(n) +
                               " patches consistent with the reference (quick-fit mean ΔE00 " +
@@ -381,6 +385,13 @@ CardDetection detail::detect_card_with(const DecodedImage& image, const CardDefi
     out.reason = RejectReason::clipped;
     out.detail = std::to_string(clipped) + " patches are clipped (over-exposed): " +
                  list([&](std::size_t i) { return has(i, "clipped"); });
+    return out;
+  }
+  if (textured >= n / 2) {
+    out.reason = RejectReason::lookalike;
+    out.detail = std::to_string(textured) + " of " + std::to_string(n) +
+                 " patches are textured, not uniform: a chart shown on a screen (its pixels) or printed (its "
+                 "halftone dots), or a card out of focus";
     return out;
   }
   const bool fits = fit.inliers >= kMinConsistent && fit.inlier_mean_de00 <= kMaxInlierMean;

@@ -431,3 +431,72 @@ TEST_CASE("detect: OpenCV mcc's candidates alone, verified, give the same card",
     }
   }
 }
+
+TEST_CASE("detect: a chart with a screen's pixel texture is a look-alike", "[reference]") {
+  // A screen photographed close up: every third pixel column dark (the gaps between sub-pixels),
+  // over the card's area only.
+  const DecodedImage& image = decoded("plantcv_classic.png");
+  const CardDetection d0 = shadematch::photo::detect_card(image, card());
+  REQUIRE(d0.found);
+  std::vector<cv::Point> outline;
+  for (const auto& c : d0.corners) outline.emplace_back(cv::Point(c * static_cast<float>(image.scale)));
+  cv::Mat mask = cv::Mat::zeros(image.encoded.size(), CV_8UC1);
+  cv::fillConvexPoly(mask, outline, cv::Scalar(255));
+  cv::Mat screen = image.encoded.clone();
+  for (int y = 0; y < screen.rows; ++y) {
+    for (int x = 0; x < screen.cols; x += 3) {
+      if (mask.at<std::uint8_t>(y, x) != 0) screen.at<cv::Vec3b>(y, x) = screen.at<cv::Vec3b>(y, x) * 0.3;
+    }
+  }
+  const CardDetection d = shadematch::photo::detect_card(with_pixels(image, screen), card());
+  INFO(d.detail);
+  CHECK_FALSE(d.found);
+  CHECK(d.reason == RejectReason::lookalike);
+}
+
+TEST_CASE("detect: a tilted card under perspective is found in its orientation", "[property]") {
+  const DecodedImage& image = decoded("pedrodiamel_hand_holding_classic.jpg");
+  const CardDetection d0 = shadematch::photo::detect_card(image, card());
+  REQUIRE(d0.found);
+  const auto w = static_cast<float>(image.encoded.cols), h = static_cast<float>(image.encoded.rows);
+  struct Warp {
+    const char* what;
+    std::vector<cv::Point2f> to;  // where the frame's corners go
+    int orientation_deg;
+  };
+  const Warp warps[] = {
+      // Seen from the left: the right edge shrunk to 60 % of its height.
+      {"perspective", {{0, 0}, {w, 0.2f * h}, {w, 0.8f * h}, {0, h}}, 0},
+      // Rotated 30° clockwise about the centre (orientation rounds to 0).
+      {"30°", {}, 0},
+      // Rotated 120° clockwise (rounds to 90).
+      {"120°", {}, 90},
+  };
+  for (const auto& warp : warps) {
+    INFO(warp.what);
+    cv::Mat m;
+    cv::Mat out;
+    if (!warp.to.empty()) {
+      m = cv::getPerspectiveTransform(std::vector<cv::Point2f>{{0, 0}, {w, 0}, {w, h}, {0, h}}, warp.to);
+      cv::warpPerspective(image.encoded, out, m, image.encoded.size(), cv::INTER_LINEAR, cv::BORDER_REPLICATE);
+    } else {
+      const double angle = warp.orientation_deg == 0 ? -30.0 : -120.0;  // OpenCV: positive = anticlockwise
+      const double side = std::hypot(w, h);
+      cv::Mat r = cv::getRotationMatrix2D(cv::Point2f(w / 2, h / 2), angle, 1.0);
+      r.at<double>(0, 2) += (side - w) / 2;
+      r.at<double>(1, 2) += (side - h) / 2;
+      cv::warpAffine(image.encoded, out, r, cv::Size(static_cast<int>(side), static_cast<int>(side)), cv::INTER_LINEAR,
+                     cv::BORDER_CONSTANT, cv::Scalar(128, 128, 128));
+    }
+    const CardDetection d = shadematch::photo::detect_card(with_pixels(image, out), card());
+    INFO(d.detail);
+    REQUIRE(d.found);
+    CHECK(d.orientation_deg == warp.orientation_deg);
+    for (std::size_t i = 0; i < 24; ++i) {
+      // Resampled pixels: the means agree within 5 % + 0.005 (interpolation blurs patch edges,
+      // which the inner-half boxes stay clear of).
+      INFO("patch " << i + 1);
+      CHECK(d.patches[i].mean.g == Approx(d0.patches[i].mean.g).epsilon(0.05).margin(0.005));
+    }
+  }
+}
