@@ -5,8 +5,9 @@
 // mean (converted to Lab by the calibration) and the darkest full-resolution luminance inside the
 // cell (follicle dots are smaller than a cell and vanish from the mean, but not from the minimum).
 // Square tiles (a tenth of the short side, half-overlapping) outside the card are then scored:
-//  - skin-like: Lab with L* 15–95, C*ab 5–60, hue 15–95° (the gamut of the NIST skin set and the
-//    Monk swatches under a calibrated D50 view, widened by a few units for noise);
+//  - skin-like: Lab with L* 20–95, C*ab 5–40, hue 20–90° (the NIST skin set spans about L* 30–75,
+//    C*ab 10–30, hue 35–70°; widened for noise and calibration error, but excluding saturated
+//    reds and oranges such as cloth);
 //  - dotted: a cell whose darkest pixel has under half the luminance of the tile's median cell
 //    (≥ 20 L* darker in the mid tones: a follicle, not skin texture).
 // scalp = the most skin-like, least dotted, most even tile; hair = the most dotted tile whose area
@@ -27,7 +28,7 @@ namespace {
 
 bool skin_like(const colour::Lab& lab) {
   const colour::Lch lch = colour::lab_to_lch(lab);
-  return lab.l >= 15 && lab.l <= 95 && lch.c >= 5 && lch.c <= 60 && lch.h >= 15 && lch.h <= 95;
+  return lab.l >= 20 && lab.l <= 95 && lch.c >= 5 && lch.c <= 40 && lch.h >= 20 && lch.h <= 90;
 }
 
 struct Cell {

@@ -1,0 +1,101 @@
+// shadematch measure PHOTO [--calibration F] [--card ID] [--hair R] [--scalp R] [--scar R]
+//                          [--region NAME=x,y,w,h]… [--json] [--overlay OUT.png]
+#include <iostream>
+
+#include <nlohmann/json.hpp>
+
+#include "cli/command.hpp"
+#include "cli/options.hpp"
+#include "common/error.hpp"
+#include "report/measure_report.hpp"
+
+namespace shadematch::cli {
+namespace {
+
+photo::Region region_from(const std::string& name, const std::string& text, const std::string& flag) {
+  // Syntax errors are usage errors (exit 2); empty or misplaced rectangles are bad input (exit 1),
+  // checked by photo::validate_regions against the image and the card.
+  const std::vector<int> v = parse_int_list(text, 4, "measure: " + flag);
+  photo::Region r;
+  r.name = name;
+  r.rect = {v[0], v[1], v[2], v[3]};
+  r.origin = flag;
+  return r;
+}
+
+int run_measure(const std::vector<std::string>& args) {
+  po::options_description visible("Options");
+  std::string calibration, card = "colorchecker-classic-2014", hair, scalp, scar, overlay;
+  std::vector<std::string> named;
+  visible.add_options()
+      ("calibration", po::value(&calibration), "use a saved calibration (calibrate --save) instead of a card in the photo")
+      ("card", po::value(&card)->default_value(card), "reference card id or .yaml file (as for calibrate)")
+      ("hair", po::value(&hair), "x,y,w,h: hair region (follicle colour = dark mode, coverage)")
+      ("scalp", po::value(&scalp), "x,y,w,h: scalp region (skin median without dots and highlights, ITA°, Monk tone)")
+      ("scar", po::value(&scar), "x,y,w,h: scar region")
+      ("region", po::value(&named)->composing(), "NAME=x,y,w,h: any other region (repeatable)")
+      ("json", "print one JSON object")
+      ("overlay", po::value(&overlay), "write a PNG with the measured (or proposed) regions drawn on the photo");
+  po::options_description hidden;
+  std::vector<std::string> photos;
+  hidden.add_options()("photo", po::value(&photos));
+  po::positional_options_description positional;
+  positional.add("photo", -1);
+  po::variables_map vm;
+  if (parse_command_line(
+          "measure",
+          "PHOTO [--calibration F] [--hair R] [--scalp R] [--scar R] [--region NAME=R]… [--json] [--overlay OUT.png]\n\n"
+          "Measures hair and scalp colour (CIELAB D50) in regions of PHOTO, calibrated by the card in the photo or\n"
+          "by --calibration F. R is x,y,w,h in pixels of the photo as displayed. Without region flags the regions\n"
+          "come from PHOTO.regions.yaml, or are proposed automatically (reported as such). Exit 3 when the photo\n"
+          "has no usable card and no --calibration is given.",
+          args, visible, hidden, positional, vm)) {
+    return 0;
+  }
+  if (photos.size() != 1) {
+    throw UsageError("measure: expected one PHOTO, found " + std::to_string(photos.size()) +
+                     " (see 'shadematch measure --help')");
+  }
+  report::MeasureRequest request;
+  request.photo = photos[0];
+  request.card_id = card;
+  if (vm.count("calibration")) request.calibration_path = calibration;
+  if (vm.count("overlay")) {
+    if (overlay.empty()) throw UsageError("measure: --overlay: empty path");
+    request.overlay_path = overlay;
+  }
+  if (vm.count("hair")) request.regions.push_back(region_from("hair", hair, "--hair"));
+  if (vm.count("scalp")) request.regions.push_back(region_from("scalp", scalp, "--scalp"));
+  if (vm.count("scar")) request.regions.push_back(region_from("scar", scar, "--scar"));
+  for (const std::string& item : named) {
+    const auto eq = item.find('=');
+    if (eq == std::string::npos || eq == 0) {
+      throw UsageError("measure: --region: expected NAME=x,y,w,h, found '" + item + "'");
+    }
+    const std::string name = item.substr(0, eq);
+    for (char c : name) {
+      const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '-';
+      if (!ok) throw UsageError("measure: --region: NAME must be letters, digits, '_' or '-', found '" + name + "'");
+    }
+    request.regions.push_back(region_from(name, item.substr(eq + 1), "--region " + name));
+  }
+
+  const report::MeasureResult result = report::run_measure(request);
+  if (vm.count("json")) {
+    std::cout << report::measure_json(result).dump(2) << "\n";
+  } else {
+    std::cout << report::measure_text(result);
+  }
+  if (!result.usable()) {
+    std::cerr << "shadematch: " << request.photo << ": error: no usable card (" << result.calibration.reason
+              << "); give --calibration F (a calibration saved from a photo of the card in the same setup)\n";
+    return static_cast<int>(ExitCode::no_card);
+  }
+  return 0;
+}
+
+const Registration registration{
+    {"measure", "measure hair and scalp colour in regions of a calibrated photo", run_measure}};
+
+}  // namespace
+}  // namespace shadematch::cli
