@@ -90,6 +90,8 @@ void fit_detection(const CardDetection& detection, const CardDefinition& card, s
     f.rgb = s->mean;
     f.reference_xyz = colour::lab_to_xyz(card.patches[i].reference_lab, colour::d50_white());
     f.neutral = card.patches[i].neutral;
+    f.u = (card.patches[i].cx - card.width / 2) / card.width;
+    f.v = (card.patches[i].cy - card.height / 2) / card.width;
     fitted.push_back(f);
     fitted_patch.push_back(i);
   }
@@ -116,25 +118,30 @@ void fit_detection(const CardDetection& detection, const CardDefinition& card, s
   double best_mean = std::numeric_limits<double>::infinity();
   CorrectionModel best_model = models.front();
   NeutralCurve best_curve = NeutralCurve::identity;
+  bool best_gradient = false;
   std::vector<double> best_loo;
   for (const auto m : models) {
     for (const NeutralCurve curve : {NeutralCurve::identity, NeutralCurve::power, NeutralCurve::spline}) {
-      auto loo = leave_one_out_de00(m, fitted, curve);
+     for (const bool gradient : {false, true}) {
+      auto loo = leave_one_out_de00(m, fitted, curve, gradient);
       const double mean = mean_of(loo);
       if (mean < best_mean - 1e-9) {
         best_mean = mean;
         best_model = m;
         best_curve = curve;
+        best_gradient = gradient;
         best_loo = std::move(loo);
       }
+     }
     }
   }
-  if (best_loo.empty()) best_loo = leave_one_out_de00(best_model, fitted, best_curve);
-  result.correction = fit_correction(best_model, fitted, best_curve);
+  if (best_loo.empty()) best_loo = leave_one_out_de00(best_model, fitted, best_curve, best_gradient);
+  result.correction = fit_correction(best_model, fitted, best_curve, best_gradient);
   const auto in_fit = fit_de00(result.correction, fitted);
 
   result.fit.model = std::string(correction_model_name(best_model));
   result.fit.linearization = std::string(neutral_curve_name(best_curve));
+  result.fit.light_gradient = best_gradient;
   result.fit.de00_mean = mean_of(in_fit);
   result.fit.de00_max = max_of(in_fit);
   result.fit.loo_de00_mean = mean_of(best_loo);
@@ -156,7 +163,8 @@ void fit_detection(const CardDetection& detection, const CardDefinition& card, s
       continue;
     }
     pr.flags = s->flags;
-    pr.measured_lab = result.correction.apply_lab(s->mean);
+    pr.measured_lab = result.correction.apply_lab_at(s->mean, (cp.cx - card.width / 2) / card.width,
+                                                     (cp.cy - card.height / 2) / card.width);
     pr.de00 = colour::delta_e_2000(cp.reference_lab, pr.measured_lab);
     const auto it = std::find(fitted_patch.begin(), fitted_patch.end(), i);
     if (it == fitted_patch.end()) {

@@ -178,9 +178,16 @@ std::array<double, 3> de2000_residuals(const colour::Lab& reference, const colou
 namespace {
 
 // Levenberg–Marquardt on the CIEDE2000 residuals of every sample (3 per sample), numerical Jacobian.
-// 30 iterations are plenty: the XYZ start is close, and the problem has ≤ 18 parameters.
-void refine_in_de2000(ColourCorrection& corr, const std::vector<colour::LinearRgb>& rgb, const std::vector<colour::Lab>& ref) {
-  const int np = static_cast<int>(corr.coefficients.size());
+// 30 iterations are plenty: the XYZ start is close, and the problem has ≤ 20 parameters. With
+// `gradient`, two more parameters model light falling off across the card (see fit.hpp).
+double& parameter(ColourCorrection& c, int p) {
+  const int nc = static_cast<int>(c.coefficients.size());
+  return p < nc ? c.coefficients[static_cast<std::size_t>(p)] : c.light_gradient[static_cast<std::size_t>(p - nc)];
+}
+
+void refine_in_de2000(ColourCorrection& corr, const std::vector<colour::LinearRgb>& rgb, const std::vector<colour::Lab>& ref,
+                      const std::vector<FitSample>& samples, bool gradient) {
+  const int np = static_cast<int>(corr.coefficients.size()) + (gradient ? 2 : 0);
   const std::size_t m = rgb.size() * 3;
   const auto residuals = [&](const ColourCorrection& c, std::vector<double>& out) {
     out.resize(m);
@@ -192,6 +199,8 @@ void refine_in_de2000(ColourCorrection& corr, const std::vector<colour::LinearRg
       for (int row = 0; row < 3; ++row) {
         for (int k = 0; k < n; ++k) xyz[row] += c.coefficients[static_cast<std::size_t>(row * n + k)] * t[static_cast<std::size_t>(k)];
       }
+      const double light = c.light_at(samples[i].u, samples[i].v);
+      for (double& v : xyz) v *= light;
       const colour::Lab lab = colour::xyz_to_lab({xyz[0], xyz[1], xyz[2]}, colour::d50_white());
       const auto r = de2000_residuals(ref[i], lab);
       out[3 * i] = r[0];
@@ -212,8 +221,8 @@ void refine_in_de2000(ColourCorrection& corr, const std::vector<colour::LinearRg
   for (int iter = 0; iter < 30; ++iter) {
     for (int p = 0; p < np; ++p) {
       ColourCorrection probe = corr;
-      const double h = 1e-6 * std::max(1.0, std::fabs(corr.coefficients[static_cast<std::size_t>(p)]));
-      probe.coefficients[static_cast<std::size_t>(p)] += h;
+      const double h = 1e-6 * std::max(1.0, std::fabs(parameter(corr, p)));
+      parameter(probe, p) += h;
       residuals(probe, r1);
       for (std::size_t i = 0; i < m; ++i) jac[i * static_cast<std::size_t>(np) + static_cast<std::size_t>(p)] = (r1[i] - r0[i]) / h;
     }
@@ -236,7 +245,7 @@ void refine_in_de2000(ColourCorrection& corr, const std::vector<colour::LinearRg
         continue;
       }
       ColourCorrection trial = corr;
-      for (int p = 0; p < np; ++p) trial.coefficients[static_cast<std::size_t>(p)] += b[static_cast<std::size_t>(p)];
+      for (int p = 0; p < np; ++p) parameter(trial, p) += b[static_cast<std::size_t>(p)];
       residuals(trial, r1);
       const double c1 = cost(r1);
       if (c1 < c0) {
@@ -256,7 +265,7 @@ void refine_in_de2000(ColourCorrection& corr, const std::vector<colour::LinearRg
 }
 
 ColourCorrection fit_model(CorrectionModel model, const std::vector<FitSample>& samples,
-                           const std::array<std::vector<double>, 3>& linearization) {
+                           const std::array<std::vector<double>, 3>& linearization, bool gradient = false) {
   const auto need = static_cast<std::size_t>(correction_model_terms(model));
   if (samples.size() < need) {
     throw std::invalid_argument("colour fit: " + std::to_string(samples.size()) + " samples for " +
@@ -273,7 +282,7 @@ ColourCorrection fit_model(CorrectionModel model, const std::vector<FitSample>& 
     ref.push_back(colour::xyz_to_lab(s.reference_xyz, colour::d50_white()));
   }
   corr.coefficients = weighted_least_squares(model, rgb, samples);
-  refine_in_de2000(corr, rgb, ref);
+  refine_in_de2000(corr, rgb, ref, samples, gradient);
   return corr;
 }
 
@@ -318,6 +327,16 @@ colour::Xyz ColourCorrection::apply(const colour::LinearRgb& rgb) const noexcept
 
 colour::Lab ColourCorrection::apply_lab(const colour::LinearRgb& rgb) const noexcept {
   return colour::xyz_to_lab(apply(rgb), colour::d50_white());
+}
+
+double ColourCorrection::light_at(double u, double v) const noexcept {
+  return std::exp(light_gradient[0] * u + light_gradient[1] * v);
+}
+
+colour::Lab ColourCorrection::apply_lab_at(const colour::LinearRgb& rgb, double u, double v) const noexcept {
+  const colour::Xyz xyz = apply(rgb);
+  const double k = light_at(u, v);
+  return colour::xyz_to_lab({xyz.x * k, xyz.y * k, xyz.z * k}, colour::d50_white());
 }
 
 std::string_view neutral_curve_name(NeutralCurve curve) {
@@ -387,11 +406,13 @@ ColourCorrection fit_root_polynomial_finlayson2015(const std::vector<FitSample>&
   return fit_model(CorrectionModel::root_polynomial2, samples, linearization);
 }
 
-ColourCorrection fit_correction(CorrectionModel model, const std::vector<FitSample>& samples, NeutralCurve curve) {
-  return fit_model(model, samples, fit_neutral_linearization(samples, curve));
+ColourCorrection fit_correction(CorrectionModel model, const std::vector<FitSample>& samples, NeutralCurve curve,
+                                bool light_gradient) {
+  return fit_model(model, samples, fit_neutral_linearization(samples, curve), light_gradient);
 }
 
-std::vector<double> leave_one_out_de00(CorrectionModel model, const std::vector<FitSample>& samples, NeutralCurve curve) {
+std::vector<double> leave_one_out_de00(CorrectionModel model, const std::vector<FitSample>& samples, NeutralCurve curve,
+                                       bool light_gradient) {
   std::vector<double> out(samples.size(), NAN);
   std::vector<FitSample> rest;
   rest.reserve(samples.size());
@@ -400,8 +421,8 @@ std::vector<double> leave_one_out_de00(CorrectionModel model, const std::vector<
     for (std::size_t j = 0; j < samples.size(); ++j) {
       if (j != i) rest.push_back(samples[j]);
     }
-    const ColourCorrection c = fit_correction(model, rest, curve);
-    out[i] = colour::delta_e_2000(colour::xyz_to_lab(samples[i].reference_xyz, colour::d50_white()), c.apply_lab(samples[i].rgb));
+    const ColourCorrection c = fit_correction(model, rest, curve, light_gradient);
+    out[i] = colour::delta_e_2000(colour::xyz_to_lab(samples[i].reference_xyz, colour::d50_white()), c.apply_lab_at(samples[i].rgb, samples[i].u, samples[i].v));
   }
   return out;
 }
@@ -410,7 +431,7 @@ std::vector<double> fit_de00(const ColourCorrection& correction, const std::vect
   std::vector<double> out;
   out.reserve(samples.size());
   for (const auto& s : samples) {
-    out.push_back(colour::delta_e_2000(colour::xyz_to_lab(s.reference_xyz, colour::d50_white()), correction.apply_lab(s.rgb)));
+    out.push_back(colour::delta_e_2000(colour::xyz_to_lab(s.reference_xyz, colour::d50_white()), correction.apply_lab_at(s.rgb, s.u, s.v)));
   }
   return out;
 }

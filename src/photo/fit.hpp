@@ -56,6 +56,14 @@ struct ColourCorrection {
   colour::Xyz apply(const colour::LinearRgb& rgb) const noexcept;
   // apply() then XYZ → CIELAB relative to colour::d50_white().
   colour::Lab apply_lab(const colour::LinearRgb& rgb) const noexcept;
+
+  // Light falling off across the card (fitted only when asked, else 0): the light at card position
+  // (u, v) relative to the card centre is exp(g_u·u + g_v·v), u, v in grid widths from the grid
+  // centre. apply()/apply_lab() are for the light at the card centre (the rest of the photo
+  // cannot be extrapolated to); apply_lab_at() predicts a patch where it lies on the card.
+  std::array<double, 2> light_gradient{0.0, 0.0};
+  double light_at(double u, double v) const noexcept;
+  colour::Lab apply_lab_at(const colour::LinearRgb& rgb, double u, double v) const noexcept;
 };
 
 // One training sample: the measured camera RGB of a patch and its reference colour.
@@ -63,6 +71,7 @@ struct FitSample {
   colour::LinearRgb rgb;
   colour::Xyz reference_xyz;  // D50, Y of white = 1
   bool neutral = false;       // a grey-scale patch (used for the linearization)
+  double u = 0, v = 0;        // patch centre on the card: grid widths right/down of the grid centre
 };
 
 enum class NeutralCurve { identity, power, spline };
@@ -86,13 +95,14 @@ ColourCorrection fit_root_polynomial_finlayson2015(const std::vector<FitSample>&
 // leave-one-out loop calls.
 // calibrate.cpp compares every model × curve by leave-one-out; the default curve here is the one
 // that is best most often on the development photos.
+// `light_gradient`: also fit ColourCorrection::light_gradient (uneven light across the card).
 ColourCorrection fit_correction(CorrectionModel model, const std::vector<FitSample>& samples,
-                                NeutralCurve curve = NeutralCurve::power);
+                                NeutralCurve curve = NeutralCurve::power, bool light_gradient = false);
 
 // Leave-one-out: for every sample i, fit_correction on all others, predict i, ΔE00 against its
 // reference (CIELAB D50). Same order as `samples`.
 std::vector<double> leave_one_out_de00(CorrectionModel model, const std::vector<FitSample>& samples,
-                                       NeutralCurve curve = NeutralCurve::power);
+                                       NeutralCurve curve = NeutralCurve::power, bool light_gradient = false);
 
 // CIEDE2000 as three residuals whose squares sum to ΔE00(reference, sample)² (for least squares).
 std::array<double, 3> de2000_residuals(const colour::Lab& reference, const colour::Lab& sample) noexcept;

@@ -36,6 +36,7 @@ nlohmann::json fit_json(const photo::CalibrationResult& r) {
   if (r.verdict == photo::Verdict::rejected) return nullptr;
   return {{"model", r.fit.model},
           {"linearization", r.fit.linearization},
+          {"light_gradient", r.fit.light_gradient},
           {"de00_mean", number(round2(r.fit.de00_mean))},
           {"de00_max", number(round2(r.fit.de00_max))},
           {"loo_de00_mean", number(round2(r.fit.loo_de00_mean))},
@@ -113,7 +114,8 @@ std::string calibration_text(const photo::CalibrationResult& r) {
           << lab_text(p.measured_lab) << pad(fmt("%.2f", p.de00), 6, true) << pad(fmt("%.2f", p.loo_de00), 7, true)
           << (flags.empty() ? "" : "  " + flags) << "\n";
     }
-    out << "\nFit: " << r.fit.model << " (linearization: " << r.fit.linearization << ")  ΔE00 mean " << fmt("%.2f", r.fit.de00_mean) << " max "
+    out << "\nFit: " << r.fit.model << " (linearization: " << r.fit.linearization
+        << (r.fit.light_gradient ? ", light gradient" : "") << ")  ΔE00 mean " << fmt("%.2f", r.fit.de00_mean) << " max "
         << fmt("%.2f", r.fit.de00_max) << "  leave-one-out mean " << fmt("%.2f", r.fit.loo_de00_mean) << " max "
         << fmt("%.2f", r.fit.loo_de00_max) << "\n";
   }
