@@ -1,5 +1,11 @@
 // measure_regions: decode-level driver (linearize the crop, convert to Lab, measure).
+#include <algorithm>
 #include <cmath>
+
+#include "colour/delta_e.hpp"
+#include "colour/lab.hpp"
+#include "colour/spectral.hpp"
+#include "photo/fit.hpp"
 
 #include <opencv2/imgproc.hpp>
 
@@ -7,6 +13,20 @@
 #include "photo/measure.hpp"
 
 namespace shadematch::photo {
+
+namespace {
+void to_lab_crop(const cv::Mat& linear, const LinearToLab& to_lab, cv::Mat& lab) {
+  lab.create(linear.size(), CV_32FC3);
+  for (int y = 0; y < linear.rows; ++y) {
+    const auto* src = linear.ptr<cv::Vec3f>(y);
+    auto* dst = lab.ptr<cv::Vec3f>(y);
+    for (int x = 0; x < linear.cols; ++x) {
+      const colour::Lab v = to_lab({src[x][0], src[x][1], src[x][2]});
+      dst[x] = cv::Vec3f(static_cast<float>(v.l), static_cast<float>(v.a), static_cast<float>(v.b));
+    }
+  }
+}
+}  // namespace
 
 std::vector<RegionMeasurement> measure_regions(const DecodedImage& image, const LinearToLab& to_lab,
                                                const std::vector<Region>& regions, const MeasureOptions& options) {
@@ -24,15 +44,8 @@ std::vector<RegionMeasurement> measure_regions(const DecodedImage& image, const 
     }
     const cv::Mat linear = image.linear(r);
     const cv::Mat saturated = image.saturated(r);
-    cv::Mat lab(linear.size(), CV_32FC3);
-    for (int y = 0; y < linear.rows; ++y) {
-      const auto* src = linear.ptr<cv::Vec3f>(y);
-      auto* dst = lab.ptr<cv::Vec3f>(y);
-      for (int x = 0; x < linear.cols; ++x) {
-        const colour::Lab v = to_lab({src[x][0], src[x][1], src[x][2]});
-        dst[x] = cv::Vec3f(static_cast<float>(v.l), static_cast<float>(v.a), static_cast<float>(v.b));
-      }
-    }
+    cv::Mat lab;
+    to_lab_crop(linear, to_lab, lab);
     cv::Mat inside;
     if (!region.polygon.empty()) {
       inside = cv::Mat::zeros(r.size(), CV_8UC1);
@@ -43,9 +56,44 @@ std::vector<RegionMeasurement> measure_regions(const DecodedImage& image, const 
       }
       cv::fillPoly(inside, std::vector<std::vector<cv::Point>>{shifted}, cv::Scalar(255));
     }
-    out.push_back(measure_lab_pixels(region, lab, inside, saturated, options));
+    RegionMeasurement m = measure_lab_pixels(region, lab, inside, saturated, options);
+    if (options.local_correction && std::isfinite(m.lab.l)) {
+      const colour::Lab estimate = m.follicle_lab ? *m.follicle_lab : m.lab;
+      const LinearToLab local = options.local_correction(estimate);
+      if (local) {
+        to_lab_crop(linear, local, lab);
+        m = measure_lab_pixels(region, lab, inside, saturated, options);
+      }
+    }
+    out.push_back(std::move(m));
   }
   return out;
+}
+
+}  // namespace shadematch::photo
+
+namespace shadematch::photo {
+
+std::function<LinearToLab(const colour::Lab&)> local_correction(const std::vector<FitSample>& samples,
+                                                                std::size_t nearest) {
+  if (samples.size() < 9) return {};
+  return [samples, nearest](const colour::Lab& near) -> LinearToLab {
+    std::vector<std::pair<double, std::size_t>> order;
+    for (std::size_t i = 0; i < samples.size(); ++i) {
+      if (samples[i].neutral) continue;
+      const colour::Lab ref = colour::xyz_to_lab(samples[i].reference_xyz, colour::d50_white());
+      order.emplace_back(colour::delta_e_76(ref, near), i);
+    }
+    std::sort(order.begin(), order.end());
+    std::vector<FitSample> chosen;
+    for (const auto& s : samples) {
+      if (s.neutral) chosen.push_back(s);
+    }
+    for (std::size_t j = 0; j < std::min(nearest, order.size()); ++j) chosen.push_back(samples[order[j].second]);
+    if (chosen.size() < 9) return {};
+    const ColourCorrection c = fit_correction(CorrectionModel::linear3x3, chosen);
+    return [c](const colour::LinearRgb& rgb) { return c.apply_lab(rgb); };
+  };
 }
 
 }  // namespace shadematch::photo
