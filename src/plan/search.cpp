@@ -76,13 +76,6 @@ std::vector<std::array<std::uint16_t, kMaxBlendInks>> compositions(int total, in
   return out;
 }
 
-// Sharma et al. (2005) eq. (17)–(18): the lightness weight S_L of CIEDE2000 at mean lightness L̄.
-// ΔE00 ≥ |ΔL*|/S_L because the chroma and hue terms, cross term included, sum to ≥ 0 (|R_T| ≤ 2).
-double lightness_weight(double lbar) {
-  const double d = (lbar - 50.0) * (lbar - 50.0);
-  return 1.0 + 0.015 * d / std::sqrt(20.0 + d);
-}
-
 std::int64_t micro(double score) {
   if (!std::isfinite(score) || score > 1e12) return std::numeric_limits<std::int64_t>::max();
   return std::llround(score * 1e6);
@@ -168,12 +161,7 @@ struct Search {
       for (std::size_t i = begin; i < end; ++i) {
         const colour::Lab& p = predicted[i];
         if (!(p.l <= l_max)) continue;  // also drops NaN predictions
-        if (heap.size() == pool_size) {
-          // Cheap lower bound of the score: ΔE00 ≥ |ΔL*|/S_L, plus the too-dark penalty.
-          const double dl = target.l - p.l;
-          const double bound = std::abs(dl) / lightness_weight(0.5 * (target.l + p.l)) + 0.5 * std::max(0.0, dl);
-          if (micro(bound) > heap.front().score_micro) continue;
-        }
+        if (heap.size() == pool_size && micro(score_lower_bound(target, p)) > heap.front().score_micro) continue;
         const Key k = key_of(i, blend_score(target, p));
         if (heap.size() < pool_size) {
           heap.push_back(k);
@@ -256,6 +244,25 @@ std::string fmt1(double v) {
 double blend_score(const colour::Lab& target, const colour::Lab& predicted) noexcept {
   return colour::delta_e_2000_fast(target, predicted) + 0.5 * std::max(0.0, target.l - predicted.l) +
          0.3 * std::max(0.0, target.b - predicted.b - 1.0);
+}
+
+// Sharma, Wu & Dalal (2005), eqs. (1)–(22). With x = ΔC'/S_C, y = ΔH'/S_H and the rotation term
+// R_T·x·y ≥ −(|R_T|/2)(x² + y²):
+//   ΔE00² ≥ (ΔL*/S_L)² + (1 − |R_T|/2)(ΔC'² + ΔH'²)/S_C²     (S_H ≤ S_C: 0.015·T ≤ 0.045, T < 1.93)
+// where ΔC'² + ΔH'² = Δa'² + Δb*² ≥ Δa*² + Δb*² (a' = (1 + G)a, G ≥ 0), |R_T| ≤ 2·sin 60°
+// (Δθ ≤ 30°), S_C = 1 + 0.045·C̄' ≤ 1 + 0.0675·C̄*ab (C' ≤ 1.5·C*ab), S_L exact at L̄.
+double score_lower_bound(const colour::Lab& target, const colour::Lab& predicted) noexcept {
+  const double dl = target.l - predicted.l;
+  const double da = target.a - predicted.a;
+  const double db = target.b - predicted.b;
+  const double lbar = 0.5 * (target.l + predicted.l) - 50.0;
+  const double sl = 1.0 + 0.015 * lbar * lbar / std::sqrt(20.0 + lbar * lbar);
+  const double cbar = 0.5 * (std::sqrt(target.a * target.a + target.b * target.b) +
+                             std::sqrt(predicted.a * predicted.a + predicted.b * predicted.b));
+  const double sc = 1.0 + 0.0675 * cbar;
+  constexpr double kRotation = 0.1339745962155614;  // 1 − sin 60°
+  const double de_bound = std::sqrt(dl * dl / (sl * sl) + kRotation * (da * da + db * db) / (sc * sc));
+  return de_bound + 0.5 * std::max(0.0, dl) + 0.3 * std::max(0.0, db - 1.0);
 }
 
 std::size_t count_candidates(std::size_t inks, int max_inks, int parts_total, std::size_t dilution_steps) {

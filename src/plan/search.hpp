@@ -43,6 +43,9 @@ class DotPredictor {
 
 // Score of DESIGN.md for one prediction against one target.
 double blend_score(const colour::Lab& target, const colour::Lab& predicted) noexcept;
+// A cheap lower bound of blend_score (no trigonometry), used to skip candidates that cannot
+// enter a session's list; never above the score (tests/plan/search_test.cpp).
+double score_lower_bound(const colour::Lab& target, const colour::Lab& predicted) noexcept;
 
 struct SearchOptions {
   int top_k = 5;                    // blends listed per session, ≥ 1

@@ -255,7 +255,7 @@ TEST_CASE("plan search: progress reaches 1 and NaN predictions are never listed"
 
 // The product path: the ink-in-skin model of src/pigment, and an exhaustive search written
 // independently (subsets by bit mask, the model's Blend convenience API) on a small palette.
-TEST_CASE("plan search: the last session's first choice is the exhaustive search's best (ink-in-skin model)", "[unit]") {
+TEST_CASE("plan search: first choices equal the exhaustive search's best (ink-in-skin model)", "[unit]") {
   const std::vector<std::string> ids{"jet-black", "dark-brown", "warm-brown", "cool-grey", "sepia"};
   const std::vector<colour::Lab> labs{{18.0, 0.5, -0.5}, {26.0, 7.0, 11.0}, {38.0, 14.0, 24.0}, {34.0, -1.5, -5.0},
                                       {30.0, 9.0, 6.0}};
@@ -264,68 +264,123 @@ TEST_CASE("plan search: the last session's first choice is the exhaustive search
   const colour::Lab skin{62.0, 11.0, 17.0};
   const pigment::InkInSkinModel model(palette, skin);
   const plan::InkInSkinPredictor predictor(model);
-  // Healed dots under the dermis overlay are much lighter than their masstone (L* ≈ 47 for this
-  // undiluted black in L* 62 skin), so the plan's targets lie between that and the skin.
-  const colour::Lab follicle{51.0, 2.0, 3.0};
-  const plan::PlanTargets t =
-      plan::plan_targets({plan::Goal::follicle, 3, 3.0}, {follicle, skin, std::nullopt, 0.3});
-  const auto r = plan::plan_blends(palette, predictor, t, {});
 
-  struct Best {
-    double score = 1e300;
+  // Every blend of ≤ 3 inks, parts ≥ 1 summing to 4, every dilution step, predicted one by one.
+  struct Candidate {
+    pigment::Blend blend;
+    colour::Lab predicted;
     std::size_t inks = 0;
     int parts = 0;
-    pigment::Blend blend;
-  } best;
-  std::size_t count = 0;
+  };
+  std::vector<Candidate> all;
   for (unsigned mask = 1; mask < 32U; ++mask) {
     std::vector<std::size_t> chosen;
     for (std::size_t i = 0; i < 5; ++i) {
       if (mask & (1U << i)) chosen.push_back(i);
     }
     if (chosen.size() > 3) continue;
-    // Parts ≥ 1 summing to 4 over the chosen inks.
     std::vector<std::vector<int>> splits;
     for (int a = 1; a <= 4; ++a) {
       for (int b = 1; b <= 4; ++b) {
         for (int c = 1; c <= 4; ++c) {
-          std::vector<int> s{a, b, c};
-          s.resize(chosen.size());
-          if (std::accumulate(s.begin(), s.end(), 0) == 4 &&
-              std::find(splits.begin(), splits.end(), s) == splits.end()) {
-            splits.push_back(s);
+          std::vector<int> split{a, b, c};
+          split.resize(chosen.size());
+          if (std::accumulate(split.begin(), split.end(), 0) == 4 &&
+              std::find(splits.begin(), splits.end(), split) == splits.end()) {
+            splits.push_back(split);
           }
         }
       }
     }
     for (const auto& split : splits) {
       for (const pigment::DilutionStep& d : palette.dilution) {
-        pigment::Blend blend;
+        Candidate c;
         int g = 0;
         for (int p : split) g = std::gcd(g, p);
-        for (std::size_t j = 0; j < chosen.size(); ++j) blend.parts.push_back({ids[chosen[j]], split[j] / g});
-        blend.dilution = d;
-        ++count;
-        const double score = plan::blend_score(t.final_target, model.healed_dot_lab(blend));
-        const int parts = 4 / g;
-        const bool better = score < best.score - 1e-6 ||
-                            (score <= best.score + 1e-6 &&
-                             (chosen.size() < best.inks || (chosen.size() == best.inks && parts < best.parts)));
-        if (better) best = {score, chosen.size(), parts, blend};
+        for (std::size_t j = 0; j < chosen.size(); ++j) c.blend.parts.push_back({ids[chosen[j]], split[j] / g});
+        c.blend.dilution = d;
+        c.predicted = model.healed_dot_lab(c.blend);
+        c.inks = chosen.size();
+        c.parts = 4 / g;
+        all.push_back(c);
       }
     }
   }
-  CHECK(r.candidates == count);
-  const auto& last = r.sessions.back();
-  REQUIRE_FALSE(last.blends.empty());
-  INFO("search: " << last.blends.front().recipe << ", exhaustive: " << pigment::format_blend(best.blend));
-  CHECK(last.blends.front().recipe == pigment::format_blend(best.blend));
-  // The model's own prediction through the Blend API agrees with the search's hot loop (the same
-  // sums in another order: 1e-9 ΔE00 is far below anything visible).
-  CHECK(colour::delta_e_2000(last.blends.front().predicted, model.healed_dot_lab(best.blend)) < 1e-9);
-  // Sessions darken: each first choice at least half a shade below the previous one.
-  for (std::size_t k = 0; k + 1 < r.sessions.size(); ++k) {
-    REQUIRE_FALSE(r.sessions[k].blends.empty());
-    CHECK(r.sessions[k + 1].blends.front().predicted.l <= r.sessions[k].blends.front().predicted.l - 1.5);
+  // The best by score, then fewer inks, then fewer parts, among blends no lighter than l_max.
+  auto exhaustive_best = [&](const colour::Lab& target, double l_max) {
+    const Candidate* best = nullptr;
+    double best_score = 1e300;
+    for (const Candidate& c : all) {
+      if (c.predicted.l > l_max) continue;
+      const double score = plan::blend_score(target, c.predicted);
+      const bool better = best == nullptr || score < best_score - 1e-6 ||
+                          (score <= best_score + 1e-6 &&
+                           (c.inks < best->inks || (c.inks == best->inks && c.parts < best->parts)));
+      if (better) {
+        best = &c;
+        best_score = score;
+      }
+    }
+    REQUIRE(best != nullptr);
+    return *best;
+  };
+
+  const colour::Lab follicle{49.0, 2.0, 3.0};
+  const double step = 3.0;
+  SECTION("one session: the best blend for the final target") {
+    const auto t = plan::plan_targets({plan::Goal::follicle, 1, step}, {follicle, skin, std::nullopt, 0.3});
+    const auto r = plan::plan_blends(palette, predictor, t, {});
+    CHECK(r.candidates == all.size());
+    const Candidate best = exhaustive_best(t.final_target, 1e300);
+    REQUIRE_FALSE(r.sessions[0].blends.empty());
+    CHECK(r.sessions[0].blends.front().recipe == pigment::format_blend(best.blend));
+    // The search's hot loop and the model's Blend API agree (same sums in another order).
+    CHECK(colour::delta_e_2000(r.sessions[0].blends.front().predicted, best.predicted) < 1e-9);
   }
+  SECTION("three sessions: the last first choice is the best among blends half a shade darker than session 2's") {
+    const auto t = plan::plan_targets({plan::Goal::follicle, 3, step}, {follicle, skin, std::nullopt, 0.3});
+    const auto r = plan::plan_blends(palette, predictor, t, {});
+    REQUIRE(r.sessions.size() == 3);
+    for (const auto& s : r.sessions) REQUIRE_FALSE(s.blends.empty());
+    double l_max = 1e300;
+    for (const auto& s : r.sessions) {
+      const Candidate best = exhaustive_best(s.target, l_max);
+      INFO("session " << s.session << ": search " << s.blends.front().recipe << ", exhaustive "
+                      << pigment::format_blend(best.blend));
+      CHECK(s.blends.front().recipe == pigment::format_blend(best.blend));
+      l_max = s.blends.front().predicted.l - 0.5 * step;
+    }
+    // Sessions darken: each first choice at least half a shade below the previous one.
+    for (std::size_t k = 0; k + 1 < r.sessions.size(); ++k) {
+      CHECK(r.sessions[k + 1].blends.front().predicted.l <= r.sessions[k].blends.front().predicted.l - 0.5 * step);
+    }
+  }
+}
+
+TEST_CASE("plan search: the score's lower bound never exceeds the score", "[property]") {
+  // A deterministic sweep of pairs over the whole CIELAB range, including blues near hue 275°
+  // where the CIEDE2000 rotation term is largest, and the Sharma (2005) test pairs' region.
+  std::size_t checked = 0;
+  double tightest = 0.0;
+  for (double l1 = 5.0; l1 <= 95.0; l1 += 15.0) {
+    for (double a1 = -60.0; a1 <= 60.0; a1 += 20.0) {
+      for (double b1 = -60.0; b1 <= 60.0; b1 += 20.0) {
+        for (double dl = -6.0; dl <= 6.0; dl += 3.0) {
+          for (double da = -8.0; da <= 8.0; da += 2.0) {
+            for (double db = -8.0; db <= 8.0; db += 2.0) {
+              const colour::Lab t{l1, a1, b1};
+              const colour::Lab p{l1 + dl, a1 + da, b1 + db};
+              const double bound = plan::score_lower_bound(t, p);
+              const double score = plan::blend_score(t, p);
+              ++checked;
+              if (score > 0.0) tightest = std::max(tightest, bound / score);
+              REQUIRE(bound <= score + 1e-9);  // rounding of the two formulas
+            }
+          }
+        }
+      }
+    }
+  }
+  CHECK(checked > 100000);
+  CHECK(tightest > 0.5);  // the bound is useful, not vacuous
 }
