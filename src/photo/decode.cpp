@@ -100,6 +100,7 @@ struct JpegErrors {
   char fatal[JMSG_LENGTH_MAX];
   char first_corruption[JMSG_LENGTH_MAX];
   int corruptions;  // warnings that mean damaged or truncated data
+  int eof;          // "premature end of JPEG file": the data ran out (see JpegReader::decode)
   int extraneous;   // "extraneous bytes before marker": harmless padding some cameras write
   int bad_icc;      // a damaged ICC marker: the profile is ignored
 };
@@ -116,6 +117,8 @@ void jpeg_on_message(j_common_ptr c, int level) {
   const int code = c->err->msg_code;
   if (code == JWRN_EXTRANEOUS_DATA) {
     ++e->extraneous;
+  } else if (code == JWRN_JPEG_EOF) {
+    ++e->eof;
   } else if (code == JWRN_BOGUS_ICC) {
     ++e->bad_icc;
   } else {
@@ -141,10 +144,14 @@ class JpegReader {
       throw std::runtime_error("libjpeg: cannot create a decompressor");
     }
     created_ = true;
-    jpeg_mem_src(&cinfo_, bytes.data(), static_cast<unsigned long>(bytes.size()));
-    jpeg_save_markers(&cinfo_, JPEG_APP0 + 1, 0xFFFF);
-    jpeg_save_markers(&cinfo_, JPEG_APP0 + 2, 0xFFFF);
-    if (!jpeg_guarded(errors_, [&] { jpeg_read_header(&cinfo_, TRUE); })) {
+    // Every libjpeg call that may fail runs inside jpeg_guarded: an error outside one would
+    // longjmp into a stale frame.
+    if (!jpeg_guarded(errors_, [&] {
+          jpeg_mem_src(&cinfo_, bytes.data(), static_cast<unsigned long>(bytes.size()));
+          jpeg_save_markers(&cinfo_, JPEG_APP0 + 1, 0xFFFF);
+          jpeg_save_markers(&cinfo_, JPEG_APP0 + 2, 0xFFFF);
+          jpeg_read_header(&cinfo_, TRUE);
+        })) {
       release();  // a throwing constructor gets no destructor call
       corrupt("cannot read the JPEG header: " + std::string(errors_.fatal));
     }
@@ -192,7 +199,11 @@ class JpegReader {
     cinfo_.out_color_space = info.greyscale ? JCS_GRAYSCALE : info.cmyk ? JCS_CMYK : JCS_RGB;
     cinfo_.scale_num = 1;
     cinfo_.scale_denom = static_cast<unsigned int>(reduce);
-    if (!jpeg_guarded(errors_, [&] { jpeg_start_decompress(&cinfo_); })) {
+    bool multiple_scans = false;  // libjpeg answers this only between start and finish
+    if (!jpeg_guarded(errors_, [&] {
+          jpeg_start_decompress(&cinfo_);
+          multiple_scans = jpeg_has_multiple_scans(&cinfo_);
+        })) {
       corrupt(std::string("cannot decode the JPEG: ") + errors_.fatal);
     }
     cv::Mat out(static_cast<int>(cinfo_.output_height), static_cast<int>(cinfo_.output_width),
@@ -211,10 +222,21 @@ class JpegReader {
     if (errors_.corruptions > 0) {
       corrupt(std::string("corrupt or truncated JPEG data (") + errors_.first_corruption + ")");
     }
+    // The data ran out. If no entropy-coded bits were missing (libjpeg then also warns "premature
+    // end of data segment", counted above) and the file has a single scan, only the end marker
+    // was lost: every pixel is there, as some cameras write it. A progressive file that ends
+    // between scans would be a blurred image: refused.
+    if (errors_.eof > 0) {
+      if (multiple_scans) {
+        corrupt("truncated JPEG file (premature end of a progressive JPEG)");
+      }
+      missing_eoi_ = true;
+    }
     return out;
   }
 
   int extraneous_bytes_warnings() const { return errors_.extraneous; }
+  bool missing_end_marker() const { return missing_eoi_; }
 
  private:
   void release() {
@@ -227,6 +249,7 @@ class JpegReader {
   jpeg_decompress_struct cinfo_{};
   JpegErrors errors_{};
   bool created_ = false;
+  bool missing_eoi_ = false;
 };
 
 // ---- PNG (libpng) -----------------------------------------------------------------------------
@@ -657,6 +680,7 @@ DecodedImage decode_image(const std::string& path, int reduce) {
     }
     const bool inverted = r.adobe_inverted();
     cv::Mat raw = r.decode(d.info, reduce);
+    if (r.missing_end_marker()) d.warnings.push_back("the JPEG file lacks its end marker (all image data present)");
     finish(d, std::move(raw), inverted, 1);
   } else if (format == "png") {
     check_png_ihdr(path, bytes);

@@ -863,6 +863,26 @@ TEST_CASE("decode: truncated JPEG, PNG and TIFF are refused, never returned half
   CHECK_THAT(input_error_message([&] { decode_image(write_file("trunc.tif", cut(tif, tif.size() / 2))); }), Catch::Contains("trunc.tif"));
 }
 
+TEST_CASE("decode: a baseline JPEG missing only its end marker decodes whole, with a warning", "[unit]") {
+  const cv::Mat bgr = pattern(64, 48);
+  const Bytes jpg = encode(".jpg", bgr);
+  REQUIRE(jpg[jpg.size() - 2] == 0xFF);
+  REQUIRE(jpg[jpg.size() - 1] == 0xD9);  // EOI
+  const std::string whole = write_file("whole.jpg", jpg);
+  const std::string no_eoi = write_file("no-eoi.jpg", Bytes(jpg.begin(), jpg.end() - 2));
+  const DecodedImage d = decode_image(no_eoi);
+  REQUIRE(d.warnings.size() == 1);
+  CHECK_THAT(d.warnings[0], Catch::Contains("end marker"));
+  CHECK(max_abs_diff(d.encoded, decode_image(whole).encoded) == 0);
+  // One byte of scan data less and pixels are missing: refused.
+  CHECK_THAT(input_error_message([&] { decode_image(write_file("no-eoi-1.jpg", Bytes(jpg.begin(), jpg.end() - 3))); }),
+             Catch::Contains("truncated"));
+  // A progressive JPEG cut between scans would decode blurred: refused.
+  const Bytes prog = encode(".jpg", bgr, {cv::IMWRITE_JPEG_PROGRESSIVE, 1});
+  CHECK_THAT(input_error_message([&] { decode_image(write_file("prog-cut.jpg", Bytes(prog.begin(), prog.begin() + static_cast<std::ptrdiff_t>(prog.size() * 3 / 4)))); }),
+             Catch::Contains("truncated"));
+}
+
 TEST_CASE("decode: corrupt JPEG entropy data and a PNG CRC error are refused", "[unit]") {
   const cv::Mat bgr = pattern(64, 64);
   Bytes jpg = encode(".jpg", bgr);
