@@ -4,12 +4,15 @@
 #include <filesystem>
 #include <sstream>
 
+#include "colour/lab.hpp"
+#include "colour/spectral.hpp"
 #include "colour/srgb.hpp"
 #include "common/error.hpp"
 #include "files/calibration_file.hpp"
 #include "files/card_file.hpp"
 #include "files/regions_file.hpp"
 #include "photo/decode.hpp"
+#include "photo/fit.hpp"
 #include "photo/measure_overlay.hpp"
 #include "report/calibration_report.hpp"
 #include "report/terminal.hpp"
@@ -60,6 +63,14 @@ MeasureResult run_measure(const MeasureRequest& request) {
     result.calibration = photo::calibrate_file(request.photo, card, calibrate);
     if (!result.calibration.usable()) return result;
     options.card_corners = result.calibration.detection.corners;
+    // The card's patches, for the local refit around each region's colour (photo/measure.hpp).
+    std::vector<photo::FitSample> samples;
+    for (const photo::PatchSample& p : result.calibration.detection.patches) {
+      if (p.index < 1 || static_cast<std::size_t>(p.index) > card.patches.size() || !p.flags.empty()) continue;
+      const photo::CardPatch& ref = card.patches[static_cast<std::size_t>(p.index - 1)];
+      samples.push_back({p.mean, colour::lab_to_xyz(ref.reference_lab, colour::d50_white()), ref.neutral});
+    }
+    options.local_correction = photo::local_correction(samples);
   }
   for (const std::string& w : result.calibration.warnings) result.warnings.push_back("calibration: " + w);
 
