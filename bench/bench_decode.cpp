@@ -26,7 +26,8 @@ namespace {
 std::string make_photo() {
   if (const char* p = std::getenv("SHADEMATCH_BENCH_PHOTO")) return p;
   const std::string out = "/tmp/shadematch_bench_24mp.jpg";
-  cv::Mat src = cv::imread(std::string(SHADEMATCH_SOURCE_DIR) + "/tests/data/photos/pedrodiamel_hand_holding_classic.jpg");
+  cv::Mat src =
+      cv::imread(std::string(SHADEMATCH_SOURCE_DIR) + "/tests/data/photos/pedrodiamel_hand_holding_classic.jpg");
   if (src.empty()) {
     std::fprintf(stderr, "bench_decode: cannot read the development photo\n");
     std::exit(1);
@@ -65,11 +66,12 @@ void report_memory() {
   const auto info = shadematch::photo::probe_image(photo());
   const double decoded_mib = static_cast<double>(info.width) * info.height * 3 / (1024.0 * 1024.0);
   const double baseline = child_peak_mib([] {});
-  std::printf("photo: %s (%dx%d), decoded 8-bit image %.1f MiB; process baseline %.1f MiB\n",
-              photo().c_str(), info.width, info.height, decoded_mib, baseline);
+  std::printf("photo: %s (%dx%d), decoded 8-bit image %.1f MiB; process baseline %.1f MiB\n", photo().c_str(),
+              info.width, info.height, decoded_mib, baseline);
   const std::pair<const char*, std::function<void()>> scenarios[] = {
       {"cv::imread", [] { benchmark::DoNotOptimize(cv::imread(photo(), cv::IMREAD_COLOR).data); }},
-      {"decode_image reduce=1", [] { benchmark::DoNotOptimize(shadematch::photo::decode_image(photo(), 1).encoded.data); }},
+      {"decode_image reduce=1",
+       [] { benchmark::DoNotOptimize(shadematch::photo::decode_image(photo(), 1).encoded.data); }},
       {"decode_image reduce=4 + linear()",
        [] {
          const auto d = shadematch::photo::decode_image(photo(), 4);
@@ -108,8 +110,8 @@ BENCHMARK(BM_decode)->Arg(1)->Arg(2)->Arg(4)->Arg(8)->Unit(benchmark::kMilliseco
 void BM_linear(benchmark::State& state) {
   const auto d = shadematch::photo::decode_image(photo(), static_cast<int>(state.range(0)));
   for (auto _ : state) benchmark::DoNotOptimize(d.linear().data);
-  state.counters["Mpix/s"] = benchmark::Counter(static_cast<double>(d.encoded.total()) * 1e-6,
-                                                benchmark::Counter::kIsIterationInvariantRate);
+  state.counters["Mpix/s"] =
+      benchmark::Counter(static_cast<double>(d.encoded.total()) * 1e-6, benchmark::Counter::kIsIterationInvariantRate);
 }
 BENCHMARK(BM_linear)->Arg(1)->Arg(4)->Unit(benchmark::kMillisecond);
 

@@ -1,11 +1,11 @@
 #include "photo/decode.hpp"
 
 // libjpeg needs <cstdio> (FILE) before its header.
-#include <cstdio>
-#include <jpeglib.h>
 #include <jerror.h>
+#include <jpeglib.h>
 #include <png.h>
 #include <tiffio.h>
+#include <cstdio>
 
 #include <algorithm>
 #include <cerrno>
@@ -50,16 +50,15 @@ bool starts_with(const Bytes& b, std::size_t at, const char* s, std::size_t n) {
 std::string sniff_format(const std::string& path, const Bytes& b) {
   if (b.size() >= 3 && b[0] == 0xFF && b[1] == 0xD8 && b[2] == 0xFF) return "jpeg";
   if (starts_with(b, 0, "\x89PNG\r\n\x1a\n", 8)) return "png";
-  if (starts_with(b, 0, "II*\0", 4) || starts_with(b, 0, "MM\0*", 4) ||
-      starts_with(b, 0, "II+\0", 4) || starts_with(b, 0, "MM\0+", 4)) {
+  if (starts_with(b, 0, "II*\0", 4) || starts_with(b, 0, "MM\0*", 4) || starts_with(b, 0, "II+\0", 4) ||
+      starts_with(b, 0, "MM\0+", 4)) {
     return "tiff";
   }
   std::string what;
   if (starts_with(b, 0, "RIFF", 4) && starts_with(b, 8, "WEBP", 4)) what = "WebP";
   if (starts_with(b, 0, "GIF8", 4)) what = "GIF";
   if (starts_with(b, 0, "BM", 2)) what = "BMP";
-  if (starts_with(b, 4, "ftypheic", 8) || starts_with(b, 4, "ftypheix", 8) ||
-      starts_with(b, 4, "ftypmif1", 8)) {
+  if (starts_with(b, 4, "ftypheic", 8) || starts_with(b, 4, "ftypheix", 8) || starts_with(b, 4, "ftypmif1", 8)) {
     what = "HEIC/HEIF";
   }
   if (starts_with(b, 4, "ftypavif", 8)) what = "AVIF";
@@ -73,9 +72,8 @@ void check_dimensions(const ImageInfo& info) {
   }
   const std::int64_t pixels = std::int64_t{info.stored_width} * info.stored_height;
   if (pixels > kMaxPixels) {
-    fail(info.path, "image is " + std::to_string(info.stored_width) + "x" +
-                        std::to_string(info.stored_height) + " (" + std::to_string(pixels) +
-                        " pixels), above the limit of " + std::to_string(kMaxPixels) +
+    fail(info.path, "image is " + std::to_string(info.stored_width) + "x" + std::to_string(info.stored_height) + " (" +
+                        std::to_string(pixels) + " pixels), above the limit of " + std::to_string(kMaxPixels) +
                         " pixels; downscale it first");
   }
 }
@@ -353,8 +351,7 @@ class PngReader {
       fail(path_, std::string("corrupt PNG header (") + state_.error + ")");
     }
     const int channels = png_get_channels(png_, info_);
-    cv::Mat out(info.stored_height, info.stored_width,
-                CV_MAKETYPE(info.bit_depth == 16 ? CV_16U : CV_8U, channels));
+    cv::Mat out(info.stored_height, info.stored_width, CV_MAKETYPE(info.bit_depth == 16 ? CV_16U : CV_8U, channels));
     std::vector<png_bytep> rows(static_cast<std::size_t>(out.rows));
     for (int y = 0; y < out.rows; ++y) rows[static_cast<std::size_t>(y)] = out.ptr(y);
     png_bytepp row_pointers = rows.data();
@@ -378,7 +375,8 @@ class PngReader {
 void check_png_ihdr(const std::string& path, const Bytes& b) {
   if (b.size() < 24 || std::memcmp(b.data() + 12, "IHDR", 4) != 0) return;  // libpng will complain
   const auto be32 = [&](std::size_t at) {
-    return (std::uint32_t{b[at]} << 24) | (std::uint32_t{b[at + 1]} << 16) | (std::uint32_t{b[at + 2]} << 8) | b[at + 3];
+    return (std::uint32_t{b[at]} << 24) | (std::uint32_t{b[at + 1]} << 16) | (std::uint32_t{b[at + 2]} << 8) |
+           b[at + 3];
   };
   ImageInfo info;
   info.path = path;
@@ -402,7 +400,9 @@ int tiff_on_error(TIFF*, void* user, const char* module, const char* fmt, va_lis
   return 1;
 }
 
-int tiff_on_warning(TIFF*, void*, const char*, const char*, va_list) { return 1; }
+int tiff_on_warning(TIFF*, void*, const char*, const char*, va_list) {
+  return 1;
+}
 
 class TiffReader {
  public:
@@ -438,7 +438,8 @@ class TiffReader {
     TIFFGetFieldDefaulted(tif_, TIFFTAG_SAMPLEFORMAT, &format);
     TIFFGetFieldDefaulted(tif_, TIFFTAG_ORIENTATION, &orientation);
     TIFFGetFieldDefaulted(tif_, TIFFTAG_COMPRESSION, &compression);
-    if (!TIFFGetField(tif_, TIFFTAG_PHOTOMETRIC, &photometric)) photometric = spp >= 3 ? PHOTOMETRIC_RGB : PHOTOMETRIC_MINISBLACK;
+    if (!TIFFGetField(tif_, TIFFTAG_PHOTOMETRIC, &photometric))
+      photometric = spp >= 3 ? PHOTOMETRIC_RGB : PHOTOMETRIC_MINISBLACK;
     if (photometric == PHOTOMETRIC_YCBCR && compression == COMPRESSION_JPEG) {
       // libtiff's JPEG codec converts YCbCr to RGB for us.
       TIFFSetField(tif_, TIFFTAG_JPEGCOLORMODE, JPEGCOLORMODE_RGB);
@@ -462,16 +463,14 @@ class TiffReader {
     info.camera = !mk.empty() && md.rfind(mk, 0) == 0 ? md : (mk.empty() || md.empty() ? mk + md : mk + " " + md);
 
     // What we read: unsigned 8/16-bit samples, interleaved, grey / RGB / CMYK (+ extra samples).
-    const bool layout_ok = format == SAMPLEFORMAT_UINT && (bps == 8 || bps == 16) &&
-                           planar == PLANARCONFIG_CONTIG &&
-                           ((photometric == PHOTOMETRIC_MINISBLACK && spp >= 1) ||
-                            (photometric == PHOTOMETRIC_RGB && spp >= 3) ||
-                            (photometric == PHOTOMETRIC_SEPARATED && spp >= 4));
+    const bool layout_ok =
+        format == SAMPLEFORMAT_UINT && (bps == 8 || bps == 16) && planar == PLANARCONFIG_CONTIG &&
+        ((photometric == PHOTOMETRIC_MINISBLACK && spp >= 1) || (photometric == PHOTOMETRIC_RGB && spp >= 3) ||
+         (photometric == PHOTOMETRIC_SEPARATED && spp >= 4));
     if (!layout_ok) {
       unsupported_ = "unsupported TIFF layout (" + std::to_string(bps) + "-bit, " + std::to_string(spp) +
                      " samples, photometric " + std::to_string(photometric) +
-                     (planar == PLANARCONFIG_CONTIG ? "" : ", planar") +
-                     "); save it as 8- or 16-bit interleaved RGB";
+                     (planar == PLANARCONFIG_CONTIG ? "" : ", planar") + "); save it as 8- or 16-bit interleaved RGB";
     }
     set_display_size(info);
     describe_profile(info);
@@ -533,14 +532,31 @@ class TiffReader {
 cv::Mat apply_orientation(const cv::Mat& in, int orientation) {
   cv::Mat out;
   switch (orientation) {
-    case 2: cv::flip(in, out, 1); break;                                    // mirrored left-right
-    case 3: cv::rotate(in, out, cv::ROTATE_180); break;                      // upside down
-    case 4: cv::flip(in, out, 0); break;                                    // mirrored top-bottom
-    case 5: cv::transpose(in, out); break;                                  // transposed
-    case 6: cv::rotate(in, out, cv::ROTATE_90_CLOCKWISE); break;             // top is on the right
-    case 7: cv::transpose(in, out); cv::rotate(out, out, cv::ROTATE_180); break;  // transverse
-    case 8: cv::rotate(in, out, cv::ROTATE_90_COUNTERCLOCKWISE); break;      // top is on the left
-    default: out = in; break;
+    case 2:  // mirrored left-right
+      cv::flip(in, out, 1);
+      break;
+    case 3:  // upside down
+      cv::rotate(in, out, cv::ROTATE_180);
+      break;
+    case 4:  // mirrored top-bottom
+      cv::flip(in, out, 0);
+      break;
+    case 5:  // transposed
+      cv::transpose(in, out);
+      break;
+    case 6:  // the top is on the right: turn clockwise
+      cv::rotate(in, out, cv::ROTATE_90_CLOCKWISE);
+      break;
+    case 7:  // transverse
+      cv::transpose(in, out);
+      cv::rotate(out, out, cv::ROTATE_180);
+      break;
+    case 8:  // the top is on the left: turn counter-clockwise
+      cv::rotate(in, out, cv::ROTATE_90_COUNTERCLOCKWISE);
+      break;
+    default:
+      out = in;
+      break;
   }
   return out;
 }
@@ -548,8 +564,7 @@ cv::Mat apply_orientation(const cv::Mat& in, int orientation) {
 cv::Mat reduce_area(const cv::Mat& in, int reduce) {
   if (reduce == 1) return in;
   cv::Mat out;
-  cv::resize(in, out, cv::Size((in.cols + reduce - 1) / reduce, (in.rows + reduce - 1) / reduce), 0, 0,
-             cv::INTER_AREA);
+  cv::resize(in, out, cv::Size((in.cols + reduce - 1) / reduce, (in.rows + reduce - 1) / reduce), 0, 0, cv::INTER_AREA);
   return out;
 }
 
@@ -595,8 +610,7 @@ void finish(DecodedImage& d, cv::Mat raw, bool cmyk_inverted, int reduce_after) 
     std::string why = "the image has no embedded ICC profile";
     if (info.icc_profile.empty() || !cmyk_to_srgb8(info.icc_profile, cmyk_inverted, raw, rgb, why)) {
       rgb = naive_cmyk_to_rgb(raw, cmyk_inverted);
-      d.warnings.push_back("CMYK image converted to RGB with the naive formula (" + why +
-                           "); colours are approximate");
+      d.warnings.push_back("CMYK image converted to RGB with the naive formula (" + why + "); colours are approximate");
       d.assumed_srgb = true;
     }
     rgb_profile.clear();  // rgb now holds sRGB code values
@@ -732,10 +746,14 @@ cv::Mat DecodedImage::linear(cv::Rect roi) const {
         float r, g, b;
         if (wide) {
           const std::uint16_t* p = src.ptr<std::uint16_t>(y) + 3 * x;
-          r = lr[p[0]]; g = lg[p[1]]; b = lb[p[2]];
+          r = lr[p[0]];
+          g = lg[p[1]];
+          b = lb[p[2]];
         } else {
           const std::uint8_t* p = src.ptr<std::uint8_t>(y) + 3 * x;
-          r = lr[p[0]]; g = lg[p[1]]; b = lb[p[2]];
+          r = lr[p[0]];
+          g = lg[p[1]];
+          b = lb[p[2]];
         }
         o[3 * x + 0] = m[0] * r + m[1] * g + m[2] * b;
         o[3 * x + 1] = m[3] * r + m[4] * g + m[5] * b;

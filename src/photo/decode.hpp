@@ -12,7 +12,12 @@
 //   a 16-bit RGB decode under 600 MB.
 // - Missing, empty, unreadable, not-an-image, unsupported format, truncated or corrupt data:
 //   InputError naming the file. A truncated JPEG (libjpeg would silently pad grey rows) or any
-//   libjpeg "corrupt data" warning is an error: we never return a half image.
+//   libjpeg "corrupt data" warning is an error: we never return a half image. One exception: a
+//   single-scan JPEG that lacks only its final EOI marker (no entropy-coded data missing, as some
+//   cameras write it) decodes whole, with a warning.
+// - TIFF: unsigned 8/16-bit interleaved grey, RGB or CMYK (any libtiff compression, strips or
+//   tiles, first page only); other layouts (planar, float, palette, 1-bit) are refused by name.
+// - PNG gAMA/cHRM chunks without an iCCP are not applied (such a PNG is treated as sRGB).
 // - Greyscale files decode (replicated to 3 channels) with info.greyscale = true; calibration
 //   rejects them with reason "greyscale" (exit 3). A grey ICC profile is not applied (the replicated
 //   grey is treated as sRGB-encoded neutral) — the image is rejected downstream anyway.
@@ -50,7 +55,7 @@ struct ImageInfo {
   int bit_depth = 8;         // 8 or 16 (1/2/4-bit PNG and TIFF are expanded and report 8)
   int channels = 3;          // channels in the file (1 grey, 2 grey+alpha, 3 RGB, 4 CMYK/RGBA)
   bool cmyk = false;
-  bool greyscale = false;  // the file stores one colour channel (grey, with or without alpha)
+  bool greyscale = false;                 // the file stores one colour channel (grey, with or without alpha)
   std::vector<std::uint8_t> icc_profile;  // empty when untagged
   std::string icc_description;            // the profile's description tag, or ""
   std::string camera;                     // EXIF Make + " " + Model when present, else ""

@@ -25,8 +25,7 @@ Profile linear_srgb_profile() {
   Profile p(cmsCreate_sRGBProfile());
   if (!p) return p;
   cmsToneCurve* one = cmsBuildGamma(nullptr, 1.0);
-  bool ok = one && cmsWriteTag(p.get(), cmsSigRedTRCTag, one) &&
-            cmsWriteTag(p.get(), cmsSigGreenTRCTag, one) &&
+  bool ok = one && cmsWriteTag(p.get(), cmsSigRedTRCTag, one) && cmsWriteTag(p.get(), cmsSigGreenTRCTag, one) &&
             cmsWriteTag(p.get(), cmsSigBlueTRCTag, one);
   if (one) cmsFreeToneCurve(one);
   if (!ok) p.reset();
@@ -35,14 +34,12 @@ Profile linear_srgb_profile() {
 
 bool usable_device_class(cmsHPROFILE h) {
   const cmsProfileClassSignature c = cmsGetDeviceClass(h);
-  return c == cmsSigInputClass || c == cmsSigDisplayClass || c == cmsSigOutputClass ||
-         c == cmsSigColorSpaceClass;
+  return c == cmsSigInputClass || c == cmsSigDisplayClass || c == cmsSigOutputClass || c == cmsSigColorSpaceClass;
 }
 
 // The colorant matrix (columns rXYZ, gXYZ, bXYZ; PCS D50) of a matrix/TRC profile.
 bool colorants(cmsHPROFILE h, cv::Matx33d& m) {
-  const cmsTagSignature tags[3] = {cmsSigRedColorantTag, cmsSigGreenColorantTag,
-                                   cmsSigBlueColorantTag};
+  const cmsTagSignature tags[3] = {cmsSigRedColorantTag, cmsSigGreenColorantTag, cmsSigBlueColorantTag};
   for (int i = 0; i < 3; ++i) {
     const auto* xyz = static_cast<const cmsCIEXYZ*>(cmsReadTag(h, tags[i]));
     if (!xyz || !std::isfinite(xyz->X) || !std::isfinite(xyz->Y) || !std::isfinite(xyz->Z)) {
@@ -82,8 +79,8 @@ IccSummary summarize_icc(const std::vector<std::uint8_t>& profile) {
   return s;
 }
 
-std::shared_ptr<const DecodedImage::Transform> make_linear_transform(
-    const std::vector<std::uint8_t>& profile, int bits, std::string& why) {
+std::shared_ptr<const DecodedImage::Transform> make_linear_transform(const std::vector<std::uint8_t>& profile, int bits,
+                                                                     std::string& why) {
   Profile src = open_profile(profile);
   if (!src) {
     why = "Little CMS cannot read the embedded ICC profile";
@@ -143,12 +140,11 @@ std::shared_ptr<const DecodedImage::Transform> make_linear_transform(
 }
 
 void lcms_rgb_float(const DecodedImage::Transform& t, const float* in, float* out, std::size_t pixels) {
-  cmsDoTransform(static_cast<cmsHTRANSFORM>(t.lcms_transform.get()), in, out,
-                 static_cast<cmsUInt32Number>(pixels));
+  cmsDoTransform(static_cast<cmsHTRANSFORM>(t.lcms_transform.get()), in, out, static_cast<cmsUInt32Number>(pixels));
 }
 
-bool cmyk_to_srgb8(const std::vector<std::uint8_t>& profile, bool inverted, const cv::Mat& cmyk,
-                   cv::Mat& rgb, std::string& why) {
+bool cmyk_to_srgb8(const std::vector<std::uint8_t>& profile, bool inverted, const cv::Mat& cmyk, cv::Mat& rgb,
+                   std::string& why) {
   CV_Assert(cmyk.type() == CV_8UC4 || cmyk.type() == CV_16UC4);
   Profile src = open_profile(profile);
   if (!src || cmsGetColorSpace(src.get()) != cmsSigCmykData || !usable_device_class(src.get())) {

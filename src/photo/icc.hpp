@@ -22,18 +22,18 @@ struct DecodedImage::Transform {
     lcms,        // anything else: Little CMS float transform (RGB 0..1 → linear sRGB)
   };
   Kind kind = Kind::lut_matrix;
-  int bits = 8;            // 8 or 16: code values the LUT is indexed by
-  std::vector<float> lut;  // 3 × 2^bits entries: R table, then G, then B
-  std::array<float, 9> matrix{};  // row-major, linear device RGB → linear sRGB
+  int bits = 8;                          // 8 or 16: code values the LUT is indexed by
+  std::vector<float> lut;                // 3 × 2^bits entries: R table, then G, then B
+  std::array<float, 9> matrix{};         // row-major, linear device RGB → linear sRGB
   std::shared_ptr<void> lcms_transform;  // cmsHTRANSFORM (TYPE_RGB_FLT → TYPE_RGB_FLT), NOCACHE
 };
 
 // What Little CMS makes of a profile: opened at all, its colour space, its description.
 struct IccSummary {
   bool opened = false;
-  bool rgb = false;   // data colour space RGB
-  bool cmyk = false;  // data colour space CMYK
-  bool gray = false;  // data colour space gray
+  bool rgb = false;           // data colour space RGB
+  bool cmyk = false;          // data colour space CMYK
+  bool gray = false;          // data colour space gray
   bool usable_class = false;  // input, display, output or colour-space class (not link/abstract)
   std::string description;
 };
@@ -42,15 +42,15 @@ IccSummary summarize_icc(const std::vector<std::uint8_t>& profile);
 // The transform of an RGB image with `bits` per channel (8 or 16) tagged with `profile` (empty:
 // untagged, i.e. sRGB). Returns nullptr and sets `why` when the profile cannot be used; the caller
 // then warns and falls back to sRGB.
-std::shared_ptr<const DecodedImage::Transform> make_linear_transform(
-    const std::vector<std::uint8_t>& profile, int bits, std::string& why);
+std::shared_ptr<const DecodedImage::Transform> make_linear_transform(const std::vector<std::uint8_t>& profile, int bits,
+                                                                     std::string& why);
 
 // Runs t.lcms_transform (kind lcms) on `pixels` RGB float triples; thread-safe (NOCACHE).
 void lcms_rgb_float(const DecodedImage::Transform& t, const float* in, float* out, std::size_t pixels);
 
 // CMYK (8-bit, `inverted` as in Adobe JPEGs: 0 = full ink) → sRGB-encoded 8-bit RGB through the
 // CMYK profile (relative colorimetric). Returns false and sets `why` when the profile is unusable.
-bool cmyk_to_srgb8(const std::vector<std::uint8_t>& profile, bool inverted, const cv::Mat& cmyk,
-                   cv::Mat& rgb, std::string& why);
+bool cmyk_to_srgb8(const std::vector<std::uint8_t>& profile, bool inverted, const cv::Mat& cmyk, cv::Mat& rgb,
+                   std::string& why);
 
 }  // namespace shadematch::photo

@@ -43,8 +43,12 @@ std::string write_file(const std::string& name, const Bytes& bytes) {
   return path;
 }
 
-std::string photo_path(const std::string& name) { return test::test_data_dir() + "/photos/" + name; }
-std::string image_path(const std::string& name) { return test::test_data_dir() + "/images/" + name; }
+std::string photo_path(const std::string& name) {
+  return test::test_data_dir() + "/photos/" + name;
+}
+std::string image_path(const std::string& name) {
+  return test::test_data_dir() + "/images/" + name;
+}
 
 Bytes read_bytes(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
@@ -63,9 +67,9 @@ cv::Mat pattern(int w, int h, int depth = CV_8U) {
   cv::Mat m(h, w, CV_8UC3);
   for (int y = 0; y < h; ++y) {
     for (int x = 0; x < w; ++x) {
-      m.at<cv::Vec3b>(y, x) = cv::Vec3b(static_cast<std::uint8_t>(40 + 150 * x / w),
-                                        static_cast<std::uint8_t>(30 + 180 * y / h),
-                                        static_cast<std::uint8_t>(90 + (x + 2 * y) % 60));
+      m.at<cv::Vec3b>(y, x) =
+          cv::Vec3b(static_cast<std::uint8_t>(40 + 150 * x / w), static_cast<std::uint8_t>(30 + 180 * y / h),
+                    static_cast<std::uint8_t>(90 + (x + 2 * y) % 60));
     }
   }
   cv::rectangle(m, cv::Rect(w / 8, h / 8, w / 4, h / 6), cv::Scalar(250, 250, 250), cv::FILLED);
@@ -182,11 +186,16 @@ Bytes tiff_file(const cv::Mat& pixels, int photometric, int orientation = 1, con
     const auto* row = pixels.ptr(y);
     data.insert(data.end(), row, row + pixels.cols * static_cast<int>(pixels.elemSize()));
   }
-  std::vector<IfdEntry> e{long_entry(256, w), long_entry(257, h),
-                          short_entry(258, std::vector<std::uint16_t>(spp, bps)), short_entry(259, {1}),
-                          short_entry(262, {static_cast<std::uint16_t>(photometric)}), long_entry(273, 0),
-                          short_entry(274, {static_cast<std::uint16_t>(orientation)}), short_entry(277, {spp}),
-                          long_entry(278, h), long_entry(279, static_cast<std::uint32_t>(data.size())),
+  std::vector<IfdEntry> e{long_entry(256, w),
+                          long_entry(257, h),
+                          short_entry(258, std::vector<std::uint16_t>(spp, bps)),
+                          short_entry(259, {1}),
+                          short_entry(262, {static_cast<std::uint16_t>(photometric)}),
+                          long_entry(273, 0),
+                          short_entry(274, {static_cast<std::uint16_t>(orientation)}),
+                          short_entry(277, {spp}),
+                          long_entry(278, h),
+                          long_entry(279, static_cast<std::uint32_t>(data.size())),
                           short_entry(284, {1})};
   if (!icc.empty()) e.push_back(IfdEntry{34675, 7, static_cast<std::uint32_t>(icc.size()), icc});
   return tiff_structure(e, data, 273);
@@ -249,7 +258,8 @@ Bytes zlib_stored(const Bytes& data) {
     z.push_back(at + n == data.size() ? 1 : 0);
     put_le16(z, static_cast<std::uint32_t>(n));
     put_le16(z, static_cast<std::uint32_t>(~n & 0xFFFF));
-    z.insert(z.end(), data.begin() + static_cast<std::ptrdiff_t>(at), data.begin() + static_cast<std::ptrdiff_t>(at + n));
+    z.insert(z.end(), data.begin() + static_cast<std::ptrdiff_t>(at),
+             data.begin() + static_cast<std::ptrdiff_t>(at + n));
     at += n;
   } while (at < data.size());
   std::uint32_t a = 1, b = 0;  // Adler-32
@@ -270,7 +280,9 @@ Bytes png_iccp_chunk(const Bytes& profile) {
 
 // ---- colour references ------------------------------------------------------------------------
 // IEC 61966-2-1 sRGB decoding (the definition of the standard's EOTF).
-double srgb_to_linear(double v) { return v <= 0.04045 ? v / 12.92 : std::pow((v + 0.055) / 1.055, 2.4); }
+double srgb_to_linear(double v) {
+  return v <= 0.04045 ? v / 12.92 : std::pow((v + 0.055) / 1.055, 2.4);
+}
 
 // RGB → XYZ normalised primary matrix from chromaticities (SMPTE RP 177-1993, eq. 3.x): the
 // columns are the primaries' XYZ scaled so that RGB = (1, 1, 1) gives the white with Y = 1.
@@ -368,7 +380,8 @@ TEST_CASE("decode: 8-bit PNG decodes to exactly the pixels written, as RGB, unta
 
 TEST_CASE("decode: untagged 8-bit linear() is the IEC 61966-2-1 sRGB decoding of each code", "[reference]") {
   std::vector<cv::Vec3b> codes;
-  for (int v = 0; v < 256; v += 15) codes.push_back(cv::Vec3b(static_cast<std::uint8_t>(v), static_cast<std::uint8_t>(255 - v), 10));
+  for (int v = 0; v < 256; v += 15)
+    codes.push_back(cv::Vec3b(static_cast<std::uint8_t>(v), static_cast<std::uint8_t>(255 - v), 10));
   const std::string path = write_file("ramp.png", encode(".png", swatches_bgr(codes)));
   const DecodedImage d = decode_image(path);
   const cv::Mat lin = d.linear();
@@ -417,8 +430,8 @@ TEST_CASE("decode: JPEG decodes as cv::imread does, and reduce uses libjpeg's DC
   CHECK(full.info.format == "jpeg");
   // Same library (libjpeg-turbo), same settings (islow DCT, fancy upsampling): identical pixels.
   CHECK(max_abs_diff(full.encoded, bgr_to_rgb(cv::imread(path, cv::IMREAD_COLOR))) == 0);
-  const std::pair<int, int> reduced[] = {{2, cv::IMREAD_REDUCED_COLOR_2}, {4, cv::IMREAD_REDUCED_COLOR_4},
-                                         {8, cv::IMREAD_REDUCED_COLOR_8}};
+  const std::pair<int, int> reduced[] = {
+      {2, cv::IMREAD_REDUCED_COLOR_2}, {4, cv::IMREAD_REDUCED_COLOR_4}, {8, cv::IMREAD_REDUCED_COLOR_8}};
   for (auto [r, flag] : reduced) {
     const DecodedImage d = decode_image(path, r);
     CHECK(d.encoded.cols == (101 + r - 1) / r);  // libjpeg rounds the scaled size up
@@ -579,7 +592,8 @@ int cmyk_sampler(const cmsUInt16Number in[], cmsUInt16Number out[], void* cargo)
   const cv::Vec3d rgb((1 - in[0] / 65535.0) * k, (1 - in[1] / 65535.0) * k, (1 - in[2] / 65535.0) * k);
   const cv::Vec3d xyz = (*c_srgb) * rgb;
   // Little CMS's 16-bit XYZ PCS encoding: 1.0 = 0x8000 (ICC.1:2010 6.3.4.3).
-  for (int i = 0; i < 3; ++i) out[i] = static_cast<cmsUInt16Number>(std::lround(std::clamp(xyz[i], 0.0, 1.99) * 32768.0));
+  for (int i = 0; i < 3; ++i)
+    out[i] = static_cast<cmsUInt16Number>(std::lround(std::clamp(xyz[i], 0.0, 1.99) * 32768.0));
   return TRUE;
 }
 
@@ -611,7 +625,9 @@ Bytes linear_cmyk_profile() {
   return profile_bytes(h);
 }
 
-double linear_to_srgb(double v) { return v <= 0.0031308 ? 12.92 * v : 1.055 * std::pow(v, 1 / 2.4) - 0.055; }
+double linear_to_srgb(double v) {
+  return v <= 0.0031308 ? 12.92 * v : 1.055 * std::pow(v, 1 / 2.4) - 0.055;
+}
 }  // namespace
 
 TEST_CASE("decode: CMYK JPEG with a CMYK profile is converted through it to sRGB", "[unit]") {
@@ -645,7 +661,8 @@ TEST_CASE("decode: Display P3 is applied: linear sRGB = M(P3→sRGB) · sRGB-dec
   const Bytes p3 = p3_profile();
   REQUIRE(p3.size() > 128);
   CHECK(std::memcmp(p3.data() + 36, "acsp", 4) == 0);  // ICC.1 header signature at offset 36
-  const std::vector<cv::Vec3b> codes = {{255, 0, 0}, {0, 255, 0}, {0, 0, 255}, {128, 128, 128}, {200, 100, 50}, {255, 255, 255}};
+  const std::vector<cv::Vec3b> codes = {{255, 0, 0},     {0, 255, 0},    {0, 0, 255},
+                                        {128, 128, 128}, {200, 100, 50}, {255, 255, 255}};
   const cv::Mat bgr = swatches_bgr(codes);
   const std::string png = write_file("p3.png", png_with_chunk(encode(".png", bgr), png_iccp_chunk(p3)));
   const std::string untagged = write_file("p3_untagged.png", encode(".png", bgr));
@@ -694,11 +711,14 @@ TEST_CASE("decode: linear() LUT+matrix agrees with a Little CMS transform for re
     std::vector<cv::Vec3b> codes;
     for (int r = 0; r < 256; r += 51) {
       for (int g = 0; g < 256; g += 85) {
-        for (int b = 0; b < 256; b += 127) codes.push_back(cv::Vec3b(static_cast<std::uint8_t>(r), static_cast<std::uint8_t>(g), static_cast<std::uint8_t>(b)));
+        for (int b = 0; b < 256; b += 127)
+          codes.push_back(
+              cv::Vec3b(static_cast<std::uint8_t>(r), static_cast<std::uint8_t>(g), static_cast<std::uint8_t>(b)));
       }
     }
     const cv::Mat bgr = swatches_bgr(codes);
-    const DecodedImage d = decode_image(write_file("grid.png", png_with_chunk(encode(".png", bgr), png_iccp_chunk(profile))));
+    const DecodedImage d =
+        decode_image(write_file("grid.png", png_with_chunk(encode(".png", bgr), png_iccp_chunk(profile))));
     REQUIRE(d.transform);
     CHECK(d.transform->kind == DecodedImage::Transform::Kind::lut_matrix);  // both are matrix/TRC
     const cv::Mat lin = d.linear();
@@ -720,7 +740,8 @@ TEST_CASE("decode: Generic RGB profile is applied (gamma 1.8, not the sRGB curve
   const auto info = probe_image(photo_path("plantcv_nano.jpeg"));
   CHECK_THAT(info.icc_description, Catch::Contains("Generic RGB"));
   const std::vector<cv::Vec3b> greys = {{64, 64, 64}, {128, 128, 128}, {192, 192, 192}};
-  const DecodedImage d = decode_image(write_file("generic.png", png_with_chunk(encode(".png", swatches_bgr(greys)), png_iccp_chunk(generic))));
+  const DecodedImage d = decode_image(
+      write_file("generic.png", png_with_chunk(encode(".png", swatches_bgr(greys)), png_iccp_chunk(generic))));
   const cv::Mat lin = d.linear();
   for (std::size_t i = 0; i < greys.size(); ++i) {
     const double v = greys[i][0] / 255.0;
@@ -744,8 +765,8 @@ TEST_CASE("decode: a LUT-based (non matrix/TRC) RGB profile goes through Little 
   const auto* bx = static_cast<const cmsCIEXYZ*>(cmsReadTag(srgb, cmsSigBlueColorantTag));
   // Little CMS pipelines carry XYZ as XYZ / (1 + 32767/32768) (its float PCS encoding).
   const double k = 1.0 / (1.0 + 32767.0 / 32768.0);
-  const cmsFloat64Number mat[9] = {rx->X * k, gx->X * k, bx->X * k, rx->Y * k, gx->Y * k, bx->Y * k,
-                                   rx->Z * k, gx->Z * k, bx->Z * k};
+  const cmsFloat64Number mat[9] = {rx->X * k, gx->X * k, bx->X * k, rx->Y * k, gx->Y * k,
+                                   bx->Y * k, rx->Z * k, gx->Z * k, bx->Z * k};
   cmsCloseProfile(srgb);
   cmsHPROFILE h = cmsCreateProfilePlaceholder(nullptr);
   cmsSetProfileVersion(h, 4.3);
@@ -766,7 +787,8 @@ TEST_CASE("decode: a LUT-based (non matrix/TRC) RGB profile goes through Little 
   const Bytes profile = profile_bytes(h);
 
   const std::vector<cv::Vec3b> codes = {{255, 0, 0}, {64, 128, 192}, {255, 255, 255}};
-  const DecodedImage d = decode_image(write_file("lut.png", png_with_chunk(encode(".png", swatches_bgr(codes)), png_iccp_chunk(profile))));
+  const DecodedImage d =
+      decode_image(write_file("lut.png", png_with_chunk(encode(".png", swatches_bgr(codes)), png_iccp_chunk(profile))));
   REQUIRE(d.transform);
   CHECK(d.transform->kind == DecodedImage::Transform::Kind::lcms);
   CHECK(d.warnings.empty());
@@ -800,7 +822,7 @@ TEST_CASE("decode: an unreadable or non-RGB ICC profile warns and falls back to 
 
 TEST_CASE("decode: linear(roi) equals the roi of linear(); saturated() flags codes at the top", "[unit]") {
   cv::Mat bgr = pattern(24, 16);
-  bgr.at<cv::Vec3b>(3, 5) = cv::Vec3b(10, 254, 10);  // one channel at 254: clipped
+  bgr.at<cv::Vec3b>(3, 5) = cv::Vec3b(10, 254, 10);    // one channel at 254: clipped
   bgr.at<cv::Vec3b>(3, 6) = cv::Vec3b(253, 253, 253);  // just below: not clipped
   const DecodedImage d = decode_image(write_file("roi.png", encode(".png", bgr)));
   const cv::Rect roi(2, 1, 10, 7);
@@ -837,7 +859,8 @@ TEST_CASE("decode: reduce_for picks the largest reduction that keeps the long si
 
 TEST_CASE("decode: missing, empty, directory and not-an-image files are InputErrors naming the file", "[unit]") {
   const std::string missing = temp_dir() + "/no-such.jpg";
-  CHECK_THAT(input_error_message([&] { probe_image(missing); }), Catch::Contains("no-such.jpg") && Catch::Contains("cannot open"));
+  CHECK_THAT(input_error_message([&] { probe_image(missing); }),
+             Catch::Contains("no-such.jpg") && Catch::Contains("cannot open"));
   const std::string empty = write_file("empty.jpg", {});
   CHECK_THAT(input_error_message([&] { decode_image(empty); }), Catch::Contains("empty file"));
   CHECK_THAT(input_error_message([&] { decode_image(temp_dir()); }), Catch::Contains("directory"));
@@ -852,15 +875,20 @@ TEST_CASE("decode: truncated JPEG, PNG and TIFF are refused, never returned half
   const Bytes jpg = encode(".jpg", bgr);
   const Bytes png = encode(".png", bgr);
   const Bytes tif = tiff_file(bgr_to_rgb(bgr), 2);
-  const auto cut = [](const Bytes& b, std::size_t n) { return Bytes(b.begin(), b.begin() + static_cast<std::ptrdiff_t>(n)); };
+  const auto cut = [](const Bytes& b, std::size_t n) {
+    return Bytes(b.begin(), b.begin() + static_cast<std::ptrdiff_t>(n));
+  };
   // libjpeg alone would pad the missing rows with grey and only warn.
   const std::string tj = write_file("trunc.jpg", cut(jpg, jpg.size() * 2 / 3));
   CHECK_NOTHROW(probe_image(tj));  // the header is intact
   CHECK_THAT(input_error_message([&] { decode_image(tj); }), Catch::Contains("truncated"));
   CHECK_THAT(input_error_message([&] { decode_image(tj, 8); }), Catch::Contains("truncated"));
-  CHECK_THAT(input_error_message([&] { decode_image(write_file("trunc-head.jpg", cut(jpg, 40))); }), Catch::Contains("trunc-head.jpg"));
-  CHECK_THAT(input_error_message([&] { decode_image(write_file("trunc.png", cut(png, png.size() / 2))); }), Catch::Contains("truncated"));
-  CHECK_THAT(input_error_message([&] { decode_image(write_file("trunc.tif", cut(tif, tif.size() / 2))); }), Catch::Contains("trunc.tif"));
+  CHECK_THAT(input_error_message([&] { decode_image(write_file("trunc-head.jpg", cut(jpg, 40))); }),
+             Catch::Contains("trunc-head.jpg"));
+  CHECK_THAT(input_error_message([&] { decode_image(write_file("trunc.png", cut(png, png.size() / 2))); }),
+             Catch::Contains("truncated"));
+  CHECK_THAT(input_error_message([&] { decode_image(write_file("trunc.tif", cut(tif, tif.size() / 2))); }),
+             Catch::Contains("trunc.tif"));
 }
 
 TEST_CASE("decode: a baseline JPEG missing only its end marker decodes whole, with a warning", "[unit]") {
@@ -879,8 +907,12 @@ TEST_CASE("decode: a baseline JPEG missing only its end marker decodes whole, wi
              Catch::Contains("truncated"));
   // A progressive JPEG cut between scans would decode blurred: refused.
   const Bytes prog = encode(".jpg", bgr, {cv::IMWRITE_JPEG_PROGRESSIVE, 1});
-  CHECK_THAT(input_error_message([&] { decode_image(write_file("prog-cut.jpg", Bytes(prog.begin(), prog.begin() + static_cast<std::ptrdiff_t>(prog.size() * 3 / 4)))); }),
-             Catch::Contains("truncated"));
+  CHECK_THAT(
+      input_error_message([&] {
+        decode_image(write_file("prog-cut.jpg",
+                                Bytes(prog.begin(), prog.begin() + static_cast<std::ptrdiff_t>(prog.size() * 3 / 4))));
+      }),
+      Catch::Contains("truncated"));
 }
 
 TEST_CASE("decode: corrupt JPEG entropy data and a PNG CRC error are refused", "[unit]") {
@@ -908,7 +940,8 @@ TEST_CASE("decode: dimensions above kMaxPixels are refused from the header, befo
   CHECK_THAT(input_error_message([&] { probe_image(p); }), Catch::Contains("above the limit of 100000000 pixels"));
   CHECK_THAT(input_error_message([&] { decode_image(p); }), Catch::Contains("above the limit"));
   // The same for a TIFF whose header claims 20000 × 20000 but holds one pixel.
-  const std::string t = write_file("huge.tif", tiff_file(cv::Mat(1, 1, CV_8UC3, cv::Scalar(1, 2, 3)), 2, 1, {}, cv::Size(20000, 20000)));
+  const std::string t =
+      write_file("huge.tif", tiff_file(cv::Mat(1, 1, CV_8UC3, cv::Scalar(1, 2, 3)), 2, 1, {}, cv::Size(20000, 20000)));
   CHECK_THAT(input_error_message([&] { decode_image(t); }), Catch::Contains("above the limit"));
   // Exactly at the limit is allowed by the rule (refuse *above*): 10000 × 10000 passes the check
   // and then fails only because the data is missing.
@@ -917,7 +950,8 @@ TEST_CASE("decode: dimensions above kMaxPixels are refused from the header, befo
   put_be32(ihdr_ok, 10000);
   ihdr_ok.insert(ihdr_ok.end(), {8, 2, 0, 0, 0});
   Bytes png_ok = {0x89, 'P', 'N', 'G', '\r', '\n', 0x1A, '\n'};
-  for (const Bytes& c : {png_chunk("IHDR", ihdr_ok), png_chunk("IEND", {})}) png_ok.insert(png_ok.end(), c.begin(), c.end());
+  for (const Bytes& c : {png_chunk("IHDR", ihdr_ok), png_chunk("IEND", {})})
+    png_ok.insert(png_ok.end(), c.begin(), c.end());
   const std::string ok = write_file("limit.png", png_ok);
   CHECK_THAT(input_error_message([&] { decode_image(ok); }), !Catch::Contains("above the limit"));
 }

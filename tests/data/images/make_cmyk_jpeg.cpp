@@ -3,8 +3,8 @@
 // JPEGs, hence this one-off generator (not part of the build):
 //   g++ -O2 make_cmyk_jpeg.cpp -ljpeg -o /tmp/make_cmyk_jpeg && /tmp/make_cmyk_jpeg cmyk_adobe.jpg
 // Swatches (ink fractions C, M, Y, K): no ink; cyan 100 %; black 50 % (ink 128); magenta+yellow 100 %.
-#include <cstdio>
 #include <jpeglib.h>
+#include <cstdio>
 
 int main(int argc, char** argv) {
   if (argc != 2) return 2;
