@@ -1,0 +1,224 @@
+#include "report/swatch.hpp"
+
+#include <algorithm>
+#include <cctype>
+#include <cstdio>
+#include <opencv2/imgcodecs.hpp>
+#include <opencv2/imgproc.hpp>
+
+#include "colour/srgb.hpp"
+#include "common/error.hpp"
+#include "files/palette_edit.hpp"
+#include "pigment/model.hpp"
+#include "plan/lint.hpp"
+
+namespace shadematch::report {
+namespace {
+
+cv::Scalar bgr(const colour::Lab& lab) {
+  const colour::Srgb8 c = colour::lab_d50_to_srgb8(lab);
+  return {static_cast<double>(c.b), static_cast<double>(c.g), static_cast<double>(c.r)};
+}
+
+// Hershey fonts draw ASCII only: other bytes (UTF-8 names) become '?'.
+std::string ascii(const std::string& s) {
+  std::string out;
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    const auto u = static_cast<unsigned char>(s[i]);
+    if (u < 0x80) {
+      out += s[i];
+    } else if ((u & 0xC0) != 0x80) {
+      out += '?';  // one '?' per UTF-8 sequence (its continuation bytes are skipped)
+    }
+  }
+  return out;
+}
+
+std::string fit_text(const std::string& s, double scale, int max_width) {
+  std::string t = ascii(s);
+  int baseline = 0;
+  while (!t.empty() && cv::getTextSize(t, cv::FONT_HERSHEY_SIMPLEX, scale, 1, &baseline).width > max_width) {
+    t.pop_back();
+  }
+  return t;
+}
+
+void text(cv::Mat& img, const std::string& s, cv::Point at, double scale, int max_width) {
+  cv::putText(img, fit_text(s, scale, max_width), at, cv::FONT_HERSHEY_SIMPLEX, scale, cv::Scalar(40, 40, 40), 1,
+              cv::LINE_AA);
+}
+
+std::string escape_html(const std::string& s) {
+  std::string out;
+  for (char c : s) {
+    switch (c) {
+      case '&': out += "&amp;"; break;
+      case '<': out += "&lt;"; break;
+      case '>': out += "&gt;"; break;
+      case '"': out += "&quot;"; break;
+      case '\'': out += "&#39;"; break;
+      default: out += c;
+    }
+  }
+  return out;
+}
+
+std::string lab_title(const colour::Lab& lab) {
+  char buf[96];
+  std::snprintf(buf, sizeof buf, "L*a*b* %.1f, %.1f, %.1f", lab.l, lab.a, lab.b);
+  return buf;
+}
+
+}  // namespace
+
+std::vector<SwatchSkin> default_swatch_skins() {
+  std::vector<SwatchSkin> out;
+  for (const plan::ReferenceSkin& s : plan::reference_skins()) out.push_back({s.name, s.lab});
+  return out;
+}
+
+SwatchChart swatch_chart(const pigment::Palette& palette, const std::vector<SwatchSkin>& skins) {
+  SwatchChart chart;
+  chart.title = palette.name;
+  chart.skins = skins.empty() ? default_swatch_skins() : skins;
+  for (const pigment::DilutionStep& step : palette.dilution) chart.dilutions.push_back(step.label());
+  for (const pigment::Ink& ink : palette.inks) {
+    chart.rows.push_back({ink.id, ink.name, ink.masstone_lab, {}});
+  }
+  for (const SwatchSkin& skin : chart.skins) {
+    const pigment::InkInSkinModel model(palette, skin.lab);
+    for (std::size_t i = 0; i < palette.inks.size(); ++i) {
+      std::vector<colour::Lab> cells;
+      for (const pigment::DilutionStep& step : palette.dilution) {
+        cells.push_back(model.healed_dot_lab(model.ink_ks()[i], step.pigment_fraction()));
+      }
+      chart.rows[i].healed.push_back(std::move(cells));
+    }
+  }
+  return chart;
+}
+
+int SwatchGeometry::width(const SwatchChart& chart) const {
+  const int steps = static_cast<int>(chart.dilutions.size());
+  const int skins = static_cast<int>(chart.skins.size());
+  return label_width + cell + group_gap + skins * (steps * (cell + gap) - gap) + std::max(0, skins - 1) * group_gap +
+         gap * 2;
+}
+
+int SwatchGeometry::height(const SwatchChart& chart) const {
+  return header_height + static_cast<int>(chart.rows.size()) * (cell + gap) + gap;
+}
+
+cv::Rect SwatchGeometry::masstone_cell(int row) const {
+  return {label_width, header_height + row * (cell + gap), cell, cell};
+}
+
+cv::Rect SwatchGeometry::healed_cell(const SwatchChart& chart, int row, int skin, int step) const {
+  const int steps = static_cast<int>(chart.dilutions.size());
+  const int group_width = steps * (cell + gap) - gap;
+  const int x = label_width + cell + group_gap + skin * (group_width + group_gap) + step * (cell + gap);
+  return {x, header_height + row * (cell + gap), cell, cell};
+}
+
+cv::Mat render_swatch_image(const SwatchChart& chart, const SwatchGeometry& g) {
+  cv::Mat img(g.height(chart), g.width(chart), CV_8UC3, cv::Scalar(255, 255, 255));
+  text(img, chart.title + " - masstone and healed dot (water:pigment) per skin", {g.gap, 18}, 0.5,
+       img.cols - 2 * g.gap);
+  text(img, "masstone", {g.label_width, g.header_height - 8}, 0.35, g.cell + g.group_gap);
+  const int steps = static_cast<int>(chart.dilutions.size());
+  for (int s = 0; s < static_cast<int>(chart.skins.size()); ++s) {
+    const cv::Rect first = g.healed_cell(chart, 0, s, 0);
+    const int group_width = steps * (g.cell + g.gap) - g.gap;
+    text(img, chart.skins[static_cast<std::size_t>(s)].name, {first.x, 38}, 0.45, group_width);
+    for (int k = 0; k < steps; ++k) {
+      const cv::Rect c = g.healed_cell(chart, 0, s, k);
+      text(img, chart.dilutions[static_cast<std::size_t>(k)], {c.x + 4, g.header_height - 8}, 0.4, g.cell);
+    }
+  }
+  for (int r = 0; r < static_cast<int>(chart.rows.size()); ++r) {
+    const SwatchRow& row = chart.rows[static_cast<std::size_t>(r)];
+    const cv::Rect m = g.masstone_cell(r);
+    text(img, row.id, {g.gap, m.y + 22}, 0.5, g.label_width - 2 * g.gap);
+    text(img, row.name, {g.gap, m.y + 44}, 0.4, g.label_width - 2 * g.gap);
+    cv::rectangle(img, m, bgr(row.masstone), cv::FILLED);
+    for (int s = 0; s < static_cast<int>(chart.skins.size()); ++s) {
+      for (int k = 0; k < steps; ++k) {
+        const cv::Rect c = g.healed_cell(chart, r, s, k);
+        cv::rectangle(img, c, bgr(chart.skins[static_cast<std::size_t>(s)].lab), cv::FILLED);
+        const colour::Lab& dot = row.healed[static_cast<std::size_t>(s)][static_cast<std::size_t>(k)];
+        cv::circle(img, {c.x + c.width / 2, c.y + c.height / 2}, g.dot_radius, bgr(dot), cv::FILLED, cv::LINE_AA);
+      }
+    }
+  }
+  return img;
+}
+
+std::string swatch_html(const SwatchChart& chart) {
+  std::string h;
+  h += "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n";
+  h += "<title>" + escape_html(chart.title) + " — ink swatches</title>\n";
+  h += "<style>\n"
+       "body{font-family:system-ui,sans-serif;margin:24px;color:#222;background:#fff}\n"
+       "table{border-collapse:separate;border-spacing:4px}\n"
+       "th{font-weight:600;font-size:13px;text-align:center}\n"
+       "th.ink{text-align:left}\n"
+       "td.label{font-size:13px;padding-right:12px;white-space:nowrap}\n"
+       "td.label small{color:#666}\n"
+       ".sw{width:56px;height:56px;position:relative}\n"
+       ".dot{width:40px;height:40px;border-radius:50%;position:absolute;left:8px;top:8px}\n"
+       "p.note{font-size:12px;color:#555;max-width:60em}\n"
+       "</style>\n</head>\n<body>\n";
+  h += "<h1>" + escape_html(chart.title) + "</h1>\n";
+  h += "<p class=\"note\">Each ink's masstone (undiluted drawdown) and its predicted healed dot in each "
+       "reference skin at every dilution step (water:pigment), from the palette's ink-in-skin model. "
+       "Screen colours are sRGB; a * marks a colour outside sRGB, shown clipped.</p>\n";
+  h += "<table id=\"swatches\">\n<thead>\n<tr><th class=\"ink\" rowspan=\"2\">Ink</th><th rowspan=\"2\">masstone</th>";
+  for (const SwatchSkin& skin : chart.skins) {
+    h += "<th colspan=\"" + std::to_string(chart.dilutions.size()) + "\" title=\"" + lab_title(skin.lab) + "\">" +
+         escape_html(skin.name) + "</th>";
+  }
+  h += "</tr>\n<tr>";
+  for (std::size_t s = 0; s < chart.skins.size(); ++s) {
+    for (const std::string& d : chart.dilutions) h += "<th>" + escape_html(d) + "</th>";
+  }
+  h += "</tr>\n</thead>\n<tbody>\n";
+  for (const SwatchRow& row : chart.rows) {
+    const colour::Srgb8 m = colour::lab_d50_to_srgb8(row.masstone);
+    h += "<tr data-ink=\"" + escape_html(row.id) + "\"><td class=\"label\"><b>" + escape_html(row.id) +
+         "</b><br><small>" + escape_html(row.name) + "</small></td>";
+    h += "<td><div class=\"sw masstone\" style=\"background:" + m.hex() + "\" title=\"" + lab_title(row.masstone) +
+         " " + m.hex() + "\"></div>" + (m.clipped ? "*" : "") + "</td>";
+    for (std::size_t s = 0; s < chart.skins.size(); ++s) {
+      const colour::Srgb8 skin = colour::lab_d50_to_srgb8(chart.skins[s].lab);
+      for (std::size_t k = 0; k < chart.dilutions.size(); ++k) {
+        const colour::Lab& dot_lab = row.healed[s][k];
+        const colour::Srgb8 dot = colour::lab_d50_to_srgb8(dot_lab);
+        h += "<td><div class=\"sw\" style=\"background:" + skin.hex() + "\"><div class=\"dot\" style=\"background:" +
+             dot.hex() + "\" title=\"" + escape_html(chart.dilutions[k]) + " in " + escape_html(chart.skins[s].name) +
+             ": " + lab_title(dot_lab) + " " + dot.hex() + "\"></div></div>" + (dot.clipped ? "*" : "") + "</td>";
+      }
+    }
+    h += "</tr>\n";
+  }
+  h += "</tbody>\n</table>\n</body>\n</html>\n";
+  return h;
+}
+
+void write_swatch_chart(const std::string& path, const SwatchChart& chart) {
+  std::string ext;
+  const std::size_t dot = path.rfind('.');
+  const std::size_t slash = path.rfind('/');
+  if (dot != std::string::npos && (slash == std::string::npos || dot > slash)) ext = path.substr(dot + 1);
+  std::transform(ext.begin(), ext.end(), ext.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  if (ext == "html" || ext == "htm") {
+    files::write_file_with_backup(path, swatch_html(chart));
+  } else if (ext == "png") {
+    std::vector<unsigned char> png;
+    if (!cv::imencode(".png", render_swatch_image(chart), png)) throw InputError(path, "cannot encode the PNG");
+    files::write_file_with_backup(path, std::string_view(reinterpret_cast<const char*>(png.data()), png.size()));
+  } else {
+    throw UsageError("palette swatches: --out: expected a .png or .html file, found '" + path + "'");
+  }
+}
+
+}  // namespace shadematch::report
