@@ -23,6 +23,10 @@
 namespace shadematch::cli {
 
 // Actions defined in other files (see the comment at the top).
+int run_palette_measure(const std::vector<std::string>& args);   // cmd_palette_maint.cpp
+int run_palette_add(const std::vector<std::string>& args);       // cmd_palette_maint.cpp
+int run_palette_lint(const std::vector<std::string>& args);      // cmd_palette_maint.cpp
+int run_palette_swatches(const std::vector<std::string>& args);  // cmd_palette_maint.cpp
 
 namespace {
 
@@ -162,6 +166,10 @@ int run_palette_show(const std::vector<std::string>& args) {
 constexpr PaletteAction kPaletteActions[] = {
     {"validate", "check palette files; one summary line each, or the errors", run_palette_validate},
     {"show", "list the inks (masstone Lab, sRGB), dilution steps and parameters; --json", run_palette_show},
+    {"measure", "calibrated Lab and spread of an ink swatch photographed beside the card", run_palette_measure},
+    {"add", "append an ink, keeping the file byte for byte (previous version kept as F.bak)", run_palette_add},
+    {"lint", "near-duplicates, expiry, stock, lots, reflectances, hair-colour coverage", run_palette_lint},
+    {"swatches", "chart of masstones and healed dots per dilution and skin (PNG or HTML)", run_palette_swatches},
 };
 
 std::string action_names() {
@@ -187,7 +195,7 @@ int run_palette(const std::vector<std::string>& args) {
   throw UsageError("palette: unknown action '" + args.front() + "' (expected one of: " + action_names() + ")");
 }
 
-const Registration registration{{"palette", "check and list the clinic's palette file (validate, show)", run_palette}};
+const Registration registration{{"palette", "the clinic's palette file (validate, show, measure, add, lint, swatches)", run_palette}};
 
 }  // namespace
 }  // namespace shadematch::cli
