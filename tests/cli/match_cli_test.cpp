@@ -1,0 +1,167 @@
+// `shadematch match` end to end through the binary: golden text and JSON on the fixed sample
+// (samples/demo/palette.yaml, given colours, a fixed --today), usage errors and bad input.
+// Regenerate the goldens after an intended change with SHADEMATCH_UPDATE_GOLDEN=1 and review the diff.
+#include <catch2/catch.hpp>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+
+#include "support/paths.hpp"
+
+using shadematch::test::run_cli;
+
+namespace {
+
+std::string sample_palette() { return shadematch::test::source_dir() + "/samples/demo/palette.yaml"; }
+
+// The fixed sample: a mid-grey-brown follicle colour in light-medium skin, three sessions, top 3,
+// with the accent; expiry checked on a fixed day so that the left-out inks do not drift.
+std::vector<std::string> sample_args() {
+  return {"match", "--target", "45,3,2", "--skin", "62,11,17", "--palette", sample_palette(), "--today", "2026-11-23",
+          "--top", "3", "--accent"};
+}
+
+std::string replace_all(std::string s, const std::string& from, const std::string& to) {
+  for (std::size_t p = s.find(from); p != std::string::npos; p = s.find(from, p + to.size())) s.replace(p, from.size(), to);
+  return s;
+}
+
+void check_golden(const std::string& name, const std::string& actual) {
+  const std::string path = shadematch::test::test_data_dir() + "/golden/" + name;
+  if (std::getenv("SHADEMATCH_UPDATE_GOLDEN") != nullptr) {
+    std::ofstream(path, std::ios::binary) << actual;
+    WARN("updated " << path);
+  }
+  const std::string expected = shadematch::test::read_text_file(path);
+  CHECK(actual == expected);
+}
+
+}  // namespace
+
+TEST_CASE("cli match: text report of the sample matches the golden file", "[cli]") {
+  const auto r = run_cli(sample_args());
+  REQUIRE(r.exit_code == 0);
+  CHECK(r.err.empty());
+  // Not a terminal: plain text, no escape sequences.
+  CHECK(r.out.find('\x1b') == std::string::npos);
+  check_golden("match_sample.txt", replace_all(r.out, sample_palette(), "samples/demo/palette.yaml"));
+}
+
+TEST_CASE("cli match: JSON of the sample matches the golden file and has the fields of DESIGN.md", "[cli]") {
+  auto args = sample_args();
+  args.emplace_back("--json");
+  const auto r = run_cli(args);
+  REQUIRE(r.exit_code == 0);
+  auto j = nlohmann::json::parse(r.out);
+  j["palette"]["source"] = "samples/demo/palette.yaml";
+  check_golden("match_sample.json", j.dump(2) + "\n");
+  for (const char* key : {"calibration", "regions", "plan", "sessions", "warnings"}) CHECK(j.contains(key));
+  CHECK(j["plan"]["goal"] == "follicle");
+  CHECK(j["plan"]["sessions"] == 3);
+  CHECK(j["plan"]["shade_step_dL"] == 5.0);
+  REQUIRE(j["sessions"].size() == 3);
+  double previous_l = 1e9;
+  for (const auto& s : j["sessions"]) {
+    for (const char* key : {"session", "target_lab", "target_hex", "blends"}) CHECK(s.contains(key));
+    REQUIRE_FALSE(s["blends"].empty());
+    for (const auto& b : s["blends"]) {
+      for (const char* key : {"rank", "recipe", "inks", "dilution", "predicted_lab", "predicted_hex", "de00", "dL", "dC",
+                              "dH", "score"}) {
+        CHECK(b.contains(key));
+      }
+      CHECK(b["inks"][0].contains("id"));
+      CHECK(b["inks"][0].contains("parts"));
+    }
+    // First choices darken by at least half a shade (2.5) from session to session.
+    const double l = s["blends"][0]["predicted_lab"][0].get<double>();
+    CHECK(l <= previous_l - 2.5);
+    previous_l = l;
+  }
+  // The sample palette has one ink out of stock and expired, one expired on 2026-11-23.
+  CHECK(j["palette"]["inks_left_out"] == 2);
+  CHECK(j["sessions"][2].contains("accent"));
+}
+
+TEST_CASE("cli match: --include-unavailable searches every ink", "[cli]") {
+  auto args = sample_args();
+  args.emplace_back("--json");
+  args.emplace_back("--include-unavailable");
+  const auto r = run_cli(args);
+  REQUIRE(r.exit_code == 0);
+  const auto j = nlohmann::json::parse(r.out);
+  CHECK(j["palette"]["inks_left_out"] == 0);
+  CHECK(j["palette"]["inks_searched"] == 6);
+}
+
+TEST_CASE("cli match: goals reduce-contrast and scar from given colours", "[cli]") {
+  auto r = run_cli({"match", "--target", "30,3,5", "--skin", "65,12,16", "--palette", sample_palette(), "--goal",
+                    "reduce-contrast", "--sessions", "1", "--json", "--today", "2026-11-23"});
+  REQUIRE(r.exit_code == 0);
+  auto j = nlohmann::json::parse(r.out);
+  // 65 + 0.6·(30 − 65) = 44: between scalp and hair.
+  CHECK(j["plan"]["final_target_lab"][0].get<double>() == Approx(44.0));
+  r = run_cli({"match", "--target", "30,3,5", "--skin", "65,12,16", "--scar", "78,8,10", "--palette", sample_palette(),
+               "--goal", "scar", "--sessions", "1", "--json", "--today", "2026-11-23"});
+  REQUIRE(r.exit_code == 0);
+  j = nlohmann::json::parse(r.out);
+  CHECK(j["plan"]["substrate_lab"][0].get<double>() == Approx(78.0));
+  CHECK(j["plan"]["appearance"] == "area");
+}
+
+TEST_CASE("cli match: usage errors exit 2 and bad files exit 1, with one line on stderr", "[cli]") {
+  const std::string palette = sample_palette();
+  struct Case {
+    std::vector<std::string> args;
+    int code;
+    std::string mentions;
+  };
+  const std::vector<Case> cases{
+      {{"match", "--target", "30,3,5", "--skin", "65,12,16"}, 2, "--palette"},
+      {{"match", "--target", "30,3,5", "--palette", palette}, 2, "--skin"},
+      {{"match", "--target", "30,3,5", "--skin", "65,12,16", "--palette", palette, "--goal", "eyebrows"}, 2, "eyebrows"},
+      {{"match", "--target", "30,x,5", "--skin", "65,12,16", "--palette", palette}, 2, "30,x,5"},
+      {{"match", "--target", "30,3,5", "--skin", "65,12,16", "--palette", palette, "--sessions", "0"}, 2, "--sessions"},
+      {{"match", "--target", "30,3,5", "--skin", "65,12,16", "--palette", palette, "--today", "23/11/2026"}, 2, "--today"},
+      {{"match", "--target", "30,3,5", "--skin", "65,12,16", "--palette", palette, "--goal", "scar"}, 2, "--scar"},
+      {{"match", "--target", "30,3,5", "--skin", "65,12,16", "--palette", "/nonexistent/palette.yaml"}, 1, "palette.yaml"},
+  };
+  for (const Case& c : cases) {
+    const auto r = run_cli(c.args);
+    INFO(r.err);
+    CHECK(r.exit_code == c.code);
+    CHECK(r.out.empty());
+    CHECK(r.err.find(c.mentions) != std::string::npos);
+    CHECK(std::count(r.err.begin(), r.err.end(), '\n') == 1);
+  }
+}
+
+TEST_CASE("cli match: --html writes one self-contained page with the recipes", "[cli]") {
+  const std::string dir = shadematch::test::make_temp_dir("shadematch-match-html");
+  const std::string out = dir + "/report.html";
+  auto args = sample_args();
+  args.insert(args.end(), {"--html", out});
+  const auto r = run_cli(args);
+  REQUIRE(r.exit_code == 0);
+  const std::string html = shadematch::test::read_text_file(out);
+  CHECK(html.rfind("<!doctype html>", 0) == 0);
+  CHECK(html.find("name=\"viewport\"") != std::string::npos);  // readable on a phone
+  CHECK(html.find("http://") == std::string::npos);             // nothing fetched from the network
+  CHECK(html.find("https://") == std::string::npos);
+  CHECK(html.find("<script") == std::string::npos);
+  // Every recipe of the text report is on the page.
+  const auto j = nlohmann::json::parse(run_cli([&] {
+                                         auto a = sample_args();
+                                         a.emplace_back("--json");
+                                         return a;
+                                       }())
+                                           .out);
+  for (const auto& s : j["sessions"]) {
+    for (const auto& b : s["blends"]) CHECK(html.find(b["recipe"].get<std::string>()) != std::string::npos);
+  }
+  // Written whole: no temporary file left beside it.
+  std::size_t files = 0;
+  for ([[maybe_unused]] const auto& e : std::filesystem::directory_iterator(dir)) ++files;
+  CHECK(files == 1);
+  std::filesystem::remove_all(dir);
+}
