@@ -206,28 +206,34 @@ std::vector<std::vector<Node>> grow_lattices(const std::vector<Square>& squares)
       queue.pop();
       const Square& sq = squares[static_cast<std::size_t>(node.square)];
       const std::array<std::pair<int, int>, 4> steps{{{1, 0}, {-1, 0}, {0, 1}, {0, -1}}};
-      for (const auto& [da, db] : steps) {
-        const int a = node.a + da, b = node.b + db;
-        if (at.count({a, b}) != 0) continue;
-        const cv::Point2f step = static_cast<float>(da) * node.e1 + static_cast<float>(db) * node.e2;
-        const cv::Point2f predicted = sq.centre + step;
-        int found = -1;
-        double best = kPredictTolerance * cv::norm(step);
-        index.near(predicted, best, [&](int jj) {
-          const auto j = static_cast<std::size_t>(jj);
-          if (taken[j] || used[j] || !similar_size(sq.size, squares[j].size)) return;
-          const double d = cv::norm(squares[j].centre - predicted);
-          if (d < best) best = d, found = jj;
-        });
-        if (found < 0) continue;
-        const cv::Point2f actual = squares[static_cast<std::size_t>(found)].centre - sq.centre;
-        Node child{found, a, b, node.e1, node.e2};
-        if (da != 0) child.e1 = actual * static_cast<float>(da);
-        if (db != 0) child.e2 = actual * static_cast<float>(db);
-        taken[static_cast<std::size_t>(found)] = true;
-        at[{a, b}] = found;
-        nodes.push_back(child);
-        queue.push(nodes.size() - 1);
+      for (const auto& [da1, db1] : steps) {
+        // One step, or two when the neighbour is missing (a dark patch lost against the frame,
+        // a covered patch): the lattice must not break into pieces at a gap.
+        for (int hop = 1; hop <= 2; ++hop) {
+          const int da = da1 * hop, db = db1 * hop;
+          const int a = node.a + da, b = node.b + db;
+          if (at.count({a, b}) != 0) break;
+          const cv::Point2f step = static_cast<float>(da) * node.e1 + static_cast<float>(db) * node.e2;
+          const cv::Point2f predicted = sq.centre + step;
+          int found = -1;
+          double best = kPredictTolerance * cv::norm(step) / hop;
+          index.near(predicted, best, [&](int jj) {
+            const auto j = static_cast<std::size_t>(jj);
+            if (taken[j] || used[j] || !similar_size(sq.size, squares[j].size)) return;
+            const double d = cv::norm(squares[j].centre - predicted);
+            if (d < best) best = d, found = jj;
+          });
+          if (found < 0) continue;
+          const cv::Point2f actual = (squares[static_cast<std::size_t>(found)].centre - sq.centre) / static_cast<float>(hop);
+          Node child{found, a, b, node.e1, node.e2};
+          if (da != 0) child.e1 = actual * static_cast<float>(da1);
+          if (db != 0) child.e2 = actual * static_cast<float>(db1);
+          taken[static_cast<std::size_t>(found)] = true;
+          at[{a, b}] = found;
+          nodes.push_back(child);
+          queue.push(nodes.size() - 1);
+          break;
+        }
       }
     }
     if (static_cast<int>(nodes.size()) < kMinLatticeSquares) continue;

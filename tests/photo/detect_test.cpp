@@ -500,3 +500,21 @@ TEST_CASE("detect: a tilted card under perspective is found in its orientation",
     }
   }
 }
+
+TEST_CASE("detect: a mirror-imaged photo is read, and said to be mirrored", "[property]") {
+  const DecodedImage& image = decoded("plantcv_nano.jpeg");
+  const CardDetection d0 = shadematch::photo::detect_card(image, card());
+  REQUIRE(d0.found);
+  cv::Mat flipped;
+  cv::flip(image.encoded, flipped, 1);  // left ↔ right, as a selfie camera saves it
+  const CardDetection d = shadematch::photo::detect_card(with_pixels(image, flipped), card());
+  INFO(d.detail);
+  REQUIRE(d.found);
+  const bool warned = std::any_of(d.warnings.begin(), d.warnings.end(),
+                                  [](const std::string& w) { return w.find("mirror") != std::string::npos; });
+  CHECK(warned);
+  for (std::size_t i = 0; i < 24; ++i) {
+    // The same patches, read in card order: within 2 % + 0.003 (rasterization of mirrored boxes).
+    CHECK(d.patches[i].mean.g == Approx(d0.patches[i].mean.g).epsilon(0.02).margin(0.003));
+  }
+}
