@@ -48,7 +48,7 @@ DirectionWords difference_words(const colour::Lab& target, const colour::Lab& sa
     const double shift = std::hypot(d.dc, d.dh);
     if (shift >= kMinComponent && shift >= kRelativeComponent * largest) {
       const double warm = warm_shift(target, sample);
-      if (std::abs(warm) >= 0.5 * shift) {
+      if (std::abs(warm) >= 0.3 * shift) {  // within ~70° of the warm–cool axis
         w.words.emplace_back(warm > 0.0 ? "warmer" : "cooler");
         w.opposite.emplace_back(warm > 0.0 ? "cooler" : "warmer");
       } else {
