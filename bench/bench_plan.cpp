@@ -4,6 +4,13 @@
 // one thread), wall time of the plan with one thread and with all cores.
 //   build-x/bench/bench_plan --benchmark_min_time=2
 #include <benchmark/benchmark.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <opencv2/core.hpp>
+#include <opencv2/imgcodecs.hpp>
+#include <opencv2/imgproc.hpp>
 
 #include <cmath>
 #include <stdexcept>
@@ -84,8 +91,50 @@ void bm_predict(benchmark::State& state) {
   state.counters["predictions_per_s"] = benchmark::Counter(static_cast<double>(state.iterations()), benchmark::Counter::kIsRate);
 }
 
+// `match` end to end on a 24 MP photo (the demo photo enlarged to 6000×4000, JPEG quality 92)
+// against cv::imread of the same file, in the same run.
+const std::string& photo_24mp() {
+  static const std::string path = [] {
+    const std::string p = (std::filesystem::temp_directory_path() /
+                           ("shadematch-bench-24mp-" + std::to_string(::getpid()) + ".jpg")).string();
+    const cv::Mat small = cv::imread(std::string(SHADEMATCH_SOURCE_DIR) + "/samples/demo/photo.jpg", cv::IMREAD_COLOR);
+    if (small.empty()) throw std::runtime_error("cannot read samples/demo/photo.jpg");
+    cv::Mat big;
+    cv::resize(small, big, cv::Size(6000, 4000), 0, 0, cv::INTER_CUBIC);
+    cv::imwrite(p, big, {cv::IMWRITE_JPEG_QUALITY, 92});
+    std::atexit([] {
+      std::error_code ignored;
+      std::filesystem::remove(photo_24mp(), ignored);
+    });
+    return p;
+  }();
+  return path;
+}
+
+void bm_imread_24mp(benchmark::State& state) {
+  for (auto _ : state) {
+    const cv::Mat m = cv::imread(photo_24mp(), cv::IMREAD_COLOR);
+    benchmark::DoNotOptimize(m.data);
+  }
+}
+
+void bm_match_24mp(benchmark::State& state) {
+  // The demo regions (hair 115,205,50,75; scalp 25,205,75,30 on 1024×768) scaled to 6000×4000.
+  const std::string cmd = std::string(SHADEMATCH_BINARY) + " match " + photo_24mp() + " --palette " +
+                          SHADEMATCH_SOURCE_DIR + "/samples/demo/palette.yaml --hair 674,1068,293,391" +
+                          " --scalp 146,1068,439,156 --json >/dev/null 2>&1";
+  for (auto _ : state) {
+    if (std::system(cmd.c_str()) != 0) {
+      state.SkipWithError("shadematch match failed");
+      break;
+    }
+  }
+}
+
 }  // namespace
 
+BENCHMARK(bm_imread_24mp)->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK(bm_match_24mp)->Unit(benchmark::kMillisecond)->UseRealTime();
 BENCHMARK(bm_predict);
 BENCHMARK(bm_plan)->Arg(1)->Arg(2)->Unit(benchmark::kMillisecond)->UseRealTime();
 BENCHMARK_MAIN();
