@@ -57,8 +57,9 @@ struct SearchOptions {
   std::function<void(double)> progress;
 };
 
-// The most candidates one search handles: the predictions are kept (12 bytes each) for ranking.
-inline constexpr std::size_t kMaxCandidates = 20'000'000;
+// The most candidates one search handles: every prediction is kept (24 bytes) for ranking, so
+// 10 M candidates hold 240 MB; larger grids are refused with advice.
+inline constexpr std::size_t kMaxCandidates = 10'000'000;
 // Blends of more inks than this are not supported by the enumeration.
 inline constexpr int kMaxBlendInks = 6;
 
