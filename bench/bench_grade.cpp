@@ -50,7 +50,8 @@ std::string palette_text() {
     t += "  - id: ink-" + std::to_string(i + 1) + "\n    name: Ink " + std::to_string(i + 1) + "\n    lab: [" + fmt(l) +
          ", " + fmt(chroma * std::cos(hue)) + ", " + fmt(chroma * std::sin(hue)) + "]\n";
   }
-  t += "dilution: {diluent: distilled water, steps: [\"0:1\", \"2:1\", \"4:1\", \"8:1\", \"12:1\", \"16:1\", \"20:1\"]}\n"
+  t += "dilution: {diluent: distilled water, steps: [\"0:1\", \"2:1\", \"4:1\", \"8:1\", \"12:1\", \"16:1\", "
+       "\"20:1\"]}\n"
        "blends: {max_inks: 3, parts_total: 6}\n";
   return t;
 }
@@ -59,16 +60,21 @@ std::string palette_text() {
 std::string cases_text() {
   std::string t = "schema: shadematch-case/1\npalette: bench-palette.yaml\ncases:\n";
   for (int i = 0; i < kCases; ++i) {
-    t += "  - id: case-" + std::to_string(i + 1) + "\n    target: [" + fmt(30.0 + i) + ", " + fmt(1.0 + 0.2 * i) + ", " +
-         fmt(-3.0 + 0.4 * i) + "]\n    skin: [" + fmt(72.0 - 0.8 * i) + ", " + fmt(9.0 + 0.3 * i) + ", " +
+    t += "  - id: case-" + std::to_string(i + 1) + "\n    target: [" + fmt(30.0 + i) + ", " + fmt(1.0 + 0.2 * i) +
+         ", " + fmt(-3.0 + 0.4 * i) + "]\n    skin: [" + fmt(72.0 - 0.8 * i) + ", " + fmt(9.0 + 0.3 * i) + ", " +
          fmt(14.0 + 0.4 * i) + "]\n    sessions: 3\n";
   }
   return t;
 }
 
 std::string submissions_text() {
-  const char* blends[] = {"ink-1", "2 ink-2 + 1 ink-5 @ 4:1", "1 ink-3 + 1 ink-7 + 1 ink-12 @ 8:1", "5 ink-4 + 1 ink-9 @ 2:1",
-                          "3 ink-1 + 2 ink-6 + 1 ink-11 @ 12:1", "ink-8 @ 20:1", "1 ink-2 + 1 ink-10 @ 16:1"};
+  const char* blends[] = {"ink-1",
+                          "2 ink-2 + 1 ink-5 @ 4:1",
+                          "1 ink-3 + 1 ink-7 + 1 ink-12 @ 8:1",
+                          "5 ink-4 + 1 ink-9 @ 2:1",
+                          "3 ink-1 + 2 ink-6 + 1 ink-11 @ 12:1",
+                          "ink-8 @ 20:1",
+                          "1 ink-2 + 1 ink-10 @ 16:1"};
   std::string t = "student,case,session,blend\n";
   for (int i = 0; i < kSubmissions; ++i) {
     t += "student-" + std::to_string(i / kCases) + ",case-" + std::to_string(i % kCases + 1) + "," +
@@ -138,9 +144,8 @@ void grade_submissions(benchmark::State& state) {
     const plan::GradeResult r = plan::grade_submissions(prepared->cases, sf.rows, plan::kDefaultTolerance);
     benchmark::DoNotOptimize(r.results.data());
   }
-  state.counters["per_submission_us"] =
-      benchmark::Counter(static_cast<double>(kSubmissions), benchmark::Counter::kIsIterationInvariantRate |
-                                                                benchmark::Counter::kInvert);
+  state.counters["per_submission_us"] = benchmark::Counter(
+      static_cast<double>(kSubmissions), benchmark::Counter::kIsIterationInvariantRate | benchmark::Counter::kInvert);
 }
 BENCHMARK(grade_submissions)->Unit(benchmark::kMillisecond)->Iterations(3)->UseRealTime();
 

@@ -82,15 +82,13 @@ int run_grade(const std::vector<std::string>& args) {
   std::string csv_path;
   std::string html_path;
   double tolerance = plan::kDefaultTolerance;
-  visible.add_options()
-      ("case", po::value(&case_paths)->composing(), "case file (YAML, shadematch-case/1); repeatable")
-      ("submissions", po::value(&submissions_path), "students' blends: CSV with header student,case,session,blend")
-      ("tolerance", po::value(&tolerance)->default_value(plan::kDefaultTolerance, "2.0"),
-       "pass mark: the largest ΔE00 that passes")
-      ("json", "print one JSON object")
-      ("csv", po::value(&csv_path), "also write the grades as CSV to OUT (for spreadsheets)")
-      ("html", po::value(&html_path), "also write a self-contained HTML report to OUT")
-      ("answer-key", "print the tool's picks per case and session instead of grading");
+  visible.add_options()("case", po::value(&case_paths)->composing(), "case file (YAML, shadematch-case/1); repeatable")(
+      "submissions", po::value(&submissions_path), "students' blends: CSV with header student,case,session,blend")(
+      "tolerance", po::value(&tolerance)->default_value(plan::kDefaultTolerance, "2.0"),
+      "pass mark: the largest ΔE00 that passes")("json", "print one JSON object")(
+      "csv", po::value(&csv_path), "also write the grades as CSV to OUT (for spreadsheets)")(
+      "html", po::value(&html_path), "also write a self-contained HTML report to OUT")(
+      "answer-key", "print the tool's picks per case and session instead of grading");
   po::options_description hidden;
   po::positional_options_description positional;
   po::variables_map vm;
@@ -169,8 +167,7 @@ int run_grade(const std::vector<std::string>& args) {
   return rep.result.errors.empty() ? 0 : static_cast<int>(ExitCode::bad_input);
 }
 
-const Registration registration{
-    {"grade", "grade students' blends against the tool's plan (trainer mode)", run_grade}};
+const Registration registration{{"grade", "grade students' blends against the tool's plan (trainer mode)", run_grade}};
 
 }  // namespace
 }  // namespace shadematch::cli

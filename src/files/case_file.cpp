@@ -18,11 +18,16 @@ constexpr int kMaxSessions = 10;  // SMP plans run 2–4 sessions; 10 leaves roo
 
 std::string found(const YAML::Node& node) {
   switch (node.Type()) {
-    case YAML::NodeType::Null: return "nothing";
-    case YAML::NodeType::Scalar: return "'" + node.Scalar() + "'";
-    case YAML::NodeType::Sequence: return "a list of " + std::to_string(node.size());
-    case YAML::NodeType::Map: return "a mapping";
-    case YAML::NodeType::Undefined: return "nothing";
+    case YAML::NodeType::Null:
+      return "nothing";
+    case YAML::NodeType::Scalar:
+      return "'" + node.Scalar() + "'";
+    case YAML::NodeType::Sequence:
+      return "a list of " + std::to_string(node.size());
+    case YAML::NodeType::Map:
+      return "a mapping";
+    case YAML::NodeType::Undefined:
+      return "nothing";
   }
   return "?";
 }
@@ -143,10 +148,9 @@ photo::Region region(const Reader& r, const YAML::Node& n, const std::string& na
 
 CaseSpec parse_case(const Reader& r, const YAML::Node& n, const std::optional<std::string>& default_palette) {
   if (!n.IsMap()) r.expected(n, "cases", "a case (a mapping with id, palette, target and skin or photo)");
-  r.check_keys(n,
-               {"id", "title", "palette", "sessions", "shade_step_dL", "target", "skin", "photo", "card", "goal",
-                "regions"},
-               "a case");
+  r.check_keys(
+      n, {"id", "title", "palette", "sessions", "shade_step_dL", "target", "skin", "photo", "card", "goal", "regions"},
+      "a case");
   CaseSpec c;
   c.source = r.source();
   c.line = n.Mark().is_null() ? 0 : n.Mark().line + 1;
@@ -189,9 +193,9 @@ CaseSpec parse_case(const Reader& r, const YAML::Node& n, const std::optional<st
     const YAML::Node regions = r.require(n, "regions", "a photo case");
     if (!regions.IsMap()) r.expected(regions, "regions", "a mapping {hair: [x, y, w, h], scalp: […], scar: […]}");
     r.check_keys(regions, {"hair", "scalp", "scar"}, "regions");
-    const std::vector<std::string> needed =
-        c.goal == plan::Goal::scar ? std::vector<std::string>{"hair", "scalp", "scar"}
-                                   : std::vector<std::string>{"hair", "scalp"};
+    const std::vector<std::string> needed = c.goal == plan::Goal::scar
+                                                ? std::vector<std::string>{"hair", "scalp", "scar"}
+                                                : std::vector<std::string>{"hair", "scalp"};
     for (const std::string& name : needed) {
       if (!regions[name]) {
         r.fail(regions, "regions." + name + ": missing (goal " + std::string(plan::goal_name(c.goal)) + " needs " +

@@ -46,8 +46,9 @@ SubmissionsFile parse_submissions(std::string_view text, const std::string& sour
     const auto it = std::find_if(table.header.begin(), table.header.end(),
                                  [&](const std::string& h) { return lower(h) == names[k]; });
     if (it == table.header.end()) {
-      throw InputError(source, 1, 0, "header: expected the columns '" + std::string(kHeader) + "', found '" +
-                                         joined(table.header) + "' (no '" + names[k] + "' column)");
+      throw InputError(source, 1, 0,
+                       "header: expected the columns '" + std::string(kHeader) + "', found '" + joined(table.header) +
+                           "' (no '" + names[k] + "' column)");
     }
     col[k] = static_cast<std::size_t>(it - table.header.begin());
   }

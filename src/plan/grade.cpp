@@ -26,7 +26,7 @@ struct Mix {
   std::array<std::uint16_t, kMaxBlendInks> ink{};
   std::array<std::uint16_t, kMaxBlendInks> parts{};
   std::uint8_t count = 0;
-  std::uint8_t stock = 0;    // 1 when some ink is out of stock
+  std::uint8_t stock = 0;  // 1 when some ink is out of stock
   std::uint16_t reduced_parts = 0;
 };
 
@@ -99,7 +99,9 @@ std::string sized(const std::string& word, double size) {
 
 }  // namespace
 
-std::string GradeDirection::text() const { return phrases.empty() ? "matches target" : join_words(phrases, ", "); }
+std::string GradeDirection::text() const {
+  return phrases.empty() ? "matches target" : join_words(phrases, ", ");
+}
 
 GradeDirection grade_direction(const colour::Lab& target, const colour::Lab& predicted) {
   GradeDirection out;
@@ -209,7 +211,8 @@ struct CaseGrader::Impl {
         }
       }
     };
-    const unsigned threads = predicted.size() < 20'000 ? 1U : std::max(1U, std::min(std::thread::hardware_concurrency(), 64U));
+    const unsigned threads =
+        predicted.size() < 20'000 ? 1U : std::max(1U, std::min(std::thread::hardware_concurrency(), 64U));
     std::vector<std::thread> pool;
     for (unsigned t = 1; t < threads; ++t) pool.emplace_back(work);
     work();
@@ -224,8 +227,7 @@ struct CaseGrader::Impl {
     const double half_shade = 0.5 * targets.shade_step_dl;
     std::optional<double> previous_first_l;
     for (std::size_t s = 0; s < targets.sessions.size(); ++s) {
-      const double bound =
-          previous_first_l ? *previous_first_l - half_shade : std::numeric_limits<double>::infinity();
+      const double bound = previous_first_l ? *previous_first_l - half_shade : std::numeric_limits<double>::infinity();
       l_max.push_back(bound);
       const colour::Lab& target = targets.sessions[s];
       std::vector<Key> keys;
@@ -275,7 +277,8 @@ struct CaseGrader::Impl {
     const auto it = std::lower_bound(mixes.begin(), mixes.end(), m, mix_less);
     if (it == mixes.end() || mix_less(m, *it)) return {m, std::nullopt};
     const auto mix_index = static_cast<std::size_t>(it - mixes.begin());
-    return {m, static_cast<std::uint32_t>(mix_index * steps() + static_cast<std::size_t>(step - palette->dilution.begin()))};
+    return {m, static_cast<std::uint32_t>(mix_index * steps() +
+                                          static_cast<std::size_t>(step - palette->dilution.begin()))};
   }
 };
 
@@ -300,9 +303,13 @@ CaseGrader::~CaseGrader() = default;
 CaseGrader::CaseGrader(CaseGrader&&) noexcept = default;
 CaseGrader& CaseGrader::operator=(CaseGrader&&) noexcept = default;
 
-int CaseGrader::sessions() const noexcept { return static_cast<int>(impl_->targets.sessions.size()); }
+int CaseGrader::sessions() const noexcept {
+  return static_cast<int>(impl_->targets.sessions.size());
+}
 
-const PlanResult& CaseGrader::plan() const noexcept { return impl_->plan; }
+const PlanResult& CaseGrader::plan() const noexcept {
+  return impl_->plan;
+}
 
 BlendGrade CaseGrader::grade(int session, const pigment::Blend& blend) const {
   const Impl& s = *impl_;

@@ -45,11 +45,11 @@ inline constexpr double kDefaultTolerance = 2.0;
 
 // One line of a submissions file, as read by files/submissions.hpp.
 struct Submission {
-  int line = 0;          // 1-based line in the submissions file
+  int line = 0;  // 1-based line in the submissions file
   std::string student;
   std::string case_id;
-  int session = 0;       // 1-based
-  std::string blend;     // pigment::parse_blend grammar
+  int session = 0;    // 1-based
+  std::string blend;  // pigment::parse_blend grammar
 };
 
 // A bad row: reported as "FILE:LINE: error: MESSAGE" and left out of the grading.
@@ -71,13 +71,13 @@ struct BlendGrade {
   colour::Lab target;
   colour::Lab predicted;
   double de00 = 0.0;
-  double score = 0.0;                 // plan::blend_score
-  colour::LabDifference diff;         // predicted − target
+  double score = 0.0;          // plan::blend_score
+  colour::LabDifference diff;  // predicted − target
   GradeDirection direction;
-  int rank = 0;                       // 1-based among the session's candidates
-  std::size_t candidates = 0;         // candidates the session allows
-  bool on_grid = true;                // the blend is a point of the palette's grid
-  bool allowed = true;                // meets the session's "half a shade darker" rule
+  int rank = 0;                             // 1-based among the session's candidates
+  std::size_t candidates = 0;               // candidates the session allows
+  bool on_grid = true;                      // the blend is a point of the palette's grid
+  bool allowed = true;                      // meets the session's "half a shade darker" rule
   std::optional<RankedBlend> first_choice;  // the tool's pick for the session
 };
 
@@ -116,12 +116,12 @@ struct CaseSummary {
   std::size_t passed = 0;
   double mean_de00 = 0.0;
   double worst_de00 = 0.0;
-  std::string common_error;       // most common direction key ("too dark"), "" when none
+  std::string common_error;  // most common direction key ("too dark"), "" when none
   std::size_t common_error_count = 0;
 };
 
 struct ClassSummary {
-  std::size_t submissions = 0;    // graded (bad rows are not counted)
+  std::size_t submissions = 0;  // graded (bad rows are not counted)
   std::size_t passed = 0;
   double mean_de00 = 0.0;
   double worst_de00 = 0.0;

@@ -9,15 +9,25 @@
 namespace shadematch::report {
 namespace {
 
-double r4(double v) { return std::isfinite(v) ? std::round(v * 1e4) / 1e4 : 0.0; }
+double r4(double v) {
+  return std::isfinite(v) ? std::round(v * 1e4) / 1e4 : 0.0;
+}
 
-nlohmann::json lab_json(const colour::Lab& lab) { return {r4(lab.l), r4(lab.a), r4(lab.b)}; }
+nlohmann::json lab_json(const colour::Lab& lab) {
+  return {r4(lab.l), r4(lab.a), r4(lab.b)};
+}
 
-std::string hex(const colour::Lab& lab) { return colour::lab_d50_to_srgb8(lab).hex(); }
+std::string hex(const colour::Lab& lab) {
+  return colour::lab_d50_to_srgb8(lab).hex();
+}
 
 nlohmann::json blend_json(const plan::RankedBlend& b) {
-  return {{"rank", b.rank},       {"recipe", b.recipe},         {"predicted_lab", lab_json(b.predicted)},
-          {"predicted_hex", hex(b.predicted)}, {"de00", r4(b.de00)}, {"direction", b.direction}};
+  return {{"rank", b.rank},
+          {"recipe", b.recipe},
+          {"predicted_lab", lab_json(b.predicted)},
+          {"predicted_hex", hex(b.predicted)},
+          {"de00", r4(b.de00)},
+          {"direction", b.direction}};
 }
 
 std::string csv_field(const std::string& s) {
@@ -72,17 +82,18 @@ nlohmann::json grade_json(const GradeReport& report) {
     j["results"].push_back(std::move(x));
   }
   const plan::ClassSummary& s = g.summary;
-  nlohmann::json sum{{"submissions", s.submissions}, {"passed", s.passed},      {"mean_de00", r4(s.mean_de00)},
+  nlohmann::json sum{{"submissions", s.submissions},   {"passed", s.passed},     {"mean_de00", r4(s.mean_de00)},
                      {"worst_de00", r4(s.worst_de00)}, {"bad_rows", s.bad_rows}, {"tolerance", r4(g.tolerance)}};
   sum["cases"] = nlohmann::json::array();
   for (const plan::CaseSummary& c : s.cases) {
-    sum["cases"].push_back({{"case", c.case_id},
-                            {"submissions", c.submissions},
-                            {"passed", c.passed},
-                            {"mean_de00", r4(c.mean_de00)},
-                            {"worst_de00", r4(c.worst_de00)},
-                            {"common_error", c.common_error.empty() ? nlohmann::json(nullptr) : nlohmann::json(c.common_error)},
-                            {"common_error_count", c.common_error_count}});
+    sum["cases"].push_back(
+        {{"case", c.case_id},
+         {"submissions", c.submissions},
+         {"passed", c.passed},
+         {"mean_de00", r4(c.mean_de00)},
+         {"worst_de00", r4(c.worst_de00)},
+         {"common_error", c.common_error.empty() ? nlohmann::json(nullptr) : nlohmann::json(c.common_error)},
+         {"common_error_count", c.common_error_count}});
   }
   j["summary"] = sum;
   j["errors"] = nlohmann::json::array();
@@ -94,7 +105,7 @@ std::string grade_text(const GradeReport& report, bool swatches) {
   const plan::GradeResult& g = report.result;
   std::string out;
   std::vector<std::string> head{"student", "case", "s", "blend", "ΔE00", "rank", "result", "direction"};
-  std::vector<Align> align{Align::left, Align::left,  Align::right, Align::left,
+  std::vector<Align> align{Align::left,  Align::left,  Align::right, Align::left,
                            Align::right, Align::right, Align::left,  Align::left};
   if (swatches) {
     head.insert(head.begin() + 4, "target|yours");
@@ -127,7 +138,8 @@ std::string grade_text(const GradeReport& report, bool swatches) {
   const plan::ClassSummary& s = g.summary;
   out += "\nClass: " + std::to_string(s.passed) + " of " + std::to_string(s.submissions) + " passed, mean ΔE00 " +
          fixed(s.mean_de00, 2) + ", worst " + fixed(s.worst_de00, 2);
-  if (s.bad_rows > 0) out += "; " + std::to_string(s.bad_rows) + " bad row" + (s.bad_rows == 1 ? "" : "s") + " not graded";
+  if (s.bad_rows > 0)
+    out += "; " + std::to_string(s.bad_rows) + " bad row" + (s.bad_rows == 1 ? "" : "s") + " not graded";
   out += "\n";
   // Advice for those who failed: what to change.
   bool any = false;
@@ -185,11 +197,12 @@ std::string grade_html(const GradeReport& report) {
        "ΔE00</th><th>most common error</th></tr>\n";
   for (const plan::CaseSummary& c : s.cases) {
     const std::string title = title_of(report, c.case_id);
-    b += "<tr><td>" + html_escape(c.case_id) + (title.empty() ? "" : "<br><small>" + html_escape(title) + "</small>") +
-         "</td><td>" + std::to_string(c.submissions) + "</td><td>" + std::to_string(c.passed) + "</td><td>" +
-         fixed(c.mean_de00, 2) + "</td><td>" + fixed(c.worst_de00, 2) + "</td><td>" +
-         html_escape(c.common_error.empty() ? "—" : c.common_error + " (" + std::to_string(c.common_error_count) + ")") +
-         "</td></tr>\n";
+    b +=
+        "<tr><td>" + html_escape(c.case_id) + (title.empty() ? "" : "<br><small>" + html_escape(title) + "</small>") +
+        "</td><td>" + std::to_string(c.submissions) + "</td><td>" + std::to_string(c.passed) + "</td><td>" +
+        fixed(c.mean_de00, 2) + "</td><td>" + fixed(c.worst_de00, 2) + "</td><td>" +
+        html_escape(c.common_error.empty() ? "—" : c.common_error + " (" + std::to_string(c.common_error_count) + ")") +
+        "</td></tr>\n";
   }
   b += "</table>\n<h2>Submissions</h2>\n<table><tr><th>student</th><th>case</th><th>session</th><th>target | "
        "blend</th><th>blend</th><th>ΔE00</th><th>rank</th><th>result</th><th>advice</th></tr>\n";
@@ -229,8 +242,10 @@ std::string answer_key_text(const std::vector<GradeCaseInfo>& cases, bool swatch
         if (swatches) row.insert(row.begin() + 2, swatch(b.predicted));
         t.add_row(std::move(row));
       }
-      if (s.blends.empty()) out += "    no blend (" + s.shortfall.value_or("the palette lacks an ink") + ")\n";
-      else out += t.render(4);
+      if (s.blends.empty())
+        out += "    no blend (" + s.shortfall.value_or("the palette lacks an ink") + ")\n";
+      else
+        out += t.render(4);
     }
     for (const std::string& w : c.plan->warnings) out += "  warning: " + w + "\n";
   }

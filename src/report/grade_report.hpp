@@ -17,13 +17,13 @@ namespace shadematch::report {
 struct GradeCaseInfo {
   std::string id;
   std::string title;
-  std::string palette;              // the palette file
+  std::string palette;                     // the palette file
   const plan::PlanResult* plan = nullptr;  // the tool's plan for the case
 };
 
 struct GradeReport {
   plan::GradeResult result;
-  std::string submissions;          // the submissions file
+  std::string submissions;  // the submissions file
   std::vector<GradeCaseInfo> cases;
 };
 

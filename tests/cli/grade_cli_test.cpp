@@ -12,9 +12,13 @@ using shadematch::test::test_data_dir;
 
 namespace {
 
-std::string data(const std::string& name) { return test_data_dir() + "/grade/" + name; }
+std::string data(const std::string& name) {
+  return test_data_dir() + "/grade/" + name;
+}
 
-std::size_t lines(const std::string& s) { return static_cast<std::size_t>(std::count(s.begin(), s.end(), '\n')); }
+std::size_t lines(const std::string& s) {
+  return static_cast<std::size_t>(std::count(s.begin(), s.end(), '\n'));
+}
 
 // Lines of stderr that are grade's row errors (other layers may log to stderr in debug builds).
 std::vector<std::string> error_lines(const std::string& err) {
@@ -75,8 +79,10 @@ TEST_CASE("cli grade: every bad row is reported with its line, the rest graded, 
   const std::string f = data("class.csv");
   const auto errors = error_lines(r.err);
   REQUIRE(errors.size() == 5);
-  CHECK(errors[0] == "shadematch: " + f + ":6: error: case: unknown case 'blonde'; the cases are: dark-brown, near-black");
-  CHECK(errors[1] == "shadematch: " + f + ":7: error: session: expected 1 to 2 (case 'near-black' has 2 sessions), found 3");
+  CHECK(errors[0] ==
+        "shadematch: " + f + ":6: error: case: unknown case 'blonde'; the cases are: dark-brown, near-black");
+  CHECK(errors[1] ==
+        "shadematch: " + f + ":7: error: session: expected 1 to 2 (case 'near-black' has 2 sessions), found 3");
   CHECK(errors[2] == "shadematch: " + f + ":8: error: blend '2 jet-blak @ 4:1': unknown ink 'jet-blak'; the palette " +
                          data("palette.yaml") + " has: jet-black, dark-brown, mid-brown, warm-brown, cool-grey");
   CHECK(errors[3].rfind("shadematch: " + f + ":9: error: blend '2 jet-black @ 4': ", 0) == 0);
@@ -90,15 +96,15 @@ TEST_CASE("cli grade: terminal report, CSV and HTML files", "[cli]") {
   const std::string dir = shadematch::test::make_temp_dir("grade-cli");
   const std::string csv = dir + "/grades.csv";
   const std::string html = dir + "/grades.html";
-  const auto r = run_cli({"grade", "--case", data("cases.yaml"), "--submissions", data("class_ok.csv"), "--csv", csv,
-                          "--html", html});
+  const auto r = run_cli(
+      {"grade", "--case", data("cases.yaml"), "--submissions", data("class_ok.csv"), "--csv", csv, "--html", html});
   REQUIRE(r.exit_code == 0);
   CHECK(r.out.find("Class: 2 of 4 passed") != std::string::npos);
   CHECK(r.out.find("too dark by") != std::string::npos);
   CHECK(r.out.find("near-black") != std::string::npos);
   const std::string c = read_text_file(csv);
   CHECK(c.rfind("line,student,case,session,blend,", 0) == 0);
-  CHECK(lines(c) == 5);  // header + 4 submissions
+  CHECK(lines(c) == 5);                                                                      // header + 4 submissions
   CHECK(c.find("\"1 jet-black + 2 dark-brown + 3 mid-brown @ 0:1\"") == std::string::npos);  // no comma: not quoted
   const std::string h = read_text_file(html);
   CHECK(h.rfind("<!doctype html>", 0) == 0);
@@ -115,8 +121,8 @@ TEST_CASE("cli grade: terminal report, CSV and HTML files", "[cli]") {
 }
 
 TEST_CASE("cli grade: the tolerance flag moves the pass mark", "[cli]") {
-  const auto r = run_cli({"grade", "--case", data("cases.yaml"), "--submissions", data("class_ok.csv"), "--json",
-                          "--tolerance", "20"});
+  const auto r = run_cli(
+      {"grade", "--case", data("cases.yaml"), "--submissions", data("class_ok.csv"), "--json", "--tolerance", "20"});
   REQUIRE(r.exit_code == 0);
   CHECK(nlohmann::json::parse(r.out)["summary"]["passed"] == 4);  // worst ΔE00 of the class is below 20
 }
@@ -154,8 +160,8 @@ TEST_CASE("cli grade: usage and whole-file errors", "[cli]") {
   CHECK(r.exit_code == 1);
   CHECK(r.out.empty());
   CHECK(error_lines(r.err) == std::vector<std::string>{"shadematch: " + empty +
-                                                         ": error: empty submissions file: expected a header row "
-                                                         "'student,case,session,blend' and one row per submission"});
+                                                       ": error: empty submissions file: expected a header row "
+                                                       "'student,case,session,blend' and one row per submission"});
   // Wrong header.
   const std::string header = write("header.csv", "name,case,session,blend\nana,dark-brown,1,jet-black\n");
   r = run_cli({"grade", "--case", data("cases.yaml"), "--submissions", header});
@@ -165,8 +171,10 @@ TEST_CASE("cli grade: usage and whole-file errors", "[cli]") {
   // Missing submissions file and malformed case file.
   r = run_cli({"grade", "--case", data("cases.yaml"), "--submissions", dir + "/nope.csv"});
   CHECK(r.exit_code == 1);
-  const std::string bad_case = write("bad.yaml", "schema: shadematch-case/1\npalette: p.yaml\ncases:\n  - id: a\n    target: [30, 4]\n"
-                                                          "    skin: [65, 12, 16]\n");
+  const std::string bad_case =
+      write("bad.yaml",
+            "schema: shadematch-case/1\npalette: p.yaml\ncases:\n  - id: a\n    target: [30, 4]\n"
+            "    skin: [65, 12, 16]\n");
   r = run_cli({"grade", "--case", bad_case, "--submissions", data("class.csv")});
   CHECK(r.exit_code == 1);
   REQUIRE(error_lines(r.err).size() == 1);

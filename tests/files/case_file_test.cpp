@@ -65,13 +65,15 @@ TEST_CASE("case file: colour and photo cases parse, paths relative to the case f
 TEST_CASE("case file: every malformed value names file, line, column, key, expected and found", "[unit]") {
   // Structure.
   CHECK(error_of("") == "cases/class.yaml: error: case file: expected a mapping with schema and cases, found nothing");
-  CHECK(error_of("schema: [\n") .rfind("cases/class.yaml:", 0) == 0);
+  CHECK(error_of("schema: [\n").rfind("cases/class.yaml:", 0) == 0);
   CHECK(error_of("schema: shadematch-case/2\ncases: []\n") ==
         "cases/class.yaml:1:9: error: schema: expected shadematch-case/1, found 'shadematch-case/2'");
   CHECK(error_of("schema: shadematch-case/1\ncases: []\n") ==
         "cases/class.yaml:2:8: error: cases: expected a list of at least one case, found a list of 0");
-  CHECK(error_of("schema: shadematch-case/1\ncase: []\n").rfind(
-            "cases/class.yaml:2:1: error: case: unknown key in the case file (expected one of: schema, palette, cases)", 0) == 0);
+  CHECK(error_of("schema: shadematch-case/1\ncase: []\n")
+            .rfind("cases/class.yaml:2:1: error: case: unknown key in the case file (expected one of: schema, palette, "
+                   "cases)",
+                   0) == 0);
   // Keys of a case.
   CHECK(error_of(kHead + "  - id: a\n    target: [30, 4, 7]\n    skin: [65, 12, 16]\n    sesions: 2\n")
             .rfind("cases/class.yaml:7:5: error: sesions: unknown key in a case", 0) == 0);
@@ -79,15 +81,17 @@ TEST_CASE("case file: every malformed value names file, line, column, key, expec
         "cases/class.yaml:4:5: error: id: missing in a case");
   CHECK(error_of(kHead + "  - id: a b\n    target: [30, 4, 7]\n    skin: [65, 12, 16]\n") ==
         "cases/class.yaml:4:9: error: id: expected letters, digits, '-', '_' or '.' (at most 64), found 'a b'");
-  CHECK(error_of(kHead + "  - id: a\n    target: [30, 4, 7]\n    skin: [65, 12, 16]\n  - id: a\n    target: [30, 4, 7]\n"
-                         "    skin: [65, 12, 16]\n") == "cases/class.yaml:7:9: error: id: duplicate case id 'a'");
+  CHECK(error_of(kHead +
+                 "  - id: a\n    target: [30, 4, 7]\n    skin: [65, 12, 16]\n  - id: a\n    target: [30, 4, 7]\n"
+                 "    skin: [65, 12, 16]\n") == "cases/class.yaml:7:9: error: id: duplicate case id 'a'");
   // Numbers.
   CHECK(error_of(kHead + "  - id: a\n    target: [130, 4, 7]\n    skin: [65, 12, 16]\n") ==
         "cases/class.yaml:5:14: error: target L*: expected a number from 0 to 100, found '130'");
   CHECK(error_of(kHead + "  - id: a\n    target: [30, .nan, 7]\n    skin: [65, 12, 16]\n") ==
         "cases/class.yaml:5:18: error: target a*: expected a number from -128 to 128, found '.nan'");
   CHECK(error_of(kHead + "  - id: a\n    target: [30, 4]\n    skin: [65, 12, 16]\n") ==
-        "cases/class.yaml:5:13: error: target: expected [L*, a*, b*] with L* 0..100 and a*, b* within ±128, found a list of 2");
+        "cases/class.yaml:5:13: error: target: expected [L*, a*, b*] with L* 0..100 and a*, b* within ±128, found a "
+        "list of 2");
   CHECK(error_of(kHead + "  - id: a\n    target: [30, 4, 7]\n    skin: [65, 12, 16]\n    sessions: 2.5\n") ==
         "cases/class.yaml:7:15: error: sessions: expected a whole number from 1 to 10, found '2.5'");
   CHECK(error_of(kHead + "  - id: a\n    target: [30, 4, 7]\n    skin: [65, 12, 16]\n    sessions: 0\n") ==
@@ -103,12 +107,17 @@ TEST_CASE("case file: every malformed value names file, line, column, key, expec
         "cases/class.yaml:6:13: error: target: expected either a photo or target and skin, found both in case 'a'");
   CHECK(error_of(kHead + "  - id: a\n    photo: x.jpg\n    regions: {hair: [1, 2, 3, 4]}\n") ==
         "cases/class.yaml:6:14: error: regions.scalp: missing (goal follicle needs hair and scalp)");
-  CHECK(error_of(kHead + "  - id: a\n    photo: x.jpg\n    goal: scar\n    regions: {hair: [1, 2, 3, 4], scalp: [1, 2, 3, 4]}\n") ==
+  CHECK(error_of(
+            kHead +
+            "  - id: a\n    photo: x.jpg\n    goal: scar\n    regions: {hair: [1, 2, 3, 4], scalp: [1, 2, 3, 4]}\n") ==
         "cases/class.yaml:7:14: error: regions.scar: missing (goal scar needs hair, scalp and scar)");
   CHECK(error_of(kHead + "  - id: a\n    photo: x.jpg\n    regions: {hair: [1, 2, 0, 4], scalp: [1, 2, 3, 4]}\n") ==
         "cases/class.yaml:6:28: error: regions.hair w: expected a whole number from 1 to 1000000, found '0'");
-  CHECK(error_of(kHead + "  - id: a\n    photo: x.jpg\n    goal: shaved\n    regions: {hair: [1, 2, 3, 4], scalp: [1, 2, 3, 4]}\n") ==
-        "cases/class.yaml:6:11: error: goal: expected follicle, reduce-contrast or scar, found 'shaved'");
+  CHECK(
+      error_of(
+          kHead +
+          "  - id: a\n    photo: x.jpg\n    goal: shaved\n    regions: {hair: [1, 2, 3, 4], scalp: [1, 2, 3, 4]}\n") ==
+      "cases/class.yaml:6:11: error: goal: expected follicle, reduce-contrast or scar, found 'shaved'");
   CHECK(error_of(kHead + "  - id: a\n    target: [30, 4, 7]\n    skin: [65, 12, 16]\n    goal: scar\n") ==
         "cases/class.yaml:7:11: error: goal: expected follicle (target and skin give the final target itself; other "
         "goals need a photo), found 'scar'");
@@ -121,6 +130,7 @@ TEST_CASE("case file: a missing file is one clear error", "[unit]") {
     shadematch::files::load_case_file("/nonexistent/dir/case.yaml");
     FAIL("expected an error");
   } catch (const InputError& e) {
-    CHECK(std::string(e.what()) == "/nonexistent/dir/case.yaml: error: cannot read the case file (missing or unreadable)");
+    CHECK(std::string(e.what()) ==
+          "/nonexistent/dir/case.yaml: error: cannot read the case file (missing or unreadable)");
   }
 }

@@ -44,11 +44,11 @@ TEST_CASE("submissions: bad rows are reported with their line and the rest kept"
   const auto f = parse_submissions(
       "student,case,session,blend\n"
       "ana,c1,1,jet-black\n"
-      "bob,c1,1\n"                       // wrong column count
-      "cid,c1,two,jet-black\n"           // session not a number
-      ",c1,1,jet-black\n"                // no student
-      "dee,,1,jet-black\n"               // no case
-      "eve,c1,1,jet-black,extra\n"       // wrong column count
+      "bob,c1,1\n"                  // wrong column count
+      "cid,c1,two,jet-black\n"      // session not a number
+      ",c1,1,jet-black\n"           // no student
+      "dee,,1,jet-black\n"          // no case
+      "eve,c1,1,jet-black,extra\n"  // wrong column count
       "fay,c1,2,jet-black\n",
       "class.csv");
   REQUIRE(f.rows.size() == 2);
@@ -72,13 +72,16 @@ TEST_CASE("submissions: an empty file, a wrong header or no rows refuse the whol
   CHECK(error_of("") ==
         "class.csv: error: empty submissions file: expected a header row 'student,case,session,blend' and one row per "
         "submission");
-  CHECK(error_of(" \n\n") .rfind("class.csv: error: empty submissions file", 0) == 0);
-  CHECK(error_of("name,case,session,blend\nana,c1,1,jet-black\n") ==
-        "class.csv:1: error: header: expected the columns 'student,case,session,blend', found 'name,case,session,blend' "
-        "(no 'student' column)");
+  CHECK(error_of(" \n\n").rfind("class.csv: error: empty submissions file", 0) == 0);
+  CHECK(
+      error_of("name,case,session,blend\nana,c1,1,jet-black\n") ==
+      "class.csv:1: error: header: expected the columns 'student,case,session,blend', found 'name,case,session,blend' "
+      "(no 'student' column)");
   CHECK(error_of("ana,c1,1,jet-black\n") ==
         "class.csv:1: error: header: expected the columns 'student,case,session,blend', found 'ana,c1,1,jet-black' (no "
         "'student' column)");
-  CHECK(error_of("student,case,session,blend\n") == "class.csv: error: no submissions: the file holds only the header row");
-  CHECK(error_of("student,case,session,blend\nana,c1,1,\"jet-black\n").rfind("class.csv:2:", 0) == 0);  // unterminated quote
+  CHECK(error_of("student,case,session,blend\n") ==
+        "class.csv: error: no submissions: the file holds only the header row");
+  CHECK(error_of("student,case,session,blend\nana,c1,1,\"jet-black\n").rfind("class.csv:2:", 0) ==
+        0);  // unterminated quote
 }

@@ -19,8 +19,8 @@ const std::vector<pigment::DilutionStep> kSteps{{0, 1}, {1, 1}, {2, 1}, {4, 1}, 
 const colour::Lab kSkin{65.0, 12.0, 16.0};
 // Five inks bracketing dark hair (masstone Lab D50 chosen by hand, as in search_test.cpp).
 const std::vector<std::string> kIds{"jet-black", "dark-brown", "mid-brown", "warm-brown", "cool-grey"};
-const std::vector<colour::Lab> kLabs{{15.0, 0.0, 0.0}, {25.0, 6.0, 10.0}, {40.0, 10.0, 18.0}, {50.0, 15.0, 25.0},
-                                     {35.0, -2.0, -6.0}};
+const std::vector<colour::Lab> kLabs{
+    {15.0, 0.0, 0.0}, {25.0, 6.0, 10.0}, {40.0, 10.0, 18.0}, {50.0, 15.0, 25.0}, {35.0, -2.0, -6.0}};
 
 plan::PlanTargets targets_for(const colour::Lab& follicle, int sessions) {
   return plan::plan_targets({plan::Goal::follicle, sessions, 5.0}, {follicle, kSkin, std::nullopt, 0.3});
@@ -155,11 +155,11 @@ TEST_CASE("grade: submissions with bad rows are reported by line and the rest gr
   const std::string first = f.grader.plan().sessions[0].blends.front().recipe;
   const std::vector<plan::Submission> subs{
       {2, "ann", "c1", 1, first},
-      {3, "bob", "c9", 1, first},                  // unknown case
-      {4, "cid", "c1", 4, first},                  // session out of range
-      {5, "dee", "c1", 1, "2 jet-blak @ 8:1"},     // unknown ink
-      {6, "eve", "c1", 1, "2 jet-black @ 8"},      // malformed blend
-      {7, "fay", "c1", 1, "1 jet-black @ 0:1"},    // graded, fails
+      {3, "bob", "c9", 1, first},                // unknown case
+      {4, "cid", "c1", 4, first},                // session out of range
+      {5, "dee", "c1", 1, "2 jet-blak @ 8:1"},   // unknown ink
+      {6, "eve", "c1", 1, "2 jet-black @ 8"},    // malformed blend
+      {7, "fay", "c1", 1, "1 jet-black @ 0:1"},  // graded, fails
   };
   const plan::GradeResult r = plan::grade_submissions(cases, subs, 2.0, {{9, "wrong column count"}});
   REQUIRE(r.results.size() == 2);
