@@ -31,7 +31,7 @@
 //  - healed ink is seen through the dermis and loses chroma and depth, so some hair colours lie
 //    outside what any ink can show in a given skin. The yardstick is an ideal two-ink palette: an
 //    ink with the hair's own reflectance and an ideal black (a flat kIdealBlackReflectance
-//    drawdown, darker than any real carbon black), with this palette's dilutions, blend grid and
+//    drawdown, as dark as the darkest carbon blacks), with this palette's dilutions, blend grid and
 //    healing. When even those stay more than ΔE00 3 from the hair, the target becomes the closest
 //    colour they heal to (the best any palette can do); such pairs are listed in `beyond_ink`.
 // Skipped pairs and substituted targets are reported, not findings.
@@ -77,7 +77,10 @@ inline constexpr double kMinPlausibleReflectance = 0.005;
 inline constexpr double kZigzagStep = 0.01;
 inline constexpr double kMaxSecondDifference = 0.2;
 inline constexpr double kMinContrastL = 5.0;
-inline constexpr double kIdealBlackReflectance = 0.02;
+// The dark end of carbon-black drawdowns (3–5 %, the binder's surface reflection included): the
+// yardstick black should be as dark as the best real ink, not darker, or every palette would
+// "lack" a black no maker sells.
+inline constexpr double kIdealBlackReflectance = 0.03;
 
 struct HairColour {
   std::string name;  // "light brown", …, "black"
