@@ -68,7 +68,8 @@ int run_mix(const std::vector<std::string>& args) {
   std::vector<std::string> warnings;
   if (!(model.skin_fit_residual() < kSkinWarnDe)) {
     warnings.push_back("the skin colour " + report::lab_text(skin_lab) + " is outside the range of the NIST skin spectra; " +
-                       "the model uses the nearest one, " + report::fixed(model.skin_fit_residual(), 1) + " ΔE*ab away");
+                       "its nearest spectrum there is " + report::fixed(model.skin_fit_residual(), 1) +
+                       " ΔE*ab away, so a smooth spectrum reproducing the colour is used instead");
   }
   for (const pigment::BlendPart& part : blend.parts) {
     const pigment::Ink* ink = palette.find(part.ink_id);

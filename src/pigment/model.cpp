@@ -8,6 +8,7 @@
 #include "common/error.hpp"
 #include "pigment/fast_lab.hpp"
 #include "pigment/skin.hpp"
+#include "pigment/upsample.hpp"
 
 namespace shadematch::pigment {
 namespace {
@@ -16,6 +17,9 @@ constexpr std::size_t kN = colour::kSpectrumBands;
 // R is clamped to this floor before K/S: K/S of R = 0 is infinite. 1e-4 is far below any real ink
 // (carbon black drawdowns reflect ~3–5 %) and gives K/S ≈ 5000, dark enough for any mixture.
 constexpr double kMinReflectance = 1e-4;
+// The NIST principal components reproduce every NIST subject's Lab to 1e-7 ΔE00 (tests); a
+// residual above 0.5 ΔE*ab (the bound for the skin model) means the Lab lies outside them.
+constexpr double kSkinPcaTolerance = 0.5;
 // A dermis layer reflects at most this fraction of the skin it belongs to (model.hpp).
 constexpr double kMaxOverlayShare = 0.9;
 
@@ -50,6 +54,15 @@ InkInSkinModel::InkInSkinModel(const Palette& palette, const colour::Lab& skin_l
   const SkinSpectralModel::Estimate skin = nist_skin_model().estimate(skin_lab);
   skin_r_ = skin.reflectance;
   skin_residual_ = skin.residual_de76;
+  // A skin outside the NIST set (e.g. darker than its darkest subject) is reached by the principal
+  // components only by clipping bands to 0, and a substrate of R = 0 makes every dot black. Such a
+  // skin gets the smooth Jakob–Hanika spectrum that reproduces its Lab instead;
+  // skin_fit_residual() still says how far it lies from what NIST measured.
+  if (!(skin_residual_ <= kSkinPcaTolerance)) {
+    const UpsampleResult smooth = upsample_lab_jakob2019(skin_lab);
+    if (smooth.ok) skin_r_ = smooth.reflectance;
+  }
+  for (double& v : skin_r_.values) v = std::clamp(v, kMinReflectance, 1.0);
   skin_ks_ = reflectance_to_ks(skin_r_);
   ink_ks_.reserve(palette.inks.size());
   for (const Ink& ink : palette.inks) ink_ks_.push_back(reflectance_to_ks(ink.reflectance));

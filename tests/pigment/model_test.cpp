@@ -270,3 +270,19 @@ TEST_CASE("InkInSkinModel: area appearance mixes dot and skin by coverage", "[un
   CHECK(half.l > dot.l);
   CHECK(half.l < m.skin_lab().l);
 }
+
+TEST_CASE("InkInSkinModel: a skin darker than every NIST subject still gets a sensible spectrum", "[property]") {
+  // L* 30 lies below the NIST set's darkest forearm, so its principal components cannot reach it
+  // without clipping bands to zero (a substrate of R = 0 would make every dot black, L* ≈ 0). The
+  // model then uses a smooth spectrum that reproduces the Lab: no pigment must still give the skin
+  // back (0.05 ΔE00: the upsampler's own tolerance is 1e-3 ΔE*ab), and carbon must darken it
+  // without going to black (a dot reflects at least the dermis layer above it).
+  const Palette p = test_palette();
+  const Lab very_dark{30.0, 8.0, 10.0};
+  const InkInSkinModel m(p, very_dark);
+  CHECK(m.skin_fit_residual() > 0.5);
+  CHECK(delta_e_2000(m.healed_dot_lab(m.ink_ks()[0], 0.0), very_dark) < 0.05);
+  const Lab dot = m.healed_dot_lab(one("jet-black"));
+  CHECK(dot.l < very_dark.l);
+  CHECK(dot.l > 10.0);
+}
