@@ -31,7 +31,7 @@ int run_mix(const std::vector<std::string>& args) {
       ("palette", po::value(&palette_path), "palette file (palettes/*.yaml)")
       ("blend", po::value(&blend_text), "recipe, e.g. \"2 jet-black + 1 warm-brown @ 8:1\" (parts, ink ids, water:pigment)")
       ("skin", po::value(&skin_text), "the client's skin as CIELAB D50 L,a,b (e.g. from `shadematch measure`)")
-      ("coverage", po::value(&coverage)->default_value(kDefaultCoverage),
+      ("coverage", po::value(&coverage)->default_value(kDefaultCoverage, "0.3"),
        "follicle coverage 0..1 for the area appearance (the hair region's `coverage` from measure)")
       ("json", "print one JSON object");
   po::options_description hidden;
