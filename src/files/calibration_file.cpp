@@ -15,22 +15,13 @@
 #include <yaml-cpp/yaml.h>
 
 #include "common/error.hpp"
+#include "files/yaml_util.hpp"
 
 namespace shadematch::files {
 namespace {
 
-[[noreturn]] void fail(const std::string& source, const YAML::Node& node, const std::string& message) {
-  const YAML::Mark mark = node.Mark();
-  if (mark.is_null()) throw InputError(source, 0, 0, message);
-  throw InputError(source, mark.line + 1, mark.column + 1, message);
-}
-
-std::string show(const YAML::Node& n) {
-  if (n.IsScalar()) return "'" + n.Scalar() + "'";
-  if (n.IsSequence()) return "a list";
-  if (n.IsMap()) return "a mapping";
-  return "nothing";
-}
+using yaml_util::describe;
+using yaml_util::fail;
 
 void check_keys(const std::string& source, const YAML::Node& map, const std::set<std::string>& allowed,
                 const std::string& where) {
@@ -54,12 +45,12 @@ double number(const std::string& source, const YAML::Node& n, const std::string&
     } catch (const YAML::Exception&) {
     }
   }
-  if (!std::isfinite(v)) fail(source, n, "'" + key + "' must be a finite number, found " + show(n));
+  if (!std::isfinite(v)) fail(source, n, "'" + key + "' must be a finite number, found " + describe(n));
   return v;
 }
 
 std::string text(const std::string& source, const YAML::Node& n, const std::string& key) {
-  if (!n.IsScalar()) fail(source, n, "'" + key + "' must be a string, found " + show(n));
+  if (!n.IsScalar()) fail(source, n, "'" + key + "' must be a string, found " + describe(n));
   return n.Scalar();
 }
 
@@ -140,18 +131,18 @@ SavedCalibration parse_calibration(std::string_view yaml_text, const std::string
     throw InputError(source, e.mark.is_null() ? 0 : e.mark.line + 1, e.mark.is_null() ? 0 : e.mark.column + 1,
                      "malformed YAML: " + e.msg);
   }
-  if (!root.IsMap()) fail(source, root, "a calibration file must be a mapping, found " + show(root));
+  if (!root.IsMap()) fail(source, root, "a calibration file must be a mapping, found " + describe(root));
   check_keys(source, root, {"schema", "photo", "card", "image", "model", "coefficients", "linearization", "fit", "verdict"},
              "the calibration file");
   const auto schema = require(source, root, "schema", "the calibration file");
   if (text(source, schema, "schema") != "shadematch-calibration/1") {
-    fail(source, schema, "'schema' must be 'shadematch-calibration/1', found " + show(schema));
+    fail(source, schema, "'schema' must be 'shadematch-calibration/1', found " + describe(schema));
   }
   SavedCalibration c;
   if (root["photo"]) c.photo = text(source, root["photo"], "photo");
   c.card_id = text(source, require(source, root, "card", "the calibration file"), "card");
   if (const auto image = root["image"]) {
-    if (!image.IsMap()) fail(source, image, "'image' must be a mapping {width, height, camera}, found " + show(image));
+    if (!image.IsMap()) fail(source, image, "'image' must be a mapping {width, height, camera}, found " + describe(image));
     check_keys(source, image, {"width", "height", "camera"}, "'image'");
     const auto dim = [&](const char* key) {
       if (!image[key]) return 0;
@@ -165,19 +156,19 @@ SavedCalibration parse_calibration(std::string_view yaml_text, const std::string
   }
   const auto model_node = require(source, root, "model", "the calibration file");
   const auto model = photo::parse_correction_model(text(source, model_node, "model"));
-  if (!model) fail(source, model_node, "'model' must be linear or rootpoly, found " + show(model_node));
+  if (!model) fail(source, model_node, "'model' must be linear or rootpoly, found " + describe(model_node));
   c.correction.model = *model;
   const auto coeffs = require(source, root, "coefficients", "the calibration file");
   const auto expected = static_cast<std::size_t>(3 * photo::correction_model_terms(*model));
   if (!coeffs.IsSequence() || coeffs.size() != expected) {
     fail(source, coeffs, "'coefficients' must be a list of " + std::to_string(expected) + " numbers for model " +
                              std::string(photo::correction_model_name(*model)) + ", found " +
-                             (coeffs.IsSequence() ? std::to_string(coeffs.size()) + " numbers" : show(coeffs)));
+                             (coeffs.IsSequence() ? std::to_string(coeffs.size()) + " numbers" : describe(coeffs)));
   }
   c.correction.coefficients.clear();
   for (const auto& v : coeffs) c.correction.coefficients.push_back(number(source, v, "coefficients"));
   if (const auto lin = root["linearization"]) {
-    if (!lin.IsMap()) fail(source, lin, "'linearization' must be a mapping {r, g, b} or {}, found " + show(lin));
+    if (!lin.IsMap()) fail(source, lin, "'linearization' must be a mapping {r, g, b} or {}, found " + describe(lin));
     check_keys(source, lin, {"r", "g", "b"}, "'linearization'");
     if (lin.size() != 0) {
       const char* names[] = {"r", "g", "b"};
@@ -185,7 +176,7 @@ SavedCalibration parse_calibration(std::string_view yaml_text, const std::string
         const auto curve = require(source, lin, names[k], "'linearization'");
         if (!curve.IsSequence() || curve.size() < 2 || curve.size() % 2 != 0) {
           fail(source, curve, std::string("'") + names[k] + "' must be [scale, gamma] or [c1, Y1, c2, Y2, …], found " +
-                                  show(curve));
+                                  describe(curve));
         }
         std::vector<double> values;
         for (const auto& v : curve) {
@@ -203,7 +194,7 @@ SavedCalibration parse_calibration(std::string_view yaml_text, const std::string
     }
   }
   if (const auto fit = root["fit"]) {
-    if (!fit.IsMap()) fail(source, fit, "'fit' must be a mapping, found " + show(fit));
+    if (!fit.IsMap()) fail(source, fit, "'fit' must be a mapping, found " + describe(fit));
     check_keys(source, fit, {"model", "linearization", "de00_mean", "de00_max", "loo_de00_mean", "loo_de00_max"}, "'fit'");
     if (fit["model"]) c.fit.model = text(source, fit["model"], "model");
     if (fit["linearization"]) c.fit.linearization = text(source, fit["linearization"], "linearization");
@@ -218,7 +209,7 @@ SavedCalibration parse_calibration(std::string_view yaml_text, const std::string
     if (name == "good") c.verdict = photo::Verdict::good;
     else if (name == "usable") c.verdict = photo::Verdict::usable;
     else if (name == "poor") c.verdict = photo::Verdict::poor;
-    else fail(source, v, "'verdict' must be good, usable or poor, found " + show(v));
+    else fail(source, v, "'verdict' must be good, usable or poor, found " + describe(v));
   }
   return c;
 }

@@ -9,27 +9,13 @@
 #include <yaml-cpp/yaml.h>
 
 #include "common/error.hpp"
+#include "files/yaml_util.hpp"
 
 namespace shadematch::files {
 namespace {
 
-// yaml-cpp marks count from 0; InputError positions from 1.
-[[noreturn]] void fail(const std::string& source, const YAML::Node& node, const std::string& message) {
-  const YAML::Mark mark = node.Mark();
-  if (mark.is_null()) throw InputError(source, 0, 0, message);
-  throw InputError(source, mark.line + 1, mark.column + 1, message);
-}
-
-std::string describe(const YAML::Node& node) {
-  switch (node.Type()) {
-    case YAML::NodeType::Null: return "nothing";
-    case YAML::NodeType::Scalar: return "'" + node.Scalar() + "'";
-    case YAML::NodeType::Sequence: return "a list";
-    case YAML::NodeType::Map: return "a mapping";
-    case YAML::NodeType::Undefined: return "nothing";
-  }
-  return "?";
-}
+using yaml_util::describe;
+using yaml_util::fail;
 
 bool valid_name(const std::string& name) {
   if (name.empty()) return false;
