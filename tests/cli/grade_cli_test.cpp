@@ -184,3 +184,53 @@ TEST_CASE("cli grade: usage and whole-file errors", "[cli]") {
   CHECK(r.exit_code == 1);
   CHECK(r.err.find("case 'dark-brown' is defined twice") != std::string::npos);
 }
+
+TEST_CASE("cli grade: a photo case grades against the plan measured from the photo", "[cli]") {
+  // A case given as a photo with a card and regions (the demo sample: a hand with a ColorChecker,
+  // samples/SOURCES.md). The tool's own first pick for session 1, taken from --answer-key, must
+  // grade as rank 1 with the key's ΔE00, and the session target must be the one `match` plans from
+  // the same photo, regions and palette (the same measurement path, not a second one).
+  namespace fs = std::filesystem;
+  const std::string root = shadematch::test::source_dir();
+  const std::string dir = shadematch::test::make_temp_dir("shadematch-grade-photo");
+  {
+    std::ofstream c(dir + "/case.yaml");
+    c << "schema: shadematch-case/1\n"
+      << "palette: " << root << "/samples/demo/palette.yaml\n"
+      << "cases:\n"
+      << "  - id: hand\n"
+      << "    photo: " << root << "/samples/demo/photo.jpg\n"
+      << "    goal: follicle\n"
+      << "    sessions: 3\n"
+      << "    regions: {hair: [115, 205, 50, 75], scalp: [25, 205, 75, 30]}\n";
+  }
+  const auto key = run_cli({"grade", "--answer-key", "--case", dir + "/case.yaml", "--json"});
+  INFO(key.err);
+  REQUIRE(key.exit_code == 0);
+  const auto k = nlohmann::json::parse(key.out);
+  const auto& s1 = k["cases"][0]["sessions"][0];
+  REQUIRE(s1["blends"].size() >= 1);
+  const std::string pick = s1["blends"][0]["recipe"];
+  {
+    std::ofstream csv(dir + "/class.csv");
+    csv << "student,case,session,blend\n" << "ana,hand,1," << pick << "\n";
+  }
+  const auto r = run_cli({"grade", "--case", dir + "/case.yaml", "--submissions", dir + "/class.csv", "--json"});
+  INFO(r.err);
+  REQUIRE(r.exit_code == 0);
+  const auto g = nlohmann::json::parse(r.out);
+  REQUIRE(g["results"].size() == 1);
+  CHECK(g["results"][0]["rank"] == 1);
+  CHECK(g["results"][0]["de00"].get<double>() == Approx(s1["blends"][0]["de00"].get<double>()).margin(1e-4));
+
+  const auto m = run_cli({"match", root + "/samples/demo/photo.jpg", "--palette", root + "/samples/demo/palette.yaml",
+                          "--hair", "115,205,50,75", "--scalp", "25,205,75,30", "--include-unavailable", "--json"});
+  REQUIRE(m.exit_code == 0);
+  const auto mj = nlohmann::json::parse(m.out);
+  for (int i = 0; i < 3; ++i) {
+    // Both print Lab rounded for reports; 1e-3 is below that rounding.
+    CHECK(g["results"][0]["target_lab"][i].get<double>() ==
+          Approx(mj["sessions"][0]["target_lab"][i].get<double>()).margin(1e-3));
+  }
+  fs::remove_all(dir);
+}
