@@ -18,6 +18,7 @@
 #include <string_view>
 #include <vector>
 
+#include "common/atomic_file.hpp"
 #include "photo/calibrate.hpp"
 #include "photo/decode.hpp"
 #include "photo/fit.hpp"
@@ -51,8 +52,7 @@ SavedCalibration load_calibration(const std::string& path);
 // orientation) or different camera (when both are known).
 std::vector<std::string> reuse_warnings(const SavedCalibration& calibration, const photo::ImageInfo& image);
 
-// Writes `bytes` to `path` atomically (temp file + rename in the same directory); InputError on
-// failure, leaving no partial file. Shared by the writers of this layer.
-void write_file_atomically(const std::string& path, std::string_view bytes);
+// Writes `bytes` to `path` atomically (common/atomic_file.hpp), for the writers of this layer.
+using shadematch::write_file_atomically;
 
 }  // namespace shadematch::files

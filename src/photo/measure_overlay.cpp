@@ -9,6 +9,7 @@
 #include <opencv2/imgproc.hpp>
 
 #include "colour/srgb.hpp"
+#include "common/atomic_file.hpp"
 #include "common/error.hpp"
 
 namespace shadematch::photo {
@@ -94,26 +95,7 @@ void write_regions_overlay(const std::string& path, const DecodedImage& image,
   if (!cv::imencode(".png", render_regions_overlay(image, regions, card_corners, max_long_side), png)) {
     throw InputError(path, "cannot encode the overlay PNG");
   }
-  namespace fs = std::filesystem;
-  const fs::path target(path);
-  const fs::path temp = target.parent_path() / ("." + target.filename().string() + ".tmp");
-  {
-    std::ofstream out(temp, std::ios::binary | std::ios::trunc);
-    if (!out) throw InputError(path, "cannot write the overlay (directory missing or not writable)");
-    out.write(reinterpret_cast<const char*>(png.data()), static_cast<std::streamsize>(png.size()));
-    out.close();
-    if (!out) {
-      std::error_code ec;
-      fs::remove(temp, ec);
-      throw InputError(path, "cannot write the overlay (disk full?)");
-    }
-  }
-  std::error_code ec;
-  fs::rename(temp, target, ec);
-  if (ec) {
-    fs::remove(temp, ec);
-    throw InputError(path, "cannot write the overlay: " + ec.message());
-  }
+  write_file_atomically(path, std::string_view(reinterpret_cast<const char*>(png.data()), png.size()));
 }
 
 }  // namespace shadematch::photo

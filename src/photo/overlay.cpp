@@ -1,5 +1,7 @@
 #include "photo/overlay.hpp"
 
+#include "common/atomic_file.hpp"
+
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
@@ -89,32 +91,10 @@ cv::Mat render_calibration_overlay(const DecodedImage& image, const CalibrationR
 
 void write_calibration_overlay(const std::string& path, const DecodedImage& image, const CalibrationResult& result,
                                int max_long_side) {
-  namespace fs = std::filesystem;
   const cv::Mat bgr = render_calibration_overlay(image, result, max_long_side);
   std::vector<unsigned char> png;
   if (!cv::imencode(".png", bgr, png)) throw InputError(path, "cannot encode the overlay as PNG");
-  const fs::path target(path);
-  fs::path dir = target.parent_path();
-  if (dir.empty()) dir = ".";
-  const fs::path tmp = dir / ("." + target.filename().string() + ".tmp." + std::to_string(::getpid()));
-  {
-    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-    if (!out) throw InputError(path, "cannot write the overlay");
-    out.write(reinterpret_cast<const char*>(png.data()), static_cast<std::streamsize>(png.size()));
-    out.flush();
-    if (!out) {
-      std::error_code ec;
-      fs::remove(tmp, ec);
-      throw InputError(path, "cannot write the overlay (disk full?)");
-    }
-  }
-  std::error_code ec;
-  fs::rename(tmp, target, ec);
-  if (ec) {
-    std::error_code ignore;
-    fs::remove(tmp, ignore);
-    throw InputError(path, "cannot write the overlay: " + ec.message());
-  }
+  write_file_atomically(path, std::string_view(reinterpret_cast<const char*>(png.data()), png.size()));
 }
 
 }  // namespace shadematch::photo

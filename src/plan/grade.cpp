@@ -64,24 +64,6 @@ bool mix_less(const Mix& x, const Mix& y) {
   return false;
 }
 
-std::vector<std::array<std::uint16_t, kMaxBlendInks>> compositions(int total, int m) {
-  std::vector<std::array<std::uint16_t, kMaxBlendInks>> out;
-  std::array<std::uint16_t, kMaxBlendInks> cur{};
-  auto rec = [&](auto&& self, int pos, int left) -> void {
-    if (pos == m - 1) {
-      cur[static_cast<std::size_t>(pos)] = static_cast<std::uint16_t>(left);
-      out.push_back(cur);
-      return;
-    }
-    for (int p = 1; p <= left - (m - 1 - pos); ++p) {
-      cur[static_cast<std::size_t>(pos)] = static_cast<std::uint16_t>(p);
-      self(self, pos + 1, left - p);
-    }
-  };
-  if (m >= 1 && total >= m) rec(rec, 0, total);
-  return out;
-}
-
 std::string fmt1(double v) {
   char buf[32];
   std::snprintf(buf, sizeof buf, "%.1f", v);

@@ -57,24 +57,6 @@ std::size_t binomial(std::size_t n, std::size_t k) {
   return r;
 }
 
-// Every composition of `total` into `m` positive parts, in lexicographic order.
-std::vector<std::array<std::uint16_t, kMaxBlendInks>> compositions(int total, int m) {
-  std::vector<std::array<std::uint16_t, kMaxBlendInks>> out;
-  std::array<std::uint16_t, kMaxBlendInks> cur{};
-  auto rec = [&](auto&& self, int pos, int left) -> void {
-    if (pos == m - 1) {
-      cur[static_cast<std::size_t>(pos)] = static_cast<std::uint16_t>(left);
-      out.push_back(cur);
-      return;
-    }
-    for (int p = 1; p <= left - (m - 1 - pos); ++p) {
-      cur[static_cast<std::size_t>(pos)] = static_cast<std::uint16_t>(p);
-      self(self, pos + 1, left - p);
-    }
-  };
-  if (m >= 1 && total >= m) rec(rec, 0, total);
-  return out;
-}
 
 std::int64_t micro(double score) {
   if (!std::isfinite(score) || score > 1e12) return std::numeric_limits<std::int64_t>::max();
@@ -240,6 +222,24 @@ std::string fmt1(double v) {
 }
 
 }  // namespace
+
+std::vector<std::array<std::uint16_t, kMaxBlendInks>> compositions(int total, int m) {
+  std::vector<std::array<std::uint16_t, kMaxBlendInks>> out;
+  std::array<std::uint16_t, kMaxBlendInks> cur{};
+  auto rec = [&](auto&& self, int pos, int left) -> void {
+    if (pos == m - 1) {
+      cur[static_cast<std::size_t>(pos)] = static_cast<std::uint16_t>(left);
+      out.push_back(cur);
+      return;
+    }
+    for (int p = 1; p <= left - (m - 1 - pos); ++p) {
+      cur[static_cast<std::size_t>(pos)] = static_cast<std::uint16_t>(p);
+      self(self, pos + 1, left - p);
+    }
+  };
+  if (m >= 1 && total >= m) rec(rec, 0, total);
+  return out;
+}
 
 double blend_score(const colour::Lab& target, const colour::Lab& predicted) noexcept {
   return colour::delta_e_2000_fast(target, predicted) + 0.5 * std::max(0.0, target.l - predicted.l) +

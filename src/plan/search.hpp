@@ -15,7 +15,9 @@
 // and expired inks are left out unless include_unavailable. The optional accent is the best blend
 // for one shade darker than the final target, itself at least half a shade darker than the last
 // session's first choice.
+#include <array>
 #include <cstddef>
+#include <cstdint>
 #include <functional>
 #include <optional>
 #include <string>
@@ -62,6 +64,10 @@ struct SearchOptions {
 inline constexpr std::size_t kMaxCandidates = 10'000'000;
 // Blends of more inks than this are not supported by the enumeration.
 inline constexpr int kMaxBlendInks = 6;
+
+// Every composition of `total` into `m` positive parts (1 ≤ m ≤ kMaxBlendInks), in lexicographic
+// order: the parts grid of the candidate enumeration, shared with grading.
+std::vector<std::array<std::uint16_t, kMaxBlendInks>> compositions(int total, int m);
 
 struct RankedBlend {
   int rank = 0;                       // 1-based within its session (0 for the accent)
