@@ -71,24 +71,17 @@ int run_calibrate(const std::vector<std::string>& args) {
       ("json", "print one JSON object")
       ("overlay", po::value(&overlay_path), "write a PNG showing the card outline, patch boxes and ΔE00")
       ("save", po::value(&save_path), "save the calibration for --calibration of measure/match");
-  po::options_description hidden;
   std::vector<std::string> photos;
-  hidden.add_options()("photo", po::value(&photos));
-  po::positional_options_description positional;
-  positional.add("photo", -1);
   po::variables_map vm;
   if (parse_command_line("calibrate",
                          "PHOTO [--card ID] [--corners \"x,y x,y x,y x,y\"] [--model auto|linear|rootpoly] [--json]\n"
                          "                            [--overlay OUT.png] [--save OUT.calib.yaml]\n\n"
                          "Finds the reference card in PHOTO, fits the colour correction and reports how well it\n"
                          "reproduces the card (ΔE00 per patch, leave-one-out). Exit 3 when no usable card is found.",
-                         args, visible, hidden, positional, vm)) {
+                         args, visible, vm, &photos)) {
     return 0;
   }
-  if (photos.size() != 1) {
-    throw UsageError("calibrate: expected one PHOTO, found " + std::to_string(photos.size()) +
-                     " (see 'shadematch calibrate --help')");
-  }
+  expect_positionals("calibrate", photos, 1, "one PHOTO");
   photo::CalibrateOptions options;
   if (model_arg != "auto") {
     options.model = photo::parse_correction_model(model_arg);

@@ -18,22 +18,15 @@ int run_delta_e(const std::vector<std::string>& args) {
       ("formula", po::value(&formula_name)->default_value("2000"),
        "2000 (CIEDE2000), 94 (CIE94, graphic arts), cmc (CMC 2:1) or 76 (ΔE*ab)")
       ("json", "print one JSON object");
-  po::options_description hidden;
   std::vector<std::string> colours;
-  hidden.add_options()("colour", po::value(&colours));
-  po::positional_options_description positional;
-  positional.add("colour", -1);
   po::variables_map vm;
   if (parse_command_line("delta-e", "REFERENCE SAMPLE [--formula 2000|94|cmc|76] [--json]\n\n"
                                     "Colour difference between two CIELAB D50 colours, each given as L,a,b.\n"
                                     "For CIE94 and CMC the first colour is the reference.",
-                         args, visible, hidden, positional, vm)) {
+                         args, visible, vm, &colours)) {
     return 0;
   }
-  if (colours.size() != 2) {
-    throw UsageError("delta-e: expected two colours L,a,b L,a,b, found " + std::to_string(colours.size()) +
-                     " (see 'shadematch delta-e --help')");
-  }
+  expect_positionals("delta-e", colours, 2, "two colours L,a,b L,a,b");
   const auto formula = colour::parse_delta_e_formula(formula_name);
   if (!formula) throw UsageError("delta-e: --formula: expected 2000, 94, cmc or 76, found '" + formula_name + "'");
   const colour::Lab reference = parse_lab_argument(colours[0], "delta-e: first colour");

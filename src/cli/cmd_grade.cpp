@@ -89,10 +89,8 @@ int run_grade(const std::vector<std::string>& args) {
       "csv", po::value(&csv_path), "also write the grades as CSV to OUT (for spreadsheets)")(
       "html", po::value(&html_path), "also write a self-contained HTML report to OUT")(
       "answer-key", "print the tool's picks per case and session instead of grading");
-  po::options_description hidden;
-  po::positional_options_description positional;
   po::variables_map vm;
-  if (parse_command_line("grade", kUsage, args, visible, hidden, positional, vm)) return 0;
+  if (parse_command_line("grade", kUsage, args, visible, vm)) return 0;
   const bool answer_key = vm.count("answer-key") > 0;
   if (case_paths.empty()) throw UsageError("grade: --case is required (see 'shadematch grade --help')");
   if (!answer_key && submissions_path.empty()) {

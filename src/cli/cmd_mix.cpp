@@ -34,13 +34,11 @@ int run_mix(const std::vector<std::string>& args) {
       ("coverage", po::value(&coverage)->default_value(kDefaultCoverage, "0.3"),
        "follicle coverage 0..1 for the area appearance (the hair region's `coverage` from measure)")
       ("json", "print one JSON object");
-  po::options_description hidden;
-  po::positional_options_description positional;
   po::variables_map vm;
   if (parse_command_line("mix", "--palette F --blend SPEC --skin L,a,b [--coverage f] [--json]\n\n"
                                 "Predicts how a blend heals in a client's skin: masstone Lab, healed dot Lab and\n"
                                 "sRGB hex, and the area appearance at the given follicle coverage.",
-                         args, visible, hidden, positional, vm)) {
+                         args, visible, vm)) {
     return 0;
   }
   for (const char* required : {"palette", "blend", "skin"}) {

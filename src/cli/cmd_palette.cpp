@@ -50,15 +50,11 @@ std::string palette_summary(const pigment::Palette& p) {
 
 int run_palette_validate(const std::vector<std::string>& args) {
   po::options_description visible("Options");
-  po::options_description hidden;
   std::vector<std::string> paths;
-  hidden.add_options()("file", po::value(&paths));
-  po::positional_options_description positional;
-  positional.add("file", -1);
   po::variables_map vm;
   if (parse_command_line("palette validate", "F [F…]\n\nChecks palette files: prints one summary line per valid file, "
                                              "the error of each invalid one (exit 1).",
-                         args, visible, hidden, positional, vm)) {
+                         args, visible, vm, &paths)) {
     return 0;
   }
   if (paths.empty()) throw UsageError("palette validate: expected a palette file (see 'shadematch palette validate --help')");
@@ -119,21 +115,14 @@ nlohmann::json palette_json(const pigment::Palette& p) {
 int run_palette_show(const std::vector<std::string>& args) {
   po::options_description visible("Options");
   visible.add_options()("json", "print one JSON object");
-  po::options_description hidden;
   std::vector<std::string> paths;
-  hidden.add_options()("file", po::value(&paths));
-  po::positional_options_description positional;
-  positional.add("file", -1);
   po::variables_map vm;
   if (parse_command_line("palette show", "F [--json]\n\nLists the palette's inks with their masstone colour, and its "
                                          "dilution steps, blend limits and healing parameters.",
-                         args, visible, hidden, positional, vm)) {
+                         args, visible, vm, &paths)) {
     return 0;
   }
-  if (paths.size() != 1) {
-    throw UsageError("palette show: expected one palette file, found " + std::to_string(paths.size()) +
-                     " (see 'shadematch palette show --help')");
-  }
+  expect_positionals("palette show", paths, 1, "one palette file");
   const pigment::Palette p = files::load_palette(paths.front());
   if (vm.count("json")) {
     std::cout << palette_json(p).dump(2) << "\n";

@@ -69,19 +69,15 @@ int run_palette_measure(const std::vector<std::string>& args) {
   visible.add_options()("roi", po::value(&roi_text), "the swatch, x,y,w,h in pixels of the photo as displayed")(
       "calibration", po::value(&calibration_path), "a saved calibration (calibrate --save) instead of the card")(
       "json", "print one JSON object");
-  po::options_description hidden;
   std::vector<std::string> positional_args;
-  hidden.add_options()("photo", po::value(&positional_args));
-  po::positional_options_description positional;
-  positional.add("photo", -1);
   po::variables_map vm;
   if (parse_command_line("palette measure", "PHOTO --roi x,y,w,h [--calibration F] [--json]\n\n"
                                             "Calibrated CIELAB D50 and spread of an ink drawdown or swatch "
                                             "photographed beside the reference card.",
-                         args, visible, hidden, positional, vm)) {
+                         args, visible, vm, &positional_args)) {
     return 0;
   }
-  if (positional_args.size() != 1) throw UsageError("palette measure: expected one PHOTO (see --help)");
+  expect_positionals("palette measure", positional_args, 1, "one PHOTO");
   if (roi_text.empty()) throw UsageError("palette measure: --roi x,y,w,h is required");
   const cv::Rect roi = parse_roi(roi_text, "palette measure: --roi");
   photo::CalibrationResult calibration;
@@ -146,21 +142,17 @@ int run_palette_add(const std::vector<std::string>& args) {
       "calibration", po::value(&calibration_path), "saved calibration for --photo instead of the card")(
       "maker", po::value(&ink.maker), "maker")("lot", po::value(&ink.lot), "lot number")(
       "expires", po::value(&expires), "lot expiry date YYYY-MM-DD")("in-stock", po::value(&in_stock), "yes or no");
-  po::options_description hidden;
   std::vector<std::string> positional_args;
-  hidden.add_options()("palette", po::value(&positional_args));
-  po::positional_options_description positional;
-  positional.add("palette", -1);
   po::variables_map vm;
   if (parse_command_line("palette add",
                          "F --id ID --name NAME (--lab L,a,b | --reflectance CSV | --photo P --roi R)\n"
                          "       [--maker M] [--lot L] [--expires YYYY-MM-DD] [--in-stock yes|no]\n\n"
                          "Appends an ink to the palette file F, keeping everything already in it byte for byte.\n"
                          "The result must validate; the previous version is kept as F.bak.",
-                         args, visible, hidden, positional, vm)) {
+                         args, visible, vm, &positional_args)) {
     return 0;
   }
-  if (positional_args.size() != 1) throw UsageError("palette add: expected one palette file F (see --help)");
+  expect_positionals("palette add", positional_args, 1, "one palette file F");
   if (!vm.count("id") || !vm.count("name")) throw UsageError("palette add: --id and --name are required");
   const int colours = (vm.count("lab") ? 1 : 0) + (vm.count("reflectance") ? 1 : 0) + (vm.count("photo") ? 1 : 0);
   if (colours != 1) {
@@ -215,11 +207,7 @@ int run_palette_lint(const std::vector<std::string>& args) {
   std::string today;
   visible.add_options()("today", po::value(&today), "the date to judge expiry by, YYYY-MM-DD (default: today, UTC)")(
       "no-coverage", "skip the coverage check (hair colours × reference skins)")("json", "print one JSON object");
-  po::options_description hidden;
   std::vector<std::string> positional_args;
-  hidden.add_options()("palette", po::value(&positional_args));
-  po::positional_options_description positional;
-  positional.add("palette", -1);
   po::variables_map vm;
   if (parse_command_line(
           "palette lint",
@@ -228,10 +216,10 @@ int run_palette_lint(const std::vector<std::string>& args) {
           "60 days, out-of-stock inks, missing lot numbers, implausible or non-smooth reflectances, and which\n"
           "natural hair colours (light brown to black) on light, medium and dark skin (Monk 2, 5, 8) no blend\n"
           "reaches within ΔE00 3. Exit 0 when clean, 1 with findings.",
-          args, visible, hidden, positional, vm)) {
+          args, visible, vm, &positional_args)) {
     return 0;
   }
-  if (positional_args.size() != 1) throw UsageError("palette lint: expected one palette file F (see --help)");
+  expect_positionals("palette lint", positional_args, 1, "one palette file F");
   if (today.empty()) {
     today = utc_today();
   } else if (!files::is_iso_date(today)) {
@@ -308,20 +296,16 @@ int run_palette_swatches(const std::vector<std::string>& args) {
   std::vector<std::string> skins_text;
   visible.add_options()("out", po::value(&out), "OUT.png or OUT.html")(
       "skin", po::value(&skins_text), "a skin L,a,b (repeat; default: Monk 2, 5 and 8)");
-  po::options_description hidden;
   std::vector<std::string> positional_args;
-  hidden.add_options()("palette", po::value(&positional_args));
-  po::positional_options_description positional;
-  positional.add("palette", -1);
   po::variables_map vm;
   if (parse_command_line("palette swatches",
                          "F --out OUT.png|OUT.html [--skin L,a,b]...\n\n"
                          "A chart of every ink's masstone and its predicted healed dot at each dilution step on\n"
                          "three reference skins (or the given ones). Written whole or not at all.",
-                         args, visible, hidden, positional, vm)) {
+                         args, visible, vm, &positional_args)) {
     return 0;
   }
-  if (positional_args.size() != 1) throw UsageError("palette swatches: expected one palette file F (see --help)");
+  expect_positionals("palette swatches", positional_args, 1, "one palette file F");
   if (out.empty()) throw UsageError("palette swatches: --out OUT.png|OUT.html is required");
   std::vector<report::SwatchSkin> skins;
   for (const std::string& s : skins_text) {

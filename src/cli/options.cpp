@@ -29,6 +29,25 @@ bool parse_command_line(const std::string& name, const std::string& usage, const
   return false;
 }
 
+bool parse_command_line(const std::string& name, const std::string& usage, const std::vector<std::string>& args,
+                        const po::options_description& visible, po::variables_map& vm,
+                        std::vector<std::string>* positionals) {
+  po::options_description hidden;
+  po::positional_options_description positional;
+  if (positionals != nullptr) {
+    hidden.add_options()("positional-arguments", po::value(positionals));
+    positional.add("positional-arguments", -1);
+  }
+  return parse_command_line(name, usage, args, visible, hidden, positional, vm);
+}
+
+void expect_positionals(const std::string& name, const std::vector<std::string>& positionals, std::size_t count,
+                        const std::string& what) {
+  if (positionals.size() == count) return;
+  throw UsageError(name + ": expected " + what + ", found " + std::to_string(positionals.size()) +
+                   " (see 'shadematch " + name + " --help')");
+}
+
 namespace {
 double parse_number(std::string_view s, bool& ok) {
   while (!s.empty() && s.front() == ' ') s.remove_prefix(1);

@@ -18,6 +18,17 @@ bool parse_command_line(const std::string& name, const std::string& usage, const
                         const po::options_description& visible, const po::options_description& hidden,
                         const po::positional_options_description& positional, po::variables_map& vm);
 
+// The usual form: the options of `visible`, and every positional argument collected into
+// `positionals` (when null, positional arguments are a usage error).
+bool parse_command_line(const std::string& name, const std::string& usage, const std::vector<std::string>& args,
+                        const po::options_description& visible, po::variables_map& vm,
+                        std::vector<std::string>* positionals = nullptr);
+
+// Throws UsageError "NAME: expected WHAT, found N (see 'shadematch NAME --help')" unless exactly
+// `count` positional arguments were given. `what` names them as the usage line does ("one PHOTO").
+void expect_positionals(const std::string& name, const std::vector<std::string>& positionals, std::size_t count,
+                        const std::string& what);
+
 // "L,a,b" → Lab; throws UsageError naming the option and what was found.
 colour::Lab parse_lab_argument(const std::string& text, const std::string& what);
 // "x,y,w,h" → integers; throws UsageError.
