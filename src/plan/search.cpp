@@ -10,8 +10,10 @@
 #include <memory>
 #include <new>
 #include <numeric>
+#include <optional>
 #include <stdexcept>
 #include <thread>
+#include <utility>
 
 #if defined(__linux__)
 #include <sys/mman.h>
@@ -108,6 +110,21 @@ struct Search {
   std::vector<double> fractions;  // pigment fraction per dilution step
   LabBuffer predicted;
   unsigned threads = 1;
+  // Per worker thread: the lowest predicted L* and its candidate index (the first one, within
+  // the thread's chunks in order).
+  std::vector<std::pair<double, std::size_t>> darkest_per_thread;
+
+  // The darkest candidate, the first in enumeration order among equally dark ones; none when
+  // every prediction is NaN or there is no candidate.
+  std::optional<std::size_t> darkest() const {
+    std::optional<std::pair<double, std::size_t>> best;
+    for (const auto& d : darkest_per_thread) {
+      if (!std::isfinite(d.first)) continue;
+      if (!best || d < *best) best = d;
+    }
+    if (!best) return std::nullopt;
+    return best->second;
+  }
 
   std::size_t steps() const { return fractions.size(); }
 
@@ -121,8 +138,10 @@ struct Search {
     const colour::Lab substrate = targets.substrate;
     const bool area = targets.appearance == Appearance::area;
     const double coverage = targets.coverage;
-    auto work = [&](bool report) {
+    darkest_per_thread.assign(threads, {std::numeric_limits<double>::infinity(), 0});
+    auto work = [&](unsigned t, bool report) {
       double reported = 0.0;
+      std::pair<double, std::size_t>& dark = darkest_per_thread[t];
       for (;;) {
         const std::size_t begin = next.fetch_add(kChunk);
         if (begin >= mixes.size()) break;
@@ -141,6 +160,7 @@ struct Search {
           for (std::size_t d = 0; d < n_dil; ++d) {
             const colour::Lab dot = predictor.healed_dot_lab(mixed, fractions[d]);
             out[d] = area ? area_mix(dot, substrate, coverage) : dot;
+            if (out[d].l < dark.first) dark = {out[d].l, i * n_dil + d};  // NaN never compares less
           }
         }
         const std::size_t now = done.fetch_add(end - begin) + (end - begin);
@@ -154,8 +174,8 @@ struct Search {
       }
     };
     std::vector<std::thread> pool;
-    for (unsigned t = 1; t < threads; ++t) pool.emplace_back(work, false);
-    work(true);
+    for (unsigned t = 1; t < threads; ++t) pool.emplace_back(work, t, false);
+    work(0, true);
     for (std::thread& t : pool) t.join();
     if (options.progress) options.progress(1.0);
   }
@@ -380,7 +400,7 @@ PlanResult plan_blends(const pigment::Palette& palette, const DotPredictor& pred
                                          " candidates, more than the " + std::to_string(kMaxCandidates) +
                                          " one search handles; lower blends.max_inks or blends.parts_total");
   }
-  Search s{palette, predictor, targets, options, {}, {}, {}, 1};
+  Search s{palette, predictor, targets, options, {}, {}, {}, 1, {}};
   for (const pigment::DilutionStep& d : palette.dilution) s.fractions.push_back(d.pigment_fraction());
   s.mixes.reserve(total / std::max<std::size_t>(1, palette.dilution.size()));
   for (int m = 1; m <= palette.max_inks && static_cast<std::size_t>(m) <= avail.size(); ++m) {
@@ -424,13 +444,41 @@ PlanResult plan_blends(const pigment::Palette& palette, const DotPredictor& pred
   s.threads = result.candidates < 20'000 ? 1U : std::min(hw, 64U);
   s.predict_all();
 
-  const std::size_t k = static_cast<std::size_t>(options.top_k);
   const double half_shade = 0.5 * targets.shade_step_dl;
+  if (const std::optional<std::size_t> dark = s.darkest()) {
+    Reach reach;
+    reach.darkest = s.predicted[*dark];
+    reach.darkest_recipe = s.describe(*dark, targets.final_target).recipe;
+    reach.beyond_dl = reach.darkest.l - targets.final_target.l;
+    reach.margin_dl = kReachMarginShades * targets.shade_step_dl;
+    reach.aimed_final = targets.final_target;
+    if (reach.beyond_dl > reach.margin_dl) {
+      reach.anchored = true;
+      reach.aimed_final.l = reach.darkest.l;
+      reach.lacks = missing_ink(targets.final_target, reach.darkest);
+      const std::size_t n = result.targets.sessions.size();
+      for (std::size_t si = 0; si < n; ++si) {
+        result.targets.sessions[si] = reach.aimed_final;
+        result.targets.sessions[si].l += static_cast<double>(n - 1 - si) * targets.shade_step_dl;
+      }
+      if (targets.goal == Goal::follicle) {
+        const colour::Lab& skin = targets.substrate;
+        const colour::Lab& hair = targets.final_target;
+        const double a = kReduceContrastAlpha;
+        const colour::Lab rc{skin.l + a * (hair.l - skin.l), skin.a + a * (hair.a - skin.a),
+                             skin.b + a * (hair.b - skin.b)};
+        if (reach.darkest.l - rc.l <= reach.margin_dl) reach.reduce_contrast_target = rc;
+      }
+    }
+    result.reach = std::move(reach);
+  }
+
+  const std::size_t k = static_cast<std::size_t>(options.top_k);
   std::optional<double> previous_first_l;
-  for (std::size_t si = 0; si < targets.sessions.size(); ++si) {
+  for (std::size_t si = 0; si < result.targets.sessions.size(); ++si) {
     SessionBlends session;
     session.session = static_cast<int>(si + 1);
-    session.target = targets.sessions[si];
+    session.target = result.targets.sessions[si];
     const double l_max =
         previous_first_l ? *previous_first_l - half_shade : std::numeric_limits<double>::infinity();
     for (std::size_t index : s.list(session.target, l_max, k)) {
@@ -455,12 +503,15 @@ PlanResult plan_blends(const pigment::Palette& palette, const DotPredictor& pred
       }
       previous_first_l = first.predicted.l;
     }
-    if (options.accent && si + 1 == targets.sessions.size() && !session.blends.empty()) {
+    if (options.accent && si + 1 == result.targets.sessions.size() && !session.blends.empty()) {
       colour::Lab accent_target = session.target;
       accent_target.l -= targets.shade_step_dl;
       session.accent_target = accent_target;
       const auto accent = s.list(accent_target, session.blends.front().predicted.l - half_shade, 1);
-      if (accent.empty()) {
+      if (accent.empty() && result.reach && result.reach->anchored) {
+        result.warnings.push_back(label + ": no accent blend: the session already aims at the darkest colour the "
+                                          "palette heals to in this skin");
+      } else if (accent.empty()) {
         result.warnings.push_back(label + ": no accent blend is half a shade darker than the first choice");
       } else {
         session.accent = s.describe(accent.front(), accent_target);

@@ -97,8 +97,33 @@ struct LeftOutInk {
   std::string reason;  // "out of stock", "expired 2025-01-31"
 };
 
+// A final target darker than anything the palette heals to in this skin cannot be met, and
+// planning towards it leaves no blend for the later sessions (none is half a shade darker than
+// the darkest). When the final target's L* lies below the darkest prediction's by more than
+// kReachMarginShades of a shade (half a shade: the plan's own smallest step between sessions), the
+// plan is anchored to what is reachable: the last session aims at the darkest reachable L* with
+// the target's a*, b* (its hue and chroma), each earlier one a shade lighter, as DESIGN.md spaces
+// them. Within the margin the targets stay exactly as DESIGN.md says.
+inline constexpr double kReachMarginShades = 0.5;
+
+struct Reach {
+  colour::Lab darkest;            // the darkest prediction of all searched candidates (dot or area)
+  std::string darkest_recipe;     // its recipe (first in enumeration order among equally dark)
+  double beyond_dl = 0.0;         // L*darkest − L*final target; > margin_dl when anchored
+  double margin_dl = 0.0;         // kReachMarginShades · shade_step_dL
+  bool anchored = false;          // session targets were moved to the reachable range
+  colour::Lab aimed_final;        // last session's target (== final target unless anchored)
+  std::string lacks;              // when anchored: the ink that would help ("a darker, warmer ink")
+  // When anchored under the follicle goal and the reduce-contrast target (scalp + α·(hair −
+  // scalp)) lies within reach: that target, as the other way out.
+  std::optional<colour::Lab> reduce_contrast_target;
+};
+
 struct PlanResult {
+  // The goal's targets; when reach->anchored, sessions hold the anchored targets (so
+  // sessions.back() is reach->aimed_final) while final_target stays the goal's own.
   PlanTargets targets;
+  std::optional<Reach> reach;         // empty when there was no candidate
   std::vector<SessionBlends> sessions;
   std::size_t candidates = 0;         // blends predicted and ranked per session
   std::size_t inks_searched = 0;

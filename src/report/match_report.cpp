@@ -108,6 +108,46 @@ std::string session_heading(const plan::SessionBlends& s, std::size_t count) {
          "  " + hex_of(s.target);
 }
 
+// What the goal's final target is, in the clinic's words, for the beyond-reach note.
+std::string target_noun(plan::Goal goal) {
+  switch (goal) {
+    case plan::Goal::follicle: return "the hair";
+    case plan::Goal::reduce_contrast: return "the reduce-contrast target";
+    case plan::Goal::scar: return "the scalp around the scar";
+  }
+  return "the target";
+}
+
+// The "beyond reach" note (said once, at the top): the final target is darker than anything the
+// palette heals to in this skin, by how much, what the plan aims at instead and what would help.
+std::vector<std::string> beyond_reach_sentences(const MatchReport& r) {
+  std::vector<std::string> out;
+  if (!r.plan.reach || !r.plan.reach->anchored) return out;
+  const plan::Reach& reach = *r.plan.reach;
+  const plan::PlanTargets& t = r.plan.targets;
+  const std::string skin = t.goal == plan::Goal::scar ? "this scar" : "this skin";
+  out.push_back("Beyond reach: " + target_noun(t.goal) + " (L* " + fixed(t.final_target.l, 1) +
+                ") is darker than anything this palette heals to in " + skin + ", by ΔL* " + fixed(reach.beyond_dl, 1) +
+                ".");
+  out.push_back("Its darkest blend, " + reach.darkest_recipe + ", heals to " + lab_text(reach.darkest) + " " +
+                hex_of(reach.darkest) + ".");
+  out.push_back("The plan aims the last session at that lightness (L* " + fixed(reach.aimed_final.l, 1) +
+                ", with the target's a* and b*) and each earlier session one shade lighter.");
+  std::string help = "What would help: " + reach.lacks;
+  if (reach.reduce_contrast_target) {
+    help += ", or --goal reduce-contrast (softens the contrast instead; its target, L* " +
+            fixed(reach.reduce_contrast_target->l, 1) + ", is within reach)";
+  }
+  out.push_back(help + ".");
+  return out;
+}
+
+std::string joined(const std::vector<std::string>& sentences) {
+  std::string s;
+  for (const std::string& x : sentences) s += (s.empty() ? "" : " ") + x;
+  return s;
+}
+
 }  // namespace
 
 json given_regions_json(const plan::PlanColours& colours, bool with_scar, bool with_coverage) {
@@ -133,6 +173,27 @@ json match_json(const MatchReport& r) {
                {"candidates_per_session", r.plan.candidates},
                {"today", r.today}};
   if (t.appearance == plan::Appearance::area) j["plan"]["coverage"] = num(t.coverage);
+  j["plan"]["anchored"] = r.plan.reach && r.plan.reach->anchored;
+  if (r.plan.reach) {
+    const plan::Reach& reach = *r.plan.reach;
+    j["plan"]["darkest_reachable"] = {{"lab", lab_json(reach.darkest)},
+                                      {"hex", hex_of(reach.darkest)},
+                                      {"recipe", reach.darkest_recipe}};
+    if (reach.anchored) {
+      json b = {{"target_lab", lab_json(t.final_target)},
+                {"darkest_lab", lab_json(reach.darkest)},
+                {"darkest_recipe", reach.darkest_recipe},
+                {"dL", num(reach.beyond_dl)},
+                {"margin_dL", num(reach.margin_dl)},
+                {"aimed_final_lab", lab_json(reach.aimed_final)},
+                {"palette_lacks", reach.lacks},
+                {"message", joined(beyond_reach_sentences(r))}};
+      if (reach.reduce_contrast_target) {
+        b["alternative"] = {{"goal", "reduce-contrast"}, {"target_lab", lab_json(*reach.reduce_contrast_target)}};
+      }
+      j["beyond_reach"] = b;
+    }
+  }
   json left_out = json::array();
   for (const plan::LeftOutInk& l : r.plan.left_out) left_out.push_back({{"id", l.id}, {"reason", l.reason}});
   j["palette"] = {{"name", r.palette_name},
@@ -183,6 +244,9 @@ std::string match_text(const MatchReport& r, bool swatches) {
   for (const auto& [label, c] : measured_colours(r.regions)) colour_row(label, c);
   colour_row(t.goal == plan::Goal::scar ? "substrate (scar)" : "substrate (skin)", t.substrate);
   colour_row(t.appearance == plan::Appearance::area ? "final target (area)" : "final target", t.final_target);
+  const std::vector<std::string> beyond = beyond_reach_sentences(r);
+  if (!beyond.empty()) colour_row("darkest reachable", r.plan.reach->darkest);
+  for (const std::string& sentence : beyond) out += (&sentence == &beyond.front() ? "\n" : "") + sentence + "\n";
   out += "\n" + colours.render();
 
   for (const plan::SessionBlends& s : r.plan.sessions) {
@@ -251,6 +315,9 @@ std::string match_html(const MatchReport& r) {
   if (!r.today.empty()) b += "; expiry checked on " + html_escape(r.today);
   b += ".</p>\n";
 
+  const std::vector<std::string> beyond = beyond_reach_sentences(r);
+  if (!beyond.empty()) b += "<p class=\"warn\">" + html_escape(joined(beyond)) + "</p>\n";
+
   if (!r.photo.empty() || !r.thumbnail_data_uri.empty()) {
     b += "<h2>Photo</h2>\n";
     if (!r.thumbnail_data_uri.empty()) {
@@ -273,6 +340,7 @@ std::string match_html(const MatchReport& r) {
   for (const auto& [label, c] : measured_colours(r.regions)) colour_row(label, c);
   colour_row(t.goal == plan::Goal::scar ? "substrate (scar)" : "substrate (skin)", t.substrate);
   colour_row("final target", t.final_target);
+  if (!beyond.empty()) colour_row("darkest reachable", r.plan.reach->darkest);
   b += "</table>\n";
 
   b += "<h2>Sessions</h2>\n";

@@ -186,17 +186,27 @@ TEST_CASE("plan search: parts are reduced to their smallest whole numbers", "[un
 }
 
 TEST_CASE("plan search: when nothing is within ΔE00 3 the plan names the ink the palette lacks", "[unit]") {
-  // Only light, warm inks; a near-black target.
+  // Only light, warm inks.
   const std::vector<colour::Lab> labs{{55.0, 15.0, 25.0}, {60.0, 10.0, 20.0}};
   const auto palette = make_palette({"honey", "sand"}, labs, kSteps, 2, 4);
   const LinearLabPredictor predictor(labs, kSkin);
-  const auto r = plan::plan_blends(palette, predictor, follicle_plan({18.0, 0.0, 0.0}, 1, 5.0), {});
-  const auto& s = r.sessions[0];
-  REQUIRE(s.shortfall);
-  CHECK(s.shortfall->find("darker") != std::string::npos);
-  REQUIRE_FALSE(r.warnings.empty());
-  CHECK(r.warnings.back().find("no blend comes within ΔE00 3") != std::string::npos);
-  CHECK(s.blends.front().direction.find("lighter") != std::string::npos);
+  SECTION("a cool target within reach in L*: the session lacks a cooler ink") {
+    const auto r = plan::plan_blends(palette, predictor, follicle_plan({58.0, -8.0, -12.0}, 1, 5.0), {});
+    REQUIRE(r.reach);
+    CHECK_FALSE(r.reach->anchored);
+    const auto& s = r.sessions[0];
+    REQUIRE(s.shortfall);
+    CHECK(s.shortfall->find("cooler") != std::string::npos);
+    REQUIRE_FALSE(r.warnings.empty());
+    CHECK(r.warnings.back().find("no blend comes within ΔE00 3") != std::string::npos);
+    CHECK(s.blends.front().direction.find("warmer") != std::string::npos);
+  }
+  SECTION("a near-black target: the palette lacks a darker ink") {
+    const auto r = plan::plan_blends(palette, predictor, follicle_plan({18.0, 0.0, 0.0}, 1, 5.0), {});
+    REQUIRE(r.reach);
+    CHECK(r.reach->anchored);
+    CHECK(r.reach->lacks.find("darker") != std::string::npos);
+  }
 }
 
 TEST_CASE("plan search: the accent is a shade darker than the final target", "[unit]") {
@@ -414,4 +424,82 @@ TEST_CASE("plan search: for hair and skin colours the lower bound is close to th
   const double mean = sum / static_cast<double>(n);
   INFO("mean bound / score over " << n << " pairs: " << mean);
   CHECK(mean > 0.75);  // measured 0.83; a fixed |R_T| ≤ √3 would scale the chroma and hue terms by 0.37
+}
+
+// Beyond the palette's reach. With the linear stand-in the darkest prediction is the darkest ink
+// undiluted: jet-black, L* 15; anything lighter than 15 − ½·shade is within reach.
+TEST_CASE("plan search: a target darker than any blend by more than half a shade anchors the plan to the darkest", "[unit]") {
+  const auto palette = make_palette(kIds, kLabs, kSteps, 2, 4);
+  const LinearLabPredictor predictor(kLabs, kSkin);
+  const colour::Lab hair{5.0, 1.0, 2.0};  // 10 L* below jet-black, the darkest any blend gets
+  const auto r = plan::plan_blends(palette, predictor, follicle_plan(hair, 3, 5.0), {});
+  REQUIRE(r.reach);
+  CHECK(r.reach->darkest.l == Approx(15.0));
+  CHECK(r.reach->darkest_recipe == "1 jet-black @ 0:1");
+  CHECK(r.reach->beyond_dl == Approx(10.0));
+  CHECK(r.reach->margin_dl == Approx(2.5));
+  REQUIRE(r.reach->anchored);
+  // The goal's final target is kept; the sessions aim at L* 25, 20, 15 with the hair's a*, b*.
+  CHECK(r.targets.final_target == hair);
+  REQUIRE(r.sessions.size() == 3);
+  for (std::size_t k = 0; k < 3; ++k) {
+    CHECK(r.sessions[k].target.l == Approx(15.0 + 5.0 * static_cast<double>(2 - k)));
+    CHECK(r.sessions[k].target.a == hair.a);
+    CHECK(r.sessions[k].target.b == hair.b);
+    REQUIRE_FALSE(r.sessions[k].blends.empty());  // every session gets a plan
+  }
+  CHECK(r.reach->aimed_final.l == Approx(15.0));
+  // Sessions darken by at least half a shade, and the last one reaches the darkest blend.
+  CHECK(r.sessions[1].blends.front().predicted.l <= r.sessions[0].blends.front().predicted.l - 2.5);
+  CHECK(r.sessions[2].blends.front().predicted.l <= r.sessions[1].blends.front().predicted.l - 2.5);
+  // 3 jet-black + 1 dark-brown (L* 17.5) beats jet-black alone, whose b* is 2 below the target's.
+  CHECK(r.sessions[2].blends.front().de00 < 3.0);
+  // What would help names a darker ink; reduce-contrast (65 + 0.6·(5 − 65) = 29) is within reach.
+  CHECK(r.reach->lacks.find("darker") != std::string::npos);
+  REQUIRE(r.reach->reduce_contrast_target);
+  CHECK(r.reach->reduce_contrast_target->l == Approx(29.0));
+  CHECK(r.reach->reduce_contrast_target->a == Approx(12.0 + 0.6 * (1.0 - 12.0)));
+  // Said once (by the report), not as a warning per session.
+  for (const std::string& w : r.warnings) CHECK(w.find("half a shade") == std::string::npos);
+}
+
+TEST_CASE("plan search: within half a shade of the darkest blend the targets stay as DESIGN.md says", "[unit]") {
+  const auto palette = make_palette(kIds, kLabs, kSteps, 2, 4);
+  const LinearLabPredictor predictor(kLabs, kSkin);
+  const colour::Lab hair{13.0, 1.0, 2.0};  // 2 below the darkest: inside the 2.5 margin
+  const auto t = follicle_plan(hair, 3, 5.0);
+  const auto r = plan::plan_blends(palette, predictor, t, {});
+  REQUIRE(r.reach);
+  CHECK(r.reach->beyond_dl == Approx(2.0));
+  CHECK_FALSE(r.reach->anchored);
+  CHECK_FALSE(r.reach->reduce_contrast_target);
+  CHECK(r.reach->aimed_final == hair);
+  for (std::size_t k = 0; k < 3; ++k) CHECK(r.sessions[k].target == t.sessions[k]);
+  CHECK(r.targets.sessions == t.sessions);
+}
+
+TEST_CASE("plan search: reduce-contrast beyond reach names only the ink; scar compares area appearances", "[unit]") {
+  const auto palette = make_palette(kIds, kLabs, kSteps, 2, 4);
+  const LinearLabPredictor predictor(kLabs, kSkin);
+  SECTION("reduce-contrast") {
+    // Skin 65, hair −40 (not a real colour, but the arithmetic is plain): 65 + 0.6·(−40 − 65) = 2.
+    const auto t = plan::plan_targets({plan::Goal::reduce_contrast, 2, 5.0}, {{-40.0, 0.0, 0.0}, kSkin, std::nullopt, 0.3});
+    const auto r = plan::plan_blends(palette, predictor, t, {});
+    REQUIRE(r.reach);
+    CHECK(r.reach->anchored);
+    CHECK_FALSE(r.reach->reduce_contrast_target);  // already that goal
+    CHECK(r.sessions.back().target.l == Approx(15.0));
+  }
+  SECTION("scar") {
+    // Area appearance at coverage 0.3: the darkest area is the darkest dot mixed with the scar.
+    const colour::Lab scar{75.0, 8.0, 10.0};
+    const auto t = plan::plan_targets({plan::Goal::scar, 2, 5.0}, {{10.0, 0.0, 0.0}, {20.0, 2.0, 3.0}, scar, 0.3});
+    const auto r = plan::plan_blends(palette, predictor, t, {});
+    REQUIRE(r.reach);
+    const colour::Lab darkest_area = plan::area_mix({15.0, 0.0, 0.0}, scar, 0.3);
+    CHECK(r.reach->darkest.l == Approx(darkest_area.l).margin(1e-9));
+    CHECK(r.reach->anchored);  // the scalp around (L* ≈ 17) is far darker than any area in the scar
+    CHECK(r.sessions.back().target.l == Approx(darkest_area.l).margin(1e-9));
+    CHECK_FALSE(r.reach->reduce_contrast_target);
+  }
 }
