@@ -31,8 +31,15 @@ void to_lab_crop(const cv::Mat& linear, const LinearToLab& to_lab, cv::Mat& lab)
 std::vector<RegionMeasurement> measure_regions(const DecodedImage& image, const LinearToLab& to_lab,
                                                const std::vector<Region>& regions, const MeasureOptions& options) {
   validate_regions(image.info, regions, options);
-  std::vector<RegionMeasurement> out;
-  for (const Region& region : regions) {
+  // The scalp first: a hair region's follicle cluster is the one that differs from the scalp.
+  std::vector<std::size_t> order(regions.size());
+  for (std::size_t i = 0; i < regions.size(); ++i) order[i] = i;
+  std::stable_partition(order.begin(), order.end(),
+                        [&](std::size_t i) { return region_kind(regions[i].name) == RegionKind::scalp; });
+  MeasureOptions opts = options;
+  std::vector<RegionMeasurement> out(regions.size());
+  for (std::size_t index : order) {
+    const Region& region = regions[index];
     // Regions are given in full-photo pixels; the decode may be reduced (scale < 1).
     cv::Rect r = region.rect;
     if (image.scale != 1.0) {
@@ -56,16 +63,17 @@ std::vector<RegionMeasurement> measure_regions(const DecodedImage& image, const 
       }
       cv::fillPoly(inside, std::vector<std::vector<cv::Point>>{shifted}, cv::Scalar(255));
     }
-    RegionMeasurement m = measure_lab_pixels(region, lab, inside, saturated, options);
-    if (options.local_correction && std::isfinite(m.lab.l)) {
+    RegionMeasurement m = measure_lab_pixels(region, lab, inside, saturated, opts);
+    if (opts.local_correction && std::isfinite(m.lab.l)) {
       const colour::Lab estimate = m.follicle_lab ? *m.follicle_lab : m.lab;
-      const LinearToLab local = options.local_correction(estimate);
+      const LinearToLab local = opts.local_correction(estimate);
       if (local) {
         to_lab_crop(linear, local, lab);
-        m = measure_lab_pixels(region, lab, inside, saturated, options);
+        m = measure_lab_pixels(region, lab, inside, saturated, opts);
       }
     }
-    out.push_back(std::move(m));
+    if (m.kind == RegionKind::scalp && !opts.scalp_lab && std::isfinite(m.lab.l)) opts.scalp_lab = m.lab;
+    out[index] = std::move(m);
   }
   return out;
 }

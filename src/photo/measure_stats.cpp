@@ -7,6 +7,7 @@
 
 #include <opencv2/imgproc.hpp>
 
+#include "colour/delta_e.hpp"
 #include "colour/skin_tone.hpp"
 #include "common/error.hpp"
 #include "photo/decode.hpp"  // ImageInfo
@@ -56,6 +57,23 @@ bool rect_meets_polygon(const cv::Rect& rect, const std::vector<cv::Point2f>& po
   return cv::intersectConvexConvex(r, hull, overlap, true) > 0.0f;
 }
 
+// The members whose whole (2·reach + 1)² neighbourhood belongs to the same set (and to the
+// region): the erosion of the set's mask by a square, outside the crop counting as not in it.
+std::vector<std::size_t> interior(const std::vector<std::size_t>& members, const std::vector<cv::Point>& where,
+                                  const cv::Size& size, int reach) {
+  if (reach <= 0) return members;
+  cv::Mat mask = cv::Mat::zeros(size, CV_8UC1);
+  for (std::size_t i : members) mask.at<unsigned char>(where[i]) = 255;
+  cv::Mat eroded;
+  cv::erode(mask, eroded, cv::getStructuringElement(cv::MORPH_RECT, {2 * reach + 1, 2 * reach + 1}), {-1, -1}, 1,
+            cv::BORDER_CONSTANT, cv::Scalar(0));
+  std::vector<std::size_t> out;
+  for (std::size_t i : members) {
+    if (eroded.at<unsigned char>(where[i]) != 0) out.push_back(i);
+  }
+  return out;
+}
+
 }  // namespace
 
 void validate_regions(const ImageInfo& info, const std::vector<Region>& regions, const MeasureOptions& options) {
@@ -95,7 +113,9 @@ RegionMeasurement measure_lab_pixels(const Region& region, const cv::Mat& lab, c
   m.confidence = region.confidence;
 
   std::vector<colour::Lab> pixels;
+  std::vector<cv::Point> where;  // each pixel's position in the crop (for the interior test)
   pixels.reserve(static_cast<std::size_t>(lab.total()));
+  where.reserve(static_cast<std::size_t>(lab.total()));
   int in_region = 0, n_clipped = 0;
   for (int y = 0; y < lab.rows; ++y) {
     const auto* row = lab.ptr<cv::Vec3f>(y);
@@ -111,6 +131,7 @@ RegionMeasurement measure_lab_pixels(const Region& region, const cv::Mat& lab, c
       const cv::Vec3f& v = row[x];
       if (!std::isfinite(v[0]) || !std::isfinite(v[1]) || !std::isfinite(v[2])) continue;
       pixels.push_back({v[0], v[1], v[2]});
+      where.emplace_back(x, y);
     }
   }
   m.region_pixels = in_region;
@@ -131,12 +152,35 @@ RegionMeasurement measure_lab_pixels(const Region& region, const cv::Mat& lab, c
     case RegionKind::hair: {
       m.mean_lab = mean_lab(pixels);
       if (auto split = split_two_clusters(pixels)) {
-        m.follicle_lab = cluster_mode_lab(pixels, split->dark);
-        m.coverage = static_cast<double>(split->dark.size()) / static_cast<double>(pixels.size());
-        // Follicles on skin differ by tens of L*; two clusters closer than 10 L* are noise or
+        // Follicles are the dark cluster, unless the scalp's colour is known and the LIGHT cluster
+        // is the one that differs from it (blond or grey hair on darker skin).
+        bool light = false;
+        if (options.scalp_lab) {
+          light = colour::delta_e_76(split->light_centre, *options.scalp_lab) >
+                  colour::delta_e_76(split->dark_centre, *options.scalp_lab);
+        }
+        const std::vector<std::size_t>& members = light ? split->light : split->dark;
+        m.follicle_cluster = light ? "light" : "dark";
+        m.follicle_basis = options.scalp_lab ? "differs from scalp" : "darker cluster";
+        m.coverage = static_cast<double>(members.size()) / static_cast<double>(pixels.size());
+        const std::vector<std::size_t> core = interior(members, where, lab.size(), options.chroma_reach_px);
+        if (static_cast<int>(core.size()) >= options.min_follicle_interior) {
+          m.follicle_lab = cluster_mode_lab(pixels, core);
+          m.follicle_pixels = static_cast<int>(core.size());
+        } else {
+          m.follicle_lab = cluster_mode_lab(pixels, members);
+          m.follicle_pixels = static_cast<int>(members.size());
+          m.warnings.push_back("follicle dots too small: " + std::to_string(core.size()) +
+                               " pixels lie farther than " + std::to_string(options.chroma_reach_px) +
+                               " px inside a dot (at least " + std::to_string(options.min_follicle_interior) +
+                               " wanted); JPEG chroma and demosaicing mix the skin's colour into the dots' rims, so "
+                               "the follicle colour leans towards the skin: take the photo closer");
+        }
+        // Follicles on skin differ by tens of ΔE; two clusters closer than 10 ΔE*ab are noise or
         // texture of one surface, not dots on skin.
-        if (split->light_centre.l - split->dark_centre.l < 10.0) {
-          m.warnings.push_back("no distinct dark follicles in the region (the two clusters differ by less than 10 L*)");
+        if (colour::delta_e_76(split->light_centre, split->dark_centre) < 10.0) {
+          m.warnings.push_back(
+              "no distinct follicles in the region (the two colour clusters differ by less than 10 ΔE*ab)");
         }
       } else {
         m.warnings.push_back("the region is uniform: no follicle cluster");

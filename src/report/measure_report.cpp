@@ -119,6 +119,11 @@ nlohmann::json region_json(const photo::RegionMeasurement& m) {
     j["follicle_hex"] = m.follicle_lab ? nlohmann::json(colour::lab_d50_to_srgb8(*m.follicle_lab).hex()) : nlohmann::json(nullptr);
     j["coverage"] = m.coverage ? number(round2(*m.coverage)) : nlohmann::json(nullptr);
     j["mean_lab"] = m.mean_lab ? lab_json(*m.mean_lab) : nlohmann::json(nullptr);
+    // Which colour cluster was taken as follicles ("dark" | "light") and why ("darker cluster" |
+    // "differs from scalp"); follicle_pixels: the dots' interior the colour was taken from.
+    j["follicle_cluster"] = m.follicle_cluster;
+    j["follicle_basis"] = m.follicle_basis;
+    j["follicle_pixels"] = m.follicle_pixels;
   }
   if (m.kind == photo::RegionKind::scalp) {
     j["ita_deg"] = m.ita_deg ? number(round2(*m.ita_deg)) : nlohmann::json(nullptr);
@@ -165,7 +170,8 @@ std::string measure_text(const MeasureResult& r) {
     out << "\n";
     if (m.follicle_lab) {
       out << "  follicle   L*a*b* " << region_lab_text(*m.follicle_lab) << "  " << colour::lab_d50_to_srgb8(*m.follicle_lab).hex()
-          << "\n";
+          << "  (" << m.follicle_cluster << " cluster: " << m.follicle_basis << "; " << m.follicle_pixels
+          << " px inside the dots)\n";
       if (m.coverage) out << "  coverage   " << fixed(100.0 * *m.coverage, 0) << "% of the region\n";
       if (m.mean_lab) out << "  mean       L*a*b* " << region_lab_text(*m.mean_lab) << "  (follicles and skin together)\n";
     }

@@ -45,7 +45,8 @@ struct MeasureResult {
 MeasureResult run_measure(const MeasureRequest& request);
 
 // {photo, calibration {…fit, verdict, source}, regions_source, regions {NAME: {rect, lab, lab_std,
-// pixels, hex, proposed, confidence, warnings; hair: follicle_lab, coverage, mean_lab; scalp:
+// pixels, hex, proposed, confidence, warnings; hair: follicle_lab, coverage, mean_lab,
+// follicle_cluster ("dark" | "light"), follicle_basis, follicle_pixels; scalp:
 // ita_deg, ita_class, monk_tone}}, warnings[]}. Non-finite numbers are null.
 nlohmann::json measure_json(const MeasureResult& result);
 nlohmann::json region_json(const photo::RegionMeasurement& region);

@@ -120,6 +120,61 @@ TEST_CASE("measure: the follicle mode ignores blurred dot edges", "[unit]") {
   CHECK(colour::delta_e_2000(*m.follicle_lab, dot) < 1.0);
 }
 
+TEST_CASE("measure: the follicle colour comes from the dots' interior, not their chroma-bled rims", "[unit]") {
+  // What a 4:2:0 JPEG does to a dark dot on skin: luminance is sharp, but the outer 2 px of the dot
+  // carry (part of) the skin's chroma at the dot's lightness. Rims here: dot L*, skin a*, b*.
+  const colour::Lab skin{62, 14, 18}, dot{24, 1, 0.5};
+  cv::Mat lab(160, 160, CV_32FC3, cv::Scalar(skin.l, skin.a, skin.b));
+  for (int y = 10; y < 160; y += 20)
+    for (int x = 10; x < 160; x += 20) {
+      cv::circle(lab, {x, y}, 6, cv::Scalar(dot.l, skin.a, skin.b), cv::FILLED, cv::LINE_8);
+      cv::circle(lab, {x, y}, 4, cv::Scalar(dot.l, dot.a, dot.b), cv::FILLED, cv::LINE_8);
+    }
+  const auto m = photo::measure_lab_pixels(region("hair"), lab, {}, {});
+  REQUIRE(m.follicle_lab);
+  CHECK(colour::delta_e_2000(*m.follicle_lab, dot) < 0.01);  // exact data: only the interior counts
+  CHECK(m.follicle_pixels >= 64 * 25);  // a radius-6 disc eroded by a 5×5 square keeps its central 5×5
+  CHECK(m.warnings.empty());
+  // Counting the rims (no erosion) the median leans to the skin's chroma: the rims (r 4–6) hold
+  // more than half of each dot's pixels.
+  photo::MeasureOptions no_erosion;
+  no_erosion.chroma_reach_px = 0;
+  const auto whole = photo::measure_lab_pixels(region("hair"), lab, {}, {}, no_erosion);
+  CHECK(colour::delta_e_2000(*whole.follicle_lab, dot) > 5.0);
+}
+
+TEST_CASE("measure: dots too small to have an interior are measured whole and flagged", "[unit]") {
+  const colour::Lab skin{62, 14, 18}, dot{24, 1, 0.5};
+  // Radius-1 dots (3 px across): nothing survives a 2-px erosion.
+  const cv::Mat lab = dotted_skin(skin, dot, 120, 6, 1, 0, 1);
+  const auto m = photo::measure_lab_pixels(region("hair"), lab, {}, {});
+  REQUIRE(m.follicle_lab);
+  CHECK(colour::delta_e_2000(*m.follicle_lab, dot) < 0.01);  // no rims in this exact data
+  std::string all;
+  for (const auto& w : m.warnings) all += w + "\n";
+  CHECK_THAT(all, Catch::Contains("follicle dots too small"));
+}
+
+TEST_CASE("measure: light follicles on darker skin are the cluster that differs from the scalp", "[unit]") {
+  // Grey hair (L* 72) on dark skin (L* 40), dots covering about 20 % of the region.
+  const colour::Lab skin{40, 14, 18}, dot{72, 1, 8};
+  const cv::Mat lab = dotted_skin(skin, dot, 120, 12, 3, 1.0, 5);
+  photo::MeasureOptions options;
+  options.scalp_lab = skin;
+  const auto m = photo::measure_lab_pixels(region("hair"), lab, {}, {}, options);
+  REQUIRE(m.follicle_lab);
+  CHECK(m.follicle_cluster == "light");
+  CHECK(m.follicle_basis == "differs from scalp");
+  CHECK(colour::delta_e_2000(*m.follicle_lab, dot) < 0.5);  // median of σ = 1 noise, as above
+  REQUIRE(m.coverage);
+  CHECK(*m.coverage < 0.3);  // the dots, not the skin
+  // Without the scalp's colour the darker cluster is taken (the documented default), and said so.
+  const auto d = photo::measure_lab_pixels(region("hair"), lab, {}, {});
+  CHECK(d.follicle_cluster == "dark");
+  CHECK(d.follicle_basis == "darker cluster");
+  CHECK(colour::delta_e_2000(*d.follicle_lab, skin) < 0.5);
+}
+
 TEST_CASE("measure: scalp median excludes dots and highlights; ITA and Monk tone follow", "[unit]") {
   const colour::Lab skin{66, 11, 18}, dot{25, 3, 4};
   cv::Mat lab = dotted_skin(skin, dot, 120, 15, 3, 1.0, 3);

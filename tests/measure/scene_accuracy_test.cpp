@@ -71,6 +71,52 @@ Calibrated calibrate_from_truth_positions(const test::Scene& scene, const cv::Ma
   return best;
 }
 
+struct SceneResult {
+  photo::RegionMeasurement hair, scalp;
+  double de_hair = 0, de_scalp = 0;
+  double loo = 0;
+};
+
+// Renders `spec`, writes it (PNG or JPEG) to `dir`, decodes it with the real decoder, calibrates
+// from the card's patches at their true positions and measures the true hair and scalp rectangles
+// with the local refit on `nearest` patches (0 = global fit only).
+SceneResult measure_scene(const test::SceneSpec& spec, const std::string& dir, const std::string& stem,
+                          std::size_t nearest = 4, bool with_scalp = true) {
+  const test::Scene scene = test::render_scene(spec);
+  const photo::DecodedImage image = photo::decode_image(test::write_scene(scene, dir, stem), 1);
+  const Calibrated cal = calibrate_from_truth_positions(scene, image.linear());
+  photo::MeasureOptions options;
+  options.card_corners = scene.card_corners;
+  if (nearest > 0) options.local_correction = photo::local_correction(cal.samples, nearest);
+  const photo::ColourCorrection correction = cal.correction;
+  std::vector<photo::Region> regions(with_scalp ? 2 : 1);
+  regions[0].name = "hair";
+  regions[0].rect = scene.hair_rect;
+  if (with_scalp) {
+    regions[1].name = "scalp";
+    regions[1].rect = scene.scalp_rect;
+  }
+  const auto measured = photo::measure_regions(
+      image, [&](const colour::LinearRgb& c) { return correction.apply_lab(c); }, regions, options);
+  SceneResult r;
+  r.hair = measured[0];
+  r.loo = cal.loo_mean;
+  REQUIRE(r.hair.follicle_lab);
+  r.de_hair = colour::delta_e_2000(*r.hair.follicle_lab, scene.follicle_lab);
+  if (with_scalp) {
+    r.scalp = measured[1];
+    r.de_scalp = colour::delta_e_2000(r.scalp.lab, scene.skin_lab);
+  }
+  return r;
+}
+
+std::string lab_text(const colour::Lab& c) {
+  std::ostringstream s;
+  s.precision(3);
+  s << c.l << "," << c.a << "," << c.b;
+  return s.str();
+}
+
 }  // namespace
 
 TEST_CASE("scene: rendering is deterministic and the truth is plausible", "[unit]") {
@@ -125,59 +171,132 @@ TEST_CASE("measure: follicle and scalp Lab within 2 ΔE00 of truth across skin, 
     spec.width = 640;
     spec.height = 428;
     spec.skin_subject = skins[i % 5];
-    // Light hair only on the lighter skins: the follicle must be darker than the skin it sits in
-    // (the two-cluster split takes the DARK mode), as it is for nearly every client.
+    // Light hair only on the lighter skins here (hair lighter than skin has its own test below).
     spec.hair_melanin = i % 5 >= 3 ? hairs[2 + i % 2] : hairs[i % 4];
     spec.illuminant = lights[i % 3];
     // Odd scenes: the camera balanced for the wrong light (tungsten for daylight, else daylight).
     if (i % 2 == 1) spec.white_balance_for = spec.illuminant == "D65" ? "A" : "D65";
     spec.jpeg_quality = i % 4 >= 2 ? 95 : 0;  // 95: a phone camera's usual JPEG quality
     spec.card_angle_deg = 8.0 * (i % 3) - 8.0;
-    const test::Scene scene = test::render_scene(spec);
-    // Through the real decoder (an untagged PNG/JPEG: sRGB) and measure_regions with the local refit.
-    const photo::DecodedImage image = photo::decode_image(test::write_scene(scene, dir, "scene" + std::to_string(i)), 1);
-    const cv::Mat linear = image.linear();
-    const Calibrated cal = calibrate_from_truth_positions(scene, linear);
-    photo::MeasureOptions options;
-    options.card_corners = scene.card_corners;
-    options.local_correction = photo::local_correction(cal.samples);
-    const photo::ColourCorrection correction = cal.correction;
-    std::vector<photo::Region> regions(2);
-    regions[0].name = "hair";
-    regions[0].rect = scene.hair_rect;
-    regions[1].name = "scalp";
-    regions[1].rect = scene.scalp_rect;
-    const auto measured = photo::measure_regions(
-        image, [&](const colour::LinearRgb& c) { return correction.apply_lab(c); }, regions, options);
-    const photo::RegionMeasurement& hair = measured[0];
-    const photo::RegionMeasurement& scalp = measured[1];
-    REQUIRE(hair.follicle_lab);
-    const double de_hair = colour::delta_e_2000(*hair.follicle_lab, scene.follicle_lab);
-    const double de_scalp = colour::delta_e_2000(scalp.lab, scene.skin_lab);
+    const test::Scene truth = test::render_scene(spec);
+    const SceneResult r = measure_scene(spec, dir, "scene" + std::to_string(i));
     std::ostringstream line;
     line << "scene " << i << ": subject " << spec.skin_subject << " tau " << spec.hair_melanin << " " << spec.illuminant
          << " wb " << (spec.white_balance_for.empty() ? "right" : spec.white_balance_for) << " jpeg "
-         << spec.jpeg_quality << " loo " << cal.loo_mean << " | follicle " << scene.follicle_lab.l << ","
-         << scene.follicle_lab.a << "," << scene.follicle_lab.b << " got " << hair.follicle_lab->l << ","
-         << hair.follicle_lab->a << "," << hair.follicle_lab->b << " dE " << de_hair << " | skin " << scene.skin_lab.l
-         << "," << scene.skin_lab.a << "," << scene.skin_lab.b << " got " << scalp.lab.l << "," << scalp.lab.a << ","
-         << scalp.lab.b << " dE " << de_scalp;
+         << spec.jpeg_quality << " loo " << r.loo << " | follicle " << lab_text(truth.follicle_lab) << " got "
+         << lab_text(*r.hair.follicle_lab) << " dE " << r.de_hair << " | skin " << lab_text(truth.skin_lab) << " got "
+         << lab_text(r.scalp.lab) << " dE " << r.de_scalp;
     INFO(line.str());
     if (std::getenv("SHADEMATCH_VERBOSE")) std::cout << line.str() << "\n";
     // Issue 4: every follicle and scalp colour within 2 ΔE00 (about the just-noticeable difference
-    // for side-by-side patches, and the calibration target of DESIGN.md).
-    CHECK(de_scalp < 2.0);
-    // KNOWN GAP (reported in issue 4): near-black follicles (τ = 12, L* 24) in a JPEG from a camera
-    // balanced for daylight under tungsten or fluorescent light come out 4–6 ΔE00 off, too warm:
-    // the cast starves the blue channel (8-bit codes of a few units on the dots) and 4:2:0 chroma
-    // subsampling bleeds the skin's chroma into 12-px dots; the correction then amplifies both.
-    // Bounded here so that it cannot get worse unnoticed; the right white balance fixes it.
-    const bool known_gap = spec.hair_melanin >= 12 && spec.jpeg_quality > 0 && !spec.white_balance_for.empty() &&
-                           spec.illuminant != "D65";
-    CHECK(de_hair < (known_gap ? 6.0 : 2.0));
-    errors.push_back(de_hair);
-    errors.push_back(de_scalp);
+    // for side-by-side patches, and the calibration target of DESIGN.md). Near-black follicles in
+    // a JPEG under a wrong white balance used to miss by 4–5.5 ΔE00: their rims carry the skin's
+    // chroma (4:2:0), now left out (MeasureOptions::chroma_reach_px).
+    CHECK(r.de_scalp < 2.0);
+    CHECK(r.de_hair < 2.0);
+    CHECK(r.hair.follicle_cluster == "dark");
+    CHECK(r.hair.follicle_basis == "differs from scalp");
+    // 12-px dots, 2-px rims: the interior is what the follicle colour comes from.
+    CHECK(r.hair.follicle_pixels >= 50);
+    errors.push_back(r.de_hair);
+    errors.push_back(r.de_scalp);
   }
   // …and the median over scenes ≤ 1.
   CHECK(photo::median_of(errors) <= 1.0);
+}
+
+TEST_CASE("measure: near-black follicles in a 4:2:0 JPEG — the dots' rims carry the skin's chroma", "[reference]") {
+  // The cause of the former 4–5.5 ΔE00 misses, isolated: the same scene (near-black hair, τ = 12,
+  // tungsten light, camera balanced for daylight) as PNG and as JPEG. Measured from the whole dark
+  // cluster (chroma_reach_px = 0) the JPEG reads far too warm although the PNG does not; from the
+  // dots' interior both agree with the truth.
+  test::SceneSpec spec;
+  spec.seed = 107;
+  spec.width = 640;
+  spec.height = 428;
+  spec.skin_subject = subjects_by_lightness()[99 - 75];
+  spec.hair_melanin = 12;
+  spec.illuminant = "A";
+  spec.white_balance_for = "D65";
+  spec.jpeg_quality = 95;
+  const std::string dir = test::make_temp_dir("measure-rims");
+  const SceneResult jpeg = measure_scene(spec, dir, "jpeg");
+  spec.jpeg_quality = 0;
+  const SceneResult png = measure_scene(spec, dir, "png");
+  INFO("jpeg " << jpeg.de_hair << " png " << png.de_hair);
+  CHECK(jpeg.de_hair < 2.0);
+  CHECK(png.de_hair < 2.0);
+  // The interior of a 12-px dot after a 2-px erosion: about (12 − 4)² π/4 ≈ 50 px per dot; the
+  // hair rectangle holds a few hundred dots, so thousands of interior pixels.
+  CHECK(jpeg.hair.follicle_pixels > 2000);
+}
+
+TEST_CASE("measure: hair LIGHTER than the skin (blond or grey on dark skin) is found when the scalp is known",
+          "[reference]") {
+  const std::vector<int> order = subjects_by_lightness();
+  const std::string dir = test::make_temp_dir("measure-light-hair");
+  // Light hair (eumelanin optical depth 0.3–0.8: grey to blond, L* 60–75) on the darkest NIST skins
+  // (L* 35–45), under three lights, PNG and JPEG.
+  const struct {
+    int skin_rank;
+    double tau;
+    const char* light;
+    int jpeg;
+  } cases[3] = {{99, 0.3, "D65", 95}, {98, 0.6, "A", 0}, {97, 0.8, "FL11", 95}};
+  for (const auto& c : cases) {
+    test::SceneSpec spec;
+    spec.seed = static_cast<std::uint64_t>(500 + c.skin_rank);
+    spec.width = 640;
+    spec.height = 428;
+    spec.skin_subject = order[static_cast<std::size_t>(c.skin_rank)];
+    spec.hair_melanin = c.tau;
+    spec.illuminant = c.light;
+    spec.jpeg_quality = c.jpeg;
+    const test::Scene truth = test::render_scene(spec);
+    INFO("skin " << lab_text(truth.skin_lab) << " follicle " << lab_text(truth.follicle_lab) << " " << c.light);
+    REQUIRE(truth.follicle_lab.l > truth.skin_lab.l + 10);  // the premise: hair lighter than skin
+    const SceneResult r = measure_scene(spec, dir, "light" + std::to_string(c.skin_rank));
+    INFO("got follicle " << lab_text(*r.hair.follicle_lab) << " dE " << r.de_hair << " skin " << lab_text(r.scalp.lab)
+                         << " dE " << r.de_scalp);
+    CHECK(r.hair.follicle_cluster == "light");
+    CHECK(r.hair.follicle_basis == "differs from scalp");
+    CHECK(r.de_hair < 2.0);  // issue 4's bar, as for dark hair
+    CHECK(r.de_scalp < 2.0);
+    // Without a scalp region the default is the darker cluster, and it is said so: here that is
+    // the skin between the dots, far from the follicle colour.
+    const SceneResult alone = measure_scene(spec, dir, "alone" + std::to_string(c.skin_rank), 4, false);
+    CHECK(alone.hair.follicle_cluster == "dark");
+    CHECK(alone.hair.follicle_basis == "darker cluster");
+    CHECK(alone.de_hair > 10.0);
+  }
+}
+
+TEST_CASE("measure: local refit size chosen on held-out scenes", "[.explore]") {
+  // Not run by default: reproduces the choice of local_correction's `nearest` (photo/measure.hpp)
+  // on 30 scenes that the accuracy test above does not use (other seeds, skins, lights).
+  const char* lights[] = {"D50", "FL2", "FL7", "FL12", "LED-B3", "LED-V1", "A", "D65", "FL11", "LED-B4"};
+  const double taus[] = {1.5, 2, 3, 4, 6, 8, 12};
+  const int subjects[] = {42, 25, 94, 40, 44, 10, 60, 77, 3, 88};
+  const std::string dir = test::make_temp_dir("measure-explore");
+  for (std::size_t k : {0u, 3u, 4u, 5u, 6u, 8u}) {
+    std::vector<double> all;
+    double worst = 0;
+    for (int i = 0; i < 30; ++i) {
+      test::SceneSpec s;
+      s.seed = static_cast<std::uint64_t>(300 + i);
+      s.width = 640;
+      s.height = 428;
+      s.skin_subject = subjects[(i * 7) % 10] + i % 3;
+      s.hair_melanin = taus[(i * 3) % 7];
+      s.illuminant = lights[i % 10];
+      if (i % 3 == 1) s.white_balance_for = s.illuminant == "D65" ? "A" : "D65";
+      s.jpeg_quality = (i / 2) % 2 ? 92 : 0;
+      s.card_angle_deg = 5.0 * (i % 4) - 7.0;
+      const SceneResult r = measure_scene(s, dir, "x" + std::to_string(i), k);
+      all.push_back(r.de_hair);
+      all.push_back(r.de_scalp);
+      worst = std::max({worst, r.de_hair, r.de_scalp});
+    }
+    std::cout << "nearest " << k << ": median " << photo::median_of(all) << " worst " << worst << " ΔE00\n";
+  }
 }
