@@ -498,8 +498,13 @@ PlanResult plan_blends(const pigment::Palette& palette, const DotPredictor& pred
       const RankedBlend& first = session.blends.front();
       if (first.de00 > 3.0) {
         session.shortfall = missing_ink(session.target, first.predicted);
-        result.warnings.push_back(label + ": no blend comes within ΔE00 3 of the target (closest " + fmt1(first.de00) +
-                                  ", " + first.direction + "); the palette lacks " + *session.shortfall);
+        // Anchored, the report says once at the top that the palette cannot reach this target;
+        // the session keeps its own shortfall, without repeating it as a warning.
+        if (!(result.reach && result.reach->anchored)) {
+          result.warnings.push_back(label + ": no blend comes within ΔE00 3 of the target (closest " +
+                                    fmt1(first.de00) + ", " + first.direction + "); the palette lacks " +
+                                    *session.shortfall);
+        }
       }
       previous_first_l = first.predicted.l;
     }

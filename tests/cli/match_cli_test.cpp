@@ -109,6 +109,58 @@ TEST_CASE("cli match: goals reduce-contrast and scar from given colours", "[cli]
   CHECK(j["plan"]["appearance"] == "area");
 }
 
+// A near-black follicle on very light skin (the demo photo's case): the darkest blend of the
+// sample palette heals to L* ≈ 37.5 there, far lighter than the hair's 15.
+std::vector<std::string> beyond_reach_args() {
+  return {"match", "--target", "15,-1,2", "--skin", "85,12,12", "--palette", sample_palette(), "--today", "2026-11-23",
+          "--top", "3"};
+}
+
+TEST_CASE("cli match: hair darker than the palette can heal gets an anchored plan, said once at the top", "[cli]") {
+  const auto r = run_cli(beyond_reach_args());
+  REQUIRE(r.exit_code == 0);
+  CHECK(r.err.empty());
+  const std::string out = replace_all(r.out, sample_palette(), "samples/demo/palette.yaml");
+  check_golden("match_beyond_reach.txt", out);
+  // Once, before the first session; every session lists blends.
+  const std::size_t note = out.find("Beyond reach:");
+  REQUIRE(note != std::string::npos);
+  CHECK(out.find("Beyond reach:", note + 1) == std::string::npos);
+  CHECK(note < out.find("Session 1 of 3"));
+  CHECK(out.find("No blend qualifies") == std::string::npos);
+  CHECK(out.find("reduce-contrast") != std::string::npos);
+
+  auto args = beyond_reach_args();
+  args.emplace_back("--json");
+  const auto rj = run_cli(args);
+  REQUIRE(rj.exit_code == 0);
+  const auto j = nlohmann::json::parse(rj.out);
+  CHECK(j["plan"]["anchored"] == true);
+  CHECK(j["plan"]["final_target_lab"][0].get<double>() == Approx(15.0));  // the goal's target is kept
+  const auto& b = j["beyond_reach"];
+  for (const char* key : {"target_lab", "darkest_lab", "darkest_recipe", "dL", "margin_dL", "aimed_final_lab",
+                          "palette_lacks", "message", "alternative"}) {
+    CHECK(b.contains(key));
+  }
+  const double darkest = b["darkest_lab"][0].get<double>();
+  CHECK(b["dL"].get<double>() == Approx(darkest - 15.0).margin(1e-3));  // JSON rounds to 1e-4
+  CHECK(b["dL"].get<double>() > b["margin_dL"].get<double>());
+  CHECK(b["margin_dL"].get<double>() == Approx(2.5));  // half of the palette's shade step 5
+  CHECK(b["alternative"]["goal"] == "reduce-contrast");
+  CHECK(b["alternative"]["target_lab"][0].get<double>() == Approx(85.0 + 0.6 * (15.0 - 85.0)));
+  CHECK(j["plan"]["darkest_reachable"]["recipe"] == b["darkest_recipe"]);
+  // The last session aims at the darkest reachable L* with the hair's a*, b*, earlier ones a shade lighter.
+  REQUIRE(j["sessions"].size() == 3);
+  for (std::size_t k = 0; k < 3; ++k) {
+    const auto& s = j["sessions"][k];
+    CHECK(s["target_lab"][0].get<double>() == Approx(darkest + 5.0 * static_cast<double>(2 - k)).margin(1e-3));
+    CHECK(s["target_lab"][1].get<double>() == Approx(-1.0));
+    CHECK(s["target_lab"][2].get<double>() == Approx(2.0));
+    CHECK_FALSE(s["blends"].empty());
+  }
+  for (const auto& w : j["warnings"]) CHECK(w.get<std::string>().find("half a shade") == std::string::npos);
+}
+
 TEST_CASE("cli match: usage errors exit 2 and bad files exit 1, with one line on stderr", "[cli]") {
   const std::string palette = sample_palette();
   struct Case {
