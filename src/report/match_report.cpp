@@ -316,7 +316,12 @@ std::string match_html(const MatchReport& r) {
   b += ".</p>\n";
 
   const std::vector<std::string> beyond = beyond_reach_sentences(r);
-  if (!beyond.empty()) b += "<p class=\"warn\">" + html_escape(joined(beyond)) + "</p>\n";
+  if (!beyond.empty()) {
+    // Said once, first: the target, the darkest the palette reaches, side by side, then in words.
+    b += "<div class=\"warn\"><strong>Beyond this palette's reach</strong><div class=\"target\">" +
+         html_swatch(t.final_target, "target", 56) + html_swatch(r.plan.reach->darkest, "darkest blend", 56) +
+         "</div><p>" + html_escape(joined(beyond)) + "</p></div>\n";
+  }
 
   if (!r.photo.empty() || !r.thumbnail_data_uri.empty()) {
     b += "<h2>Photo</h2>\n";
