@@ -15,6 +15,7 @@
 
 #include <opencv2/imgproc.hpp>
 
+#include "colour/delta_e.hpp"
 #include "photo/decode.hpp"
 #include "photo/detect_internal.hpp"
 
@@ -235,7 +236,95 @@ void score_candidate(const DecodedImage& img, const CardDefinition& card, const 
 // A quick accept test used to stop searching further passes.
 bool convincing(const Reading& r, const CardDefinition& card) {
   const int n = static_cast<int>(card.patches.size());
-  return r.valid && !r.mirrored && r.fit.inliers >= n - kOccludedPatches + 1 && r.fit.inlier_mean_de00 <= kMaxInlierMean;
+  // A mirrored reading convinces too: in a mirrored photo (selfie camera, flipped edit) every
+  // reading is mirrored, and searching on would only let a coarser finder (mcc) replace the grid.
+  return r.valid && r.fit.inliers >= n - kOccludedPatches + 1 && r.fit.inlier_mean_de00 <= kMaxInlierMean;
+}
+
+// Whether the patches that do not fit look like something laid over the card (a finger, tape, a
+// label, paint) rather than a chart of other colours: a covering is one or two pieces of one
+// material each, so the misfits form at most kMaxCoverings 4-connected groups on the card's grid,
+// and in each group at least two thirds of the patches lie within kCoveringSpread ΔE00 (in the
+// quick fit's Lab) of the group's medoid. Another maker's chart differs in patches spread over the
+// card, each in its own colour. 15 ΔE00 allows shading across a finger (L* 10 apart is ΔE00 ≈ 8–10).
+constexpr int kMaxCoverings = 2;
+constexpr double kCoveringSpread = 15.0;
+bool covering_like(const VerifyFit& fit, const CardDefinition& card, const std::vector<bool>& covered) {
+  const auto n = static_cast<int>(card.patches.size());
+  std::vector<int> group(static_cast<std::size_t>(n), -1);
+  auto outlier = [&](int i) { return static_cast<bool>(covered[static_cast<std::size_t>(i)]); };
+  int groups = 0;
+  for (int start = 0; start < n; ++start) {
+    if (!outlier(start) || group[static_cast<std::size_t>(start)] >= 0) continue;
+    std::vector<int> members{start};
+    group[static_cast<std::size_t>(start)] = groups;
+    for (std::size_t m = 0; m < members.size(); ++m) {
+      const int r = members[m] / card.cols, c = members[m] % card.cols;
+      const std::array<std::pair<int, int>, 4> steps{{{r - 1, c}, {r + 1, c}, {r, c - 1}, {r, c + 1}}};
+      for (const auto& [rr, cc] : steps) {
+        if (rr < 0 || cc < 0 || rr >= card.rows || cc >= card.cols) continue;
+        const int j = rr * card.cols + cc;
+        if (!outlier(j) || group[static_cast<std::size_t>(j)] >= 0) continue;
+        group[static_cast<std::size_t>(j)] = groups;
+        members.push_back(j);
+      }
+    }
+    if (++groups > kMaxCoverings) return false;
+    // One material: most of the group close to its medoid.
+    std::size_t best_close = 0;
+    for (const int a : members) {
+      std::size_t close = 0;
+      for (const int b : members) {
+        const double d = colour::delta_e_2000(fit.corrected[static_cast<std::size_t>(a)],
+                                              fit.corrected[static_cast<std::size_t>(b)]);
+        if (d <= kCoveringSpread) ++close;
+      }
+      best_close = std::max(best_close, close);
+    }
+    if (3 * best_close < 2 * members.size()) return false;
+  }
+  return true;
+}
+
+// The patches under a covering: those inconsistent with the reference, plus their neighbours
+// (transitively) that read within `same` ΔE00 of them in the quick fit's Lab — the covering goes on
+// over a patch whose reference it happens to resemble (a finger over the skin patches). `same` is
+// half the smallest reference ΔE00 between neighbouring patches of the card, at most 5: two
+// neighbours read that close are not two of the card's patches.
+std::vector<bool> covered_patches(const VerifyFit& fit, const CardDefinition& card) {
+  const auto n = static_cast<std::size_t>(card.patches.size());
+  const auto at = [&](int r, int c) { return static_cast<std::size_t>(r * card.cols + c); };
+  double same = 10.0;
+  for (int r = 0; r < card.rows; ++r) {
+    for (int c = 0; c < card.cols; ++c) {
+      if (c + 1 < card.cols) {
+        same = std::min(same, colour::delta_e_2000(card.patches[at(r, c)].reference_lab, card.patches[at(r, c + 1)].reference_lab));
+      }
+      if (r + 1 < card.rows) {
+        same = std::min(same, colour::delta_e_2000(card.patches[at(r, c)].reference_lab, card.patches[at(r + 1, c)].reference_lab));
+      }
+    }
+  }
+  same /= 2;
+  std::vector<bool> covered(n, false);
+  std::vector<int> queue;
+  for (std::size_t i = 0; i < n; ++i) {
+    if (!std::isnan(fit.de00[i]) && !fit.inlier[i]) covered[i] = true, queue.push_back(static_cast<int>(i));
+  }
+  for (std::size_t q = 0; q < queue.size(); ++q) {
+    const int r = queue[q] / card.cols, c = queue[q] % card.cols;
+    const std::array<std::pair<int, int>, 4> steps{{{r - 1, c}, {r + 1, c}, {r, c - 1}, {r, c + 1}}};
+    for (const auto& [rr, cc] : steps) {
+      if (rr < 0 || cc < 0 || rr >= card.rows || cc >= card.cols) continue;
+      const std::size_t j = at(rr, cc);
+      if (covered[j] || std::isnan(fit.de00[j])) continue;
+      if (colour::delta_e_2000(fit.corrected[j], fit.corrected[static_cast<std::size_t>(queue[q])]) <= same) {
+        covered[j] = true;
+        queue.push_back(static_cast<int>(j));
+      }
+    }
+  }
+  return covered;
 }
 
 int orientation_of(const cv::Matx33d& card_to_image, const CardDefinition& card) {
@@ -341,7 +430,7 @@ CardDetection detail::detect_card_with(const DecodedImage& image, const CardDefi
     s.index = p.index;
     out.patches.push_back(std::move(s));
   }
-  const VerifyFit fit = detail::verify_fit(out.patches, card);
+  const VerifyFit fit = detail::verify_fit(out.patches, card, /*robust=*/true);
   const double w = card_width(card), h = card_height(card);
   const std::array<cv::Point2d, 4> corners{apply(card_to_encoded, 0, 0), apply(card_to_encoded, w, 0),
                                            apply(card_to_encoded, w, h), apply(card_to_encoded, 0, h)};
@@ -395,10 +484,19 @@ CardDetection detail::detect_card_with(const DecodedImage& image, const CardDefi
     return out;
   }
   const bool fits = fit.inliers >= kMinConsistent && fit.inlier_mean_de00 <= kMaxInlierMean;
-  if (fits && outliers >= kOccludedPatches) {
-    out.reason = RejectReason::occluded;
-    out.detail = "the card is partly covered or marked: patches " +
+  const std::vector<bool> covered = covered_patches(fit, card);
+  const int n_covered = static_cast<int>(std::count(covered.begin(), covered.end(), true));
+  if (fits && n_covered >= kOccludedPatches && !covering_like(fit, card, covered)) {
+    out.reason = RejectReason::lookalike;
+    out.detail = "a " + std::to_string(card.rows) + " × " + std::to_string(card.cols) + " chart was found but patches " +
                  list([&](std::size_t i) { return !std::isnan(fit.de00[i]) && !fit.inlier[i]; }) +
+                 ", scattered over it in colours of their own, do not match " + card.id + " (" + summary +
+                 "): another brand's chart or a reproduction";
+    return out;
+  }
+  if (fits && n_covered >= kOccludedPatches) {
+    out.reason = RejectReason::occluded;
+    out.detail = "the card is partly covered or marked: patches " + list([&](std::size_t i) { return covered[i]; }) +
                  " do not match the reference (" + summary + ")";
     return out;
   }

@@ -60,6 +60,11 @@ PatchSample sample_quad(const DecodedImage& image, const std::array<cv::Point2f,
 // weighted least-squares degree-2 root-polynomial to the reference XYZ D50; the worst patches are
 // dropped one by one (down to half the card) while any kept patch is further than kInlierDe00
 // from its reference. Patches flagged "clipped" are left out.
+// `robust`: also start the greedy drop from the fit without each block of 4–8 neighbouring
+// patches and keep the start that leaves the most patches consistent. Six covered patches are a
+// quarter of the card and pull the 18-parameter fit towards themselves, so the plain greedy drop
+// often discards good patches instead; a covering is one piece, so one of the blocks holds most
+// of it. About 80 fits: used on the final reading only.
 struct VerifyFit {
   int usable = 0;              // patches not clipped and with a finite mean
   int inliers = 0;             // usable patches consistent with the fit
@@ -69,12 +74,13 @@ struct VerifyFit {
   std::vector<bool> inlier;     // per patch
   bool neutrals_ordered = false;  // the neutral patches get darker in card order
   double chroma_spread = 0;     // max over patches of (max − min)/mean channel (0 for a grey image)
+  std::vector<colour::Lab> corrected;  // per patch: the fit's Lab D50 (NaN for unusable)
 };
 // A patch further than this from its reference after the quick fit is "inconsistent": covered,
 // painted or in the wrong place. Real cards' worst patches stay under 10 on the development photos;
 // a finger, tape or the wrong patch is 20–80 away.
 inline constexpr double kInlierDe00 = 12.0;
-VerifyFit verify_fit(const std::vector<PatchSample>& samples, const CardDefinition& card);
+VerifyFit verify_fit(const std::vector<PatchSample>& samples, const CardDefinition& card, bool robust = false);
 
 // detect_card with a choice of candidate finders (tests exercise each on its own).
 enum CandidateSource : unsigned { kGridFinder = 1U, kMccFinder = 2U };
