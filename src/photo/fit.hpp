@@ -12,6 +12,12 @@
 //      - spline: monotone piecewise power law through the neutrals (linear interpolation in
 //        log c – log Y), extended past the end neutrals with the end segments' slopes (kept in
 //        [0.3, 3]) — follows the S-shaped contrast curves of phone JPEGs that a power cannot;
+//      - gamma plus offset: c' = s_k · max(c − o_k, 0)^γ_k, the offset o_k being a black level the
+//        decoder left in (flare, a lifted or crushed black). Started from the neutrals, then (γ_k,
+//        o_k) are refined by Levenberg–Marquardt TOGETHER with the colour model on every patch, so
+//        the dark and light chromatic patches pin the curve's ends too: leaving out an end grey no
+//        longer leaves the curve to extrapolate from the others alone. Stored tabulated as spline
+//        knots (24, log-spaced), so apply() and saved calibrations need no new form;
 //      - identity (`linearization[k]` empty) when the neutrals do not support a curve.
 //   2. a colour model on the linearized RGB:
 //      - linear3x3: XYZ = M · (r, g, b)ᵀ, M 3×3 (least squares, Cheung et al. 2004);
@@ -20,8 +26,9 @@
 //        — every term scales linearly with exposure, so the fit is exposure-invariant.
 //   Both start from a least-squares fit in XYZ weighted by 1/(Y + 0.02) (relative error, so dark
 //   patches count as much as the eye sees them), then are refined by Levenberg–Marquardt on the
-//   CIEDE2000 residuals (de2000_residuals below), so the fit minimises the reported error. calibrate.cpp keeps the model (and with or
-//   without the linearization) of lowest leave-one-out mean ΔE00.
+//   CIEDE2000 residuals (de2000_residuals below), so the fit minimises the reported error.
+//   calibrate.cpp keeps the model × linearization × light-gradient candidate of lowest
+//   leave-one-out mean ΔE00.
 #include <array>
 #include <optional>
 #include <string>
@@ -74,8 +81,9 @@ struct FitSample {
   double u = 0, v = 0;        // patch centre on the card: grid widths right/down of the grid centre
 };
 
-enum class NeutralCurve { identity, power, spline };
-std::string_view neutral_curve_name(NeutralCurve curve);  // "identity" | "power" | "spline"
+enum class NeutralCurve { identity, power, spline, gamma_offset, log_quadratic, shared_log_quadratic };
+std::string_view neutral_curve_name(NeutralCurve curve);  // "identity" | "power" | "spline" | "gamma-offset" | "log-quadratic" |
+                                                          // "shared-log-quadratic"
 
 // Fits the per-channel linearization on the neutral samples (fewer than 3 usable neutrals, or
 // neutrals whose channel values do not rise with their luminance → the identity). Returned as the
@@ -103,6 +111,13 @@ ColourCorrection fit_correction(CorrectionModel model, const std::vector<FitSamp
 // reference (CIELAB D50). Same order as `samples`.
 std::vector<double> leave_one_out_de00(CorrectionModel model, const std::vector<FitSample>& samples,
                                        NeutralCurve curve = NeutralCurve::power, bool light_gradient = false);
+
+// As leave_one_out_de00, but gives up — nullopt — as soon as the running sum of the ΔE00 exceeds
+// `give_up_above_sum`: the candidate search's shortcut (every ΔE00 ≥ 0, so such a candidate cannot
+// reach a lower mean than the one that set the bound). A result that is returned is complete and
+// identical to leave_one_out_de00's.
+std::optional<std::vector<double>> leave_one_out_de00_bounded(CorrectionModel model, const std::vector<FitSample>& samples,
+                                                              NeutralCurve curve, bool light_gradient, double give_up_above_sum);
 
 // CIEDE2000 as three residuals whose squares sum to ΔE00(reference, sample)² (for least squares).
 std::array<double, 3> de2000_residuals(const colour::Lab& reference, const colour::Lab& sample) noexcept;
