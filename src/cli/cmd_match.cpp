@@ -188,7 +188,7 @@ int run_match(const std::vector<std::string>& args) {
   const pigment::Palette palette = files::load_palette(palette_path);
   const plan::PlanTargets targets = plan::plan_targets({*goal, sessions, palette.shade_step_dl}, colours);
   const pigment::InkInSkinModel model(palette, targets.substrate);
-  const plan::InkInSkinPredictor predictor(model);
+  const plan::InkInSkinPredictor predictor(model, palette.healing);
 
   plan::SearchOptions options;
   options.top_k = top;

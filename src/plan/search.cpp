@@ -157,9 +157,9 @@ struct Search {
             for (std::size_t b = 0; b < colour::kSpectrumBands; ++b) mixed.values[b] += w * k.values[b];
           }
           colour::Lab* out = &predicted[i * n_dil];
+          predictor.healed_dot_labs(mixed, fractions.data(), n_dil, out);
           for (std::size_t d = 0; d < n_dil; ++d) {
-            const colour::Lab dot = predictor.healed_dot_lab(mixed, fractions[d]);
-            out[d] = area ? area_mix(dot, substrate, coverage) : dot;
+            if (area) out[d] = area_mix(out[d], substrate, coverage);
             if (out[d].l < dark.first) dark = {out[d].l, i * n_dil + d};  // NaN never compares less
           }
         }

@@ -41,6 +41,13 @@ class DotPredictor {
   // Healed dot colour from the mixed ink K/S Σ wᵢ(K/S)ᵢ (Σ wᵢ = 1) and the pigment fraction
   // P/(W+P). Called concurrently from several threads.
   virtual colour::Lab healed_dot_lab(const colour::Spectrum& mixed_ks, double pigment_fraction) const noexcept = 0;
+  // The healed dots of one mixed ink at n pigment fractions (out[k] for pigment_fractions[k]),
+  // equal to healed_dot_lab's; the search asks for all dilution steps of a mix at once. The
+  // default calls healed_dot_lab n times; a predictor may share the work between the steps.
+  virtual void healed_dot_labs(const colour::Spectrum& mixed_ks, const double* pigment_fractions, std::size_t n,
+                               colour::Lab* out) const noexcept {
+    for (std::size_t k = 0; k < n; ++k) out[k] = healed_dot_lab(mixed_ks, pigment_fractions[k]);
+  }
 };
 
 // Score of DESIGN.md for one prediction against one target.

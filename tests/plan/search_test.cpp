@@ -273,7 +273,7 @@ TEST_CASE("plan search: first choices equal the exhaustive search's best (ink-in
   for (pigment::Ink& ink : palette.inks) REQUIRE(pigment::complete_ink_reflectance(ink));
   const colour::Lab skin{62.0, 11.0, 17.0};
   const pigment::InkInSkinModel model(palette, skin);
-  const plan::InkInSkinPredictor predictor(model);
+  const plan::InkInSkinPredictor predictor(model, palette.healing);
 
   // Every blend of ≤ 3 inks, parts ≥ 1 summing to 4, every dilution step, predicted one by one.
   struct Candidate {
@@ -502,4 +502,42 @@ TEST_CASE("plan search: reduce-contrast beyond reach names only the ink; scar co
     CHECK(r.sessions.back().target.l == Approx(darkest_area.l).margin(1e-9));
     CHECK_FALSE(r.reach->reduce_contrast_target);
   }
+}
+
+TEST_CASE("plan search: the product predictor's dilution steps at once equal the model's, bit for bit", "[property]") {
+  const std::vector<std::string> ids{"jet-black", "dark-brown", "warm-brown", "cool-grey"};
+  const std::vector<colour::Lab> labs{{18.0, 0.5, -0.5}, {26.0, 7.0, 11.0}, {38.0, 14.0, 24.0}, {34.0, -1.5, -5.0}};
+  auto palette = make_palette(ids, labs, {{0, 1}, {2, 1}, {4, 1}, {8, 1}, {12, 1}, {16, 1}, {20, 1}}, 3, 6);
+  for (pigment::Ink& ink : palette.inks) REQUIRE(pigment::complete_ink_reflectance(ink));
+  std::vector<double> fractions;
+  for (const pigment::DilutionStep& d : palette.dilution) fractions.push_back(d.pigment_fraction());
+  for (const colour::Lab& skin : {colour::Lab{62.0, 11.0, 17.0}, colour::Lab{85.0, 12.0, 12.0}, colour::Lab{35.0, 8.0, 14.0}}) {
+    const pigment::InkInSkinModel model(palette, skin);
+    const plan::InkInSkinPredictor predictor(model, palette.healing);
+#if defined(__x86_64__)
+    CHECK(predictor.simd());
+#endif
+    // Every pair of inks in thirds, at all 7 steps (7 = one AVX2 group of 4 and one of 3).
+    for (std::size_t i = 0; i < ids.size(); ++i) {
+      for (std::size_t j = 0; j < ids.size(); ++j) {
+        colour::Spectrum mixed;
+        for (std::size_t b = 0; b < colour::kSpectrumBands; ++b) {
+          mixed[b] = model.ink_ks()[i][b] / 3.0 + 2.0 * model.ink_ks()[j][b] / 3.0;
+        }
+        std::vector<colour::Lab> out(fractions.size());
+        predictor.healed_dot_labs(mixed, fractions.data(), fractions.size(), out.data());
+        for (std::size_t k = 0; k < fractions.size(); ++k) CHECK(out[k] == model.healed_dot_lab(mixed, fractions[k]));
+      }
+    }
+  }
+  // Healing parameters other than the model's fail the constructor's probe: the scalar path.
+  pigment::HealingParams other = palette.healing;
+  other.retention = 0.5;
+  const pigment::InkInSkinModel model(palette, {62.0, 11.0, 17.0});
+  const plan::InkInSkinPredictor wrong(model, other);
+  CHECK_FALSE(wrong.simd());
+  colour::Lab out[2];
+  const double f[2] = {1.0, 0.2};
+  wrong.healed_dot_labs(model.ink_ks()[0], f, 2, out);
+  CHECK(out[1] == model.healed_dot_lab(model.ink_ks()[0], 0.2));
 }
