@@ -12,7 +12,8 @@
 //   (sub-pixel grid, moiré, squeezed gamut).
 // The photos are first reduced to a 1024 px long side (plenty for patch means; keeps each case
 // fast, also under AddressSanitizer). Set SHADEMATCH_ROBUST_REPORT=1 to print one line per case
-// (found, orientation, leave-one-out mean, reason): the table in the notes.
+// (found, orientation, leave-one-out mean, reason): the table in the notes; set
+// SHADEMATCH_ROBUST_DUMP=DIR to keep the transformed photos.
 #include <algorithm>
 #include <array>
 #include <catch2/catch.hpp>
@@ -171,6 +172,19 @@ struct Outcome {
   std::string reason;
 };
 
+// SHADEMATCH_ROBUST_DUMP=DIR writes every transformed photo there as an 8-bit PNG (to look at
+// it, or run `shadematch calibrate --overlay` on it).
+void dump(const std::string& name, const std::string& photo, const DecodedImage& image) {
+  static const char* dir = std::getenv("SHADEMATCH_ROBUST_DUMP");
+  if (dir == nullptr) return;
+  std::string file = name + "_" + photo + ".png";
+  std::replace(file.begin(), file.end(), ' ', '_');
+  cv::Mat bgr;
+  cv::cvtColor(image.encoded, bgr, cv::COLOR_RGB2BGR);
+  if (bgr.depth() != CV_8U) bgr.convertTo(bgr, CV_8U, 255.0 / 65535.0);
+  cv::imwrite(std::string(dir) + "/" + file, bgr);
+}
+
 void report_line(const std::string& name, const std::string& photo, const CalibrationResult& r) {
   static const bool on = std::getenv("SHADEMATCH_ROBUST_REPORT") != nullptr;
   if (!on) return;
@@ -190,6 +204,7 @@ int angular_distance(double a, double b) {
 void expect_card(const std::string& name, const DevPhoto& photo, const DecodedImage& image, const Expect& expect) {
   const Base& b = base(photo);
   INFO(name << " of " << photo.file);
+  dump(name, photo.file, image);
   const CalibrationResult r = sm::photo::calibrate_photo(image, card(), {});
   report_line(name, photo.file, r);
   const CardDetection& d = r.detection;
@@ -220,6 +235,7 @@ void expect_card(const std::string& name, const DevPhoto& photo, const DecodedIm
 // Calibrates `image` and expects a refusal for `reason`.
 void expect_refused(const std::string& name, const DevPhoto& photo, const DecodedImage& image, RejectReason reason) {
   INFO(name << " of " << photo.file);
+  dump(name, photo.file, image);
   const CalibrationResult r = sm::photo::calibrate_photo(image, card(), {});
   report_line(name, photo.file, r);
   INFO(r.detection.detail);
