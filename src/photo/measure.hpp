@@ -156,6 +156,12 @@ RegionMeasurement measure_lab_pixels(const Region& region, const cv::Mat& lab, c
 // skin-coloured area with dark dots in it (a low-resolution pass over the image), and returns at
 // most one of each, with proposed = true and a confidence in 0..1. Empty when nothing plausible
 // was found (the caller reports that).
+// How skin-like a CALIBRATED colour is, 0..1 (regions_propose.cpp): exp(−d²/2·4²), d = distance
+// of q = 50·(a*, b*)/L* (chromaticity per unit lightness, unchanged by more or less light) to the
+// nearest of the 100 NIST skin spectra and the Monk swatches darker than them (D50); 0 when L* is
+// outside 20–97.
+double skin_plausibility(const colour::Lab& lab);
+
 std::vector<Region> propose_regions(const DecodedImage& image, const LinearToLab& to_lab,
                                     const MeasureOptions& options = {});
 

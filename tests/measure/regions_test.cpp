@@ -258,3 +258,20 @@ TEST_CASE("measure: regions outside, empty, duplicated or on the card are refuse
   from_file.column = 3;
   CHECK_THAT(message({from_file}), Catch::StartsWith("a.regions.yaml:4:3: error: region 'scar'"));
 }
+
+TEST_CASE("measure: skin plausibility accepts every NIST skin at any exposure and rejects walls, cloth, black", "[unit]") {
+  // Light, medium and dark skins of the NIST set (D50 Lab of the spectra, as in the scene tests).
+  for (const colour::Lab& skin : {colour::Lab{74.0, 10.7, 13.1}, colour::Lab{60.1, 15.2, 22.7}, colour::Lab{43.7, 15.0, 17.8}}) {
+    INFO(skin.l << "," << skin.a << "," << skin.b);
+    CHECK(photo::skin_plausibility(skin) > 0.9);
+    // The same skin with 2× and 0.5× the light: L*, a*, b* scale alike by 2^(±1/3) (cube root).
+    for (double k : {1.26, 0.794}) {
+      const colour::Lab lit{skin.l * k, skin.a * k, skin.b * k};
+      if (lit.l <= 97) CHECK(photo::skin_plausibility(lit) > 0.9);
+    }
+  }
+  CHECK(photo::skin_plausibility({90, 2, 3}) < 0.3);     // white wall or cloth (q ≈ 1–2)
+  CHECK(photo::skin_plausibility({45, 60, 35}) < 0.01);  // saturated red cloth
+  CHECK(photo::skin_plausibility({60, -30, 40}) < 0.01);  // grass
+  CHECK(photo::skin_plausibility({12, 2, 2}) == 0.0);    // darker than the card's black patch
+}

@@ -300,3 +300,42 @@ TEST_CASE("measure: local refit size chosen on held-out scenes", "[.explore]") {
     std::cout << "nearest " << k << ": median " << photo::median_of(all) << " worst " << worst << " ΔE00\n";
   }
 }
+
+TEST_CASE("measure: proposed regions land inside the scalp area from light to dark skin", "[reference]") {
+  const std::vector<int> order = subjects_by_lightness();
+  const std::string dir = test::make_temp_dir("measure-propose");
+  const struct {
+    int rank;
+    const char* light;
+    int jpeg;
+  } cases[4] = {{0, "D65", 95}, {40, "A", 0}, {80, "FL11", 95}, {99, "D65", 0}};
+  for (const auto& c : cases) {
+    test::SceneSpec spec;
+    spec.seed = static_cast<std::uint64_t>(700 + c.rank);
+    spec.width = 640;
+    spec.height = 428;
+    spec.skin_subject = order[static_cast<std::size_t>(c.rank)];
+    spec.hair_melanin = 8;
+    spec.illuminant = c.light;
+    spec.jpeg_quality = c.jpeg;
+    const test::Scene scene = test::render_scene(spec);
+    const photo::DecodedImage image = photo::decode_image(test::write_scene(scene, dir, "p" + std::to_string(c.rank)), 1);
+    const Calibrated cal = calibrate_from_truth_positions(scene, image.linear());
+    photo::MeasureOptions options;
+    options.card_corners = scene.card_corners;
+    const auto proposed = photo::propose_regions(
+        image, [&](const colour::LinearRgb& x) { return cal.correction.apply_lab(x); }, options);
+    INFO("skin rank " << c.rank << " " << lab_text(scene.skin_lab) << " " << c.light);
+    bool hair = false, scalp = false;
+    for (const photo::Region& r : proposed) {
+      INFO(r.name << " at " << r.rect << " confidence " << r.confidence << ", scalp area " << scene.scalp_area);
+      CHECK((r.rect & scene.scalp_area) == r.rect);
+      CHECK(r.confidence >= 0.5);
+      CHECK(r.proposed);
+      hair = hair || r.name == "hair";
+      scalp = scalp || r.name == "scalp";
+    }
+    CHECK(hair);
+    CHECK(scalp);
+  }
+}
