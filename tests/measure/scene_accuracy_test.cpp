@@ -6,6 +6,8 @@
 #include <catch2/catch.hpp>
 
 #include <algorithm>
+#include <filesystem>
+#include <fstream>
 #include <cstdlib>
 #include <iostream>
 #include <numeric>
@@ -23,6 +25,8 @@
 #include "photo/regions.hpp"
 #include "support/paths.hpp"
 #include "support/scene.hpp"
+
+#include <opencv2/imgcodecs.hpp>
 
 using namespace shadematch;
 
@@ -338,4 +342,71 @@ TEST_CASE("measure: proposed regions land inside the scalp area from light to da
     CHECK(hair);
     CHECK(scalp);
   }
+}
+
+namespace {
+// The bundled demo sample samples/scalp/ (a synthetic clinic photo, samples/SOURCES.md).
+test::SceneSpec scalp_sample_spec() {
+  test::SceneSpec spec;
+  spec.seed = 2026;
+  spec.width = 1800;  // ≥ 1600 px: a phone photo downsized for sharing
+  spec.height = 1200;
+  spec.illuminant = "D65";
+  spec.skin_subject = subjects_by_lightness()[35];  // light–medium of the 100 NIST subjects
+  spec.hair_melanin = 6.0;                          // dark brown (L* ≈ 28)
+  spec.dot_radius = 7.0;                            // shaved follicles ≈ 14 px across at this scale
+  spec.hair_coverage = 0.30;
+  spec.scalp_coverage = 0.04;
+  spec.noise = 0.004;
+  spec.tone_gamma = 1.1;  // a maker's contrast curve on top of sRGB
+  spec.jpeg_quality = 90;
+  spec.card_angle_deg = -4;
+  spec.light_gradient = 0.05;
+  return spec;
+}
+}  // namespace
+
+TEST_CASE("scalp sample: regenerate samples/scalp (photo.jpg, regions, truth)", "[.generate]") {
+  // Run explicitly: build/tests/test_measure "[.generate]"
+  const test::Scene scene = test::render_scene(scalp_sample_spec());
+  const std::string dir = test::source_dir() + "/samples/scalp";
+  std::filesystem::create_directories(dir);
+  test::write_scene(scene, dir, "photo");
+  const auto rect = [](const cv::Rect& r) {
+    return "[" + std::to_string(r.x) + ", " + std::to_string(r.y) + ", " + std::to_string(r.width) + ", " +
+           std::to_string(r.height) + "]";
+  };
+  std::ofstream regions(dir + "/photo.jpg.regions.yaml");
+  regions << "# Regions of samples/scalp/photo.jpg (x, y, w, h in pixels), written by the generator\n"
+             "# (tests/measure/scene_accuracy_test.cpp, \"[.generate]\"): hair = inside the dense follicle zone,\n"
+             "# scalp = inside the sparse one, both clear of the zones' edges.\n"
+             "schema: shadematch-regions/1\nregions:\n"
+          << "  hair: " << rect(scene.hair_rect) << "\n  scalp: " << rect(scene.scalp_rect) << "\n";
+  std::ofstream truth(dir + "/truth.csv");
+  truth.precision(4);
+  truth << "region,L,a,b,what\n"
+        << "hair," << scene.follicle_lab.l << "," << scene.follicle_lab.a << "," << scene.follicle_lab.b
+        << ",follicle: eumelanin hair model tau=6 (tests/support/scene.hpp) CIELAB D50\n"
+        << "scalp," << scene.skin_lab.l << "," << scene.skin_lab.a << "," << scene.skin_lab.b << ",skin: NIST subject "
+        << scene.spec.skin_subject << " CIELAB D50\n";
+  CHECK(regions.good());
+  CHECK(truth.good());
+}
+
+TEST_CASE("scalp sample: the bundled photo is what the generator renders", "[reference]") {
+  // Guards against a stale sample: the regions and the truth in samples/scalp follow from the
+  // generator's spec (the JPEG bytes may differ between libjpeg versions, so they are not compared).
+  const test::Scene scene = test::render_scene(scalp_sample_spec());
+  const CsvTable truth = parse_csv(test::read_text_file(test::source_dir() + "/samples/scalp/truth.csv"), "truth.csv");
+  REQUIRE(truth.rows.size() == 2);
+  const auto lab_at = [&](std::size_t i) {
+    return colour::Lab{parse_csv_number(truth, truth.rows[i], 1), parse_csv_number(truth, truth.rows[i], 2),
+                       parse_csv_number(truth, truth.rows[i], 3)};
+  };
+  // truth.csv keeps 4 significant digits: within 0.01 of the rendered truth.
+  CHECK(colour::delta_e_76(lab_at(0), scene.follicle_lab) < 0.01);
+  CHECK(colour::delta_e_76(lab_at(1), scene.skin_lab) < 0.01);
+  const cv::Mat photo = cv::imread(test::source_dir() + "/samples/scalp/photo.jpg");
+  CHECK(photo.cols == scene.spec.width);
+  CHECK(photo.rows == scene.spec.height);
 }
