@@ -16,6 +16,7 @@
 #include <stdexcept>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "pigment/model.hpp"
 #include "pigment/palette.hpp"
@@ -58,7 +59,7 @@ const pigment::Palette& palette() {
 void bm_plan(benchmark::State& state) {
   const colour::Lab skin{62.0, 11.0, 17.0};
   const pigment::InkInSkinModel model(palette(), skin);
-  const plan::InkInSkinPredictor predictor(model);
+  const plan::InkInSkinPredictor predictor(model, palette().healing);
   const plan::PlanTargets targets =
       plan::plan_targets({plan::Goal::follicle, 3, 3.0}, {{50.0, 2.0, 3.0}, skin, std::nullopt, 0.3});
   plan::SearchOptions options;
@@ -71,8 +72,8 @@ void bm_plan(benchmark::State& state) {
   }
   state.counters["candidates_per_session"] = static_cast<double>(candidates);
   // Candidates predicted and ranked for all sessions, per second of wall time.
-  state.counters["candidates_per_s"] =
-      benchmark::Counter(static_cast<double>(candidates) * static_cast<double>(state.iterations()), benchmark::Counter::kIsRate);
+  state.counters["candidates_per_s"] = benchmark::Counter(
+      static_cast<double>(candidates) * static_cast<double>(state.iterations()), benchmark::Counter::kIsRate);
   state.counters["threads"] = static_cast<double>(options.threads);
 }
 
@@ -88,15 +89,38 @@ void bm_predict(benchmark::State& state) {
     benchmark::DoNotOptimize(model.healed_dot_lab(mixed, f));
     f = f < 0.9 ? f + 1e-7 : 0.25;
   }
-  state.counters["predictions_per_s"] = benchmark::Counter(static_cast<double>(state.iterations()), benchmark::Counter::kIsRate);
+  state.counters["predictions_per_s"] =
+      benchmark::Counter(static_cast<double>(state.iterations()), benchmark::Counter::kIsRate);
+}
+
+// The search's form of it: one mixed ink at the 7 dilution steps at once (SIMD lanes).
+void bm_predict_steps(benchmark::State& state) {
+  const pigment::InkInSkinModel model(palette(), {62.0, 11.0, 17.0});
+  const plan::InkInSkinPredictor predictor(model, palette().healing);
+  if (!predictor.simd()) state.SkipWithError("the SIMD path is not in use");
+  colour::Spectrum mixed;
+  for (std::size_t b = 0; b < colour::kSpectrumBands; ++b) {
+    mixed[b] = (model.ink_ks()[0][b] + model.ink_ks()[9][b] + model.ink_ks()[17][b]) / 3.0;
+  }
+  std::vector<double> fractions;
+  for (const pigment::DilutionStep& d : palette().dilution) fractions.push_back(d.pigment_fraction());
+  std::vector<colour::Lab> out(fractions.size());
+  for (auto _ : state) {
+    predictor.healed_dot_labs(mixed, fractions.data(), fractions.size(), out.data());
+    benchmark::DoNotOptimize(out.data());
+    mixed[0] += 1e-9;
+  }
+  state.counters["predictions_per_s"] = benchmark::Counter(
+      static_cast<double>(state.iterations()) * static_cast<double>(fractions.size()), benchmark::Counter::kIsRate);
 }
 
 // `match` end to end on a 24 MP photo (the demo photo enlarged to 6000×4000, JPEG quality 92)
 // against cv::imread of the same file, in the same run.
 const std::string& photo_24mp() {
   static const std::string path = [] {
-    const std::string p = (std::filesystem::temp_directory_path() /
-                           ("shadematch-bench-24mp-" + std::to_string(::getpid()) + ".jpg")).string();
+    const std::string p =
+        (std::filesystem::temp_directory_path() / ("shadematch-bench-24mp-" + std::to_string(::getpid()) + ".jpg"))
+            .string();
     const cv::Mat small = cv::imread(std::string(SHADEMATCH_SOURCE_DIR) + "/samples/demo/photo.jpg", cv::IMREAD_COLOR);
     if (small.empty()) throw std::runtime_error("cannot read samples/demo/photo.jpg");
     cv::Mat big;
@@ -136,5 +160,6 @@ void bm_match_24mp(benchmark::State& state) {
 BENCHMARK(bm_imread_24mp)->Unit(benchmark::kMillisecond)->UseRealTime();
 BENCHMARK(bm_match_24mp)->Unit(benchmark::kMillisecond)->UseRealTime();
 BENCHMARK(bm_predict);
+BENCHMARK(bm_predict_steps);
 BENCHMARK(bm_plan)->Arg(1)->Arg(2)->Unit(benchmark::kMillisecond)->UseRealTime();
 BENCHMARK_MAIN();

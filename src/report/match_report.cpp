@@ -19,9 +19,13 @@ json num(double v) {
   return r == 0.0 ? 0.0 : r;  // no "-0.0"
 }
 
-json lab_json(const colour::Lab& c) { return json::array({num(c.l), num(c.a), num(c.b)}); }
+json lab_json(const colour::Lab& c) {
+  return json::array({num(c.l), num(c.a), num(c.b)});
+}
 
-std::string hex_of(const colour::Lab& c) { return colour::lab_d50_to_srgb8(c).hex(); }
+std::string hex_of(const colour::Lab& c) {
+  return colour::lab_d50_to_srgb8(c).hex();
+}
 
 json blend_json(const plan::RankedBlend& b) {
   json inks = json::array();
@@ -111,9 +115,12 @@ std::string session_heading(const plan::SessionBlends& s, std::size_t count) {
 // What the goal's final target is, in the clinic's words, for the beyond-reach note.
 std::string target_noun(plan::Goal goal) {
   switch (goal) {
-    case plan::Goal::follicle: return "the hair";
-    case plan::Goal::reduce_contrast: return "the reduce-contrast target";
-    case plan::Goal::scar: return "the scalp around the scar";
+    case plan::Goal::follicle:
+      return "the hair";
+    case plan::Goal::reduce_contrast:
+      return "the reduce-contrast target";
+    case plan::Goal::scar:
+      return "the scalp around the scar";
   }
   return "the target";
 }
@@ -176,18 +183,13 @@ json match_json(const MatchReport& r) {
   j["plan"]["anchored"] = r.plan.reach && r.plan.reach->anchored;
   if (r.plan.reach) {
     const plan::Reach& reach = *r.plan.reach;
-    j["plan"]["darkest_reachable"] = {{"lab", lab_json(reach.darkest)},
-                                      {"hex", hex_of(reach.darkest)},
-                                      {"recipe", reach.darkest_recipe}};
+    j["plan"]["darkest_reachable"] = {
+        {"lab", lab_json(reach.darkest)}, {"hex", hex_of(reach.darkest)}, {"recipe", reach.darkest_recipe}};
     if (reach.anchored) {
-      json b = {{"target_lab", lab_json(t.final_target)},
-                {"darkest_lab", lab_json(reach.darkest)},
-                {"darkest_recipe", reach.darkest_recipe},
-                {"dL", num(reach.beyond_dl)},
-                {"margin_dL", num(reach.margin_dl)},
-                {"aimed_final_lab", lab_json(reach.aimed_final)},
-                {"palette_lacks", reach.lacks},
-                {"message", joined(beyond_reach_sentences(r))}};
+      json b = {{"target_lab", lab_json(t.final_target)}, {"darkest_lab", lab_json(reach.darkest)},
+                {"darkest_recipe", reach.darkest_recipe}, {"dL", num(reach.beyond_dl)},
+                {"margin_dL", num(reach.margin_dl)},      {"aimed_final_lab", lab_json(reach.aimed_final)},
+                {"palette_lacks", reach.lacks},           {"message", joined(beyond_reach_sentences(r))}};
       if (reach.reduce_contrast_target) {
         b["alternative"] = {{"goal", "reduce-contrast"}, {"target_lab", lab_json(*reach.reduce_contrast_target)}};
       }
@@ -239,7 +241,8 @@ std::string match_text(const MatchReport& r, bool swatches) {
   }
   TextTable colours({"Colour", "L*", "a*", "b*", "Hex"}, {Align::left, Align::right, Align::right, Align::right});
   auto colour_row = [&](const std::string& label, const colour::Lab& c) {
-    colours.add_row({label, fixed(c.l, 1), fixed(c.a, 1), fixed(c.b, 1), hex_of(c) + (swatches ? " " + swatch(c, 4) : "")});
+    colours.add_row(
+        {label, fixed(c.l, 1), fixed(c.a, 1), fixed(c.b, 1), hex_of(c) + (swatches ? " " + swatch(c, 4) : "")});
   };
   for (const auto& [label, c] : measured_colours(r.regions)) colour_row(label, c);
   colour_row(t.goal == plan::Goal::scar ? "substrate (scar)" : "substrate (skin)", t.substrate);
@@ -259,7 +262,8 @@ std::string match_text(const MatchReport& r, bool swatches) {
       header.emplace_back("");
       align.push_back(Align::left);
     }
-    for (const char* h : {"Recipe", "L*", "a*", "b*", "Hex", "ΔE00", "Score", "Compared with target"}) header.emplace_back(h);
+    for (const char* h : {"Recipe", "L*", "a*", "b*", "Hex", "ΔE00", "Score", "Compared with target"})
+      header.emplace_back(h);
     for (Align a : {Align::left, Align::right, Align::right, Align::right, Align::left, Align::right, Align::right,
                     Align::left}) {
       align.push_back(a);
@@ -307,8 +311,8 @@ std::string match_html(const MatchReport& r) {
   std::string b;
   b += "<h1>Ink plan: " + html_escape(std::string(plan::goal_name(t.goal))) + ", " + std::to_string(t.sessions.size()) +
        (t.sessions.size() == 1 ? " session" : " sessions") + "</h1>\n";
-  b += "<p class=\"muted\">Palette " + html_escape(r.palette_name) + " (" + html_escape(r.palette_source) + "): " +
-       std::to_string(r.plan.inks_searched) + " inks searched";
+  b += "<p class=\"muted\">Palette " + html_escape(r.palette_name) + " (" + html_escape(r.palette_source) +
+       "): " + std::to_string(r.plan.inks_searched) + " inks searched";
   if (!r.plan.left_out.empty()) b += ", " + std::to_string(r.plan.left_out.size()) + " left out";
   b += "; " + html_escape(grouped(r.plan.candidates)) + " blends per session; one shade = ΔL* " +
        fixed(t.shade_step_dl, 1);
@@ -364,9 +368,10 @@ std::string match_html(const MatchReport& r) {
       auto row = [&](const std::string& rank, const plan::RankedBlend& bl, const colour::Lab& target) {
         b += "<tr><td>" + rank + "</td><td>" + html_swatch(target, "", 40) + "</td><td>" +
              html_swatch(bl.predicted, "", 40) + "</td><td><span class=\"recipe\">" + html_escape(bl.recipe) +
-             "</span>" + (bl.in_stock ? "" : " (out of stock)") + (bl.expired ? " (expired)" : "") + "<br><span class=\"muted\">" +
-             html_escape(bl.direction) + "</span></td><td class=\"n\">" + fixed(bl.de00, 2) +
-             "</td><td class=\"opt\">" + html_escape(lab_text(bl.predicted)) + " " + hex_of(bl.predicted) + "</td></tr>\n";
+             "</span>" + (bl.in_stock ? "" : " (out of stock)") + (bl.expired ? " (expired)" : "") +
+             "<br><span class=\"muted\">" + html_escape(bl.direction) + "</span></td><td class=\"n\">" +
+             fixed(bl.de00, 2) + "</td><td class=\"opt\">" + html_escape(lab_text(bl.predicted)) + " " +
+             hex_of(bl.predicted) + "</td></tr>\n";
       };
       for (const plan::RankedBlend& bl : s.blends) row(std::to_string(bl.rank), bl, s.target);
       if (s.accent) row("accent", *s.accent, s.accent_target.value_or(s.target));

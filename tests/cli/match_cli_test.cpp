@@ -13,17 +13,20 @@ using shadematch::test::run_cli;
 
 namespace {
 
-std::string sample_palette() { return shadematch::test::source_dir() + "/samples/demo/palette.yaml"; }
+std::string sample_palette() {
+  return shadematch::test::source_dir() + "/samples/demo/palette.yaml";
+}
 
 // The fixed sample: a mid-grey-brown follicle colour in light-medium skin, three sessions, top 3,
 // with the accent; expiry checked on a fixed day so that the left-out inks do not drift.
 std::vector<std::string> sample_args() {
-  return {"match", "--target", "45,3,2", "--skin", "62,11,17", "--palette", sample_palette(), "--today", "2026-11-23",
-          "--top", "3", "--accent"};
+  return {"match",          "--target", "45,3,2",     "--skin", "62,11,17", "--palette",
+          sample_palette(), "--today",  "2026-11-23", "--top",  "3",        "--accent"};
 }
 
 std::string replace_all(std::string s, const std::string& from, const std::string& to) {
-  for (std::size_t p = s.find(from); p != std::string::npos; p = s.find(from, p + to.size())) s.replace(p, from.size(), to);
+  for (std::size_t p = s.find(from); p != std::string::npos; p = s.find(from, p + to.size()))
+    s.replace(p, from.size(), to);
   return s;
 }
 
@@ -66,8 +69,8 @@ TEST_CASE("cli match: JSON of the sample matches the golden file and has the fie
     for (const char* key : {"session", "target_lab", "target_hex", "blends"}) CHECK(s.contains(key));
     REQUIRE_FALSE(s["blends"].empty());
     for (const auto& b : s["blends"]) {
-      for (const char* key : {"rank", "recipe", "inks", "dilution", "predicted_lab", "predicted_hex", "de00", "dL", "dC",
-                              "dH", "score"}) {
+      for (const char* key : {"rank", "recipe", "inks", "dilution", "predicted_lab", "predicted_hex", "de00", "dL",
+                              "dC", "dH", "score"}) {
         CHECK(b.contains(key));
       }
       CHECK(b["inks"][0].contains("id"));
@@ -112,8 +115,8 @@ TEST_CASE("cli match: goals reduce-contrast and scar from given colours", "[cli]
 // A near-black follicle on very light skin (the demo photo's case): the darkest blend of the
 // sample palette heals to L* ≈ 37.5 there, far lighter than the hair's 15.
 std::vector<std::string> beyond_reach_args() {
-  return {"match", "--target", "15,-1,2", "--skin", "85,12,12", "--palette", sample_palette(), "--today", "2026-11-23",
-          "--top", "3"};
+  return {"match",          "--target", "15,-1,2",    "--skin", "85,12,12", "--palette",
+          sample_palette(), "--today",  "2026-11-23", "--top",  "3"};
 }
 
 TEST_CASE("cli match: hair darker than the palette can heal gets an anchored plan, said once at the top", "[cli]") {
@@ -171,12 +174,18 @@ TEST_CASE("cli match: usage errors exit 2 and bad files exit 1, with one line on
   const std::vector<Case> cases{
       {{"match", "--target", "30,3,5", "--skin", "65,12,16"}, 2, "--palette"},
       {{"match", "--target", "30,3,5", "--palette", palette}, 2, "--skin"},
-      {{"match", "--target", "30,3,5", "--skin", "65,12,16", "--palette", palette, "--goal", "eyebrows"}, 2, "eyebrows"},
+      {{"match", "--target", "30,3,5", "--skin", "65,12,16", "--palette", palette, "--goal", "eyebrows"},
+       2,
+       "eyebrows"},
       {{"match", "--target", "30,x,5", "--skin", "65,12,16", "--palette", palette}, 2, "30,x,5"},
       {{"match", "--target", "30,3,5", "--skin", "65,12,16", "--palette", palette, "--sessions", "0"}, 2, "--sessions"},
-      {{"match", "--target", "30,3,5", "--skin", "65,12,16", "--palette", palette, "--today", "23/11/2026"}, 2, "--today"},
+      {{"match", "--target", "30,3,5", "--skin", "65,12,16", "--palette", palette, "--today", "23/11/2026"},
+       2,
+       "--today"},
       {{"match", "--target", "30,3,5", "--skin", "65,12,16", "--palette", palette, "--goal", "scar"}, 2, "--scar"},
-      {{"match", "--target", "30,3,5", "--skin", "65,12,16", "--palette", "/nonexistent/palette.yaml"}, 1, "palette.yaml"},
+      {{"match", "--target", "30,3,5", "--skin", "65,12,16", "--palette", "/nonexistent/palette.yaml"},
+       1,
+       "palette.yaml"},
   };
   for (const Case& c : cases) {
     const auto r = run_cli(c.args);
@@ -198,7 +207,7 @@ TEST_CASE("cli match: --html writes one self-contained page with the recipes", "
   const std::string html = shadematch::test::read_text_file(out);
   CHECK(html.rfind("<!doctype html>", 0) == 0);
   CHECK(html.find("name=\"viewport\"") != std::string::npos);  // readable on a phone
-  CHECK(html.find("http://") == std::string::npos);             // nothing fetched from the network
+  CHECK(html.find("http://") == std::string::npos);            // nothing fetched from the network
   CHECK(html.find("https://") == std::string::npos);
   CHECK(html.find("<script") == std::string::npos);
   // Every recipe of the text report is on the page.

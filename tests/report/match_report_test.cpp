@@ -82,6 +82,46 @@ TEST_CASE("report match: JSON numbers are those of the plan, rounded to 1e-4", "
   CHECK(j["calibration"].is_null());
 }
 
+TEST_CASE("report match: a target beyond the palette's reach is said once, at the top, in text, JSON and HTML",
+          "[unit]") {
+  // The stand-in's darkest blend is undiluted jet-black, L* 15; the follicle at L* 5 lies 10 below.
+  const std::vector<colour::Lab> labs{{15.0, 0.0, 0.0}, {25.0, 6.0, 10.0}};
+  const colour::Lab skin{65.0, 12.0, 16.0};
+  const auto palette = test::make_palette({"jet-black", "dark-brown"}, labs, {{0, 1}, {2, 1}, {4, 1}}, 2, 4);
+  const test::LinearLabPredictor predictor(labs, skin);
+  const plan::PlanColours colours{{5.0, 1.0, 2.0}, skin, std::nullopt, 0.3};
+  report::MatchReport r;
+  r.plan = plan::plan_blends(palette, predictor, plan::plan_targets({plan::Goal::follicle, 3, 5.0}, colours), {});
+  r.palette_name = "Test palette";
+  r.palette_source = "test-palette.yaml";
+  r.regions = report::given_regions_json(colours, false, false);
+  REQUIRE(r.plan.reach);
+  REQUIRE(r.plan.reach->anchored);
+
+  const std::string text = report::match_text(r, false);
+  const std::size_t note = text.find("Beyond reach: the hair (L* 5.0)");
+  REQUIRE(note != std::string::npos);
+  CHECK(text.find("Beyond reach", note + 1) == std::string::npos);
+  CHECK(note < text.find("Session 1 of 3"));
+  CHECK(text.find("by ΔL* 10.0") != std::string::npos);
+  CHECK(text.find("1 jet-black @ 0:1") != std::string::npos);
+  CHECK(text.find("--goal reduce-contrast") != std::string::npos);  // 65 + 0.6·(5 − 65) = 29 is reachable
+
+  const auto j = report::match_json(r);
+  CHECK(j["plan"]["anchored"] == true);
+  CHECK(j["beyond_reach"]["dL"].get<double>() == Approx(10.0));
+  CHECK(j["beyond_reach"]["darkest_recipe"] == "1 jet-black @ 0:1");
+  CHECK(j["beyond_reach"]["aimed_final_lab"][0].get<double>() == Approx(15.0));
+  CHECK(j["beyond_reach"]["alternative"]["target_lab"][0].get<double>() == Approx(29.0));
+  CHECK(j["sessions"][2]["target_lab"][0].get<double>() == Approx(15.0));
+
+  const std::string html = report::match_html(r);
+  const std::size_t at = html.find("Beyond this palette's reach");
+  REQUIRE(at != std::string::npos);
+  CHECK(at < html.find("Session 1 of 3"));
+  CHECK(html.find("Beyond reach: the hair") != std::string::npos);
+}
+
 TEST_CASE("report match: the HTML page renders in headless Chromium with the recipes, not blank", "[unit]") {
   const auto r = sample_report();
   const std::string html = report::match_html(r);
@@ -100,13 +140,14 @@ TEST_CASE("report match: the HTML page renders in headless Chromium with the rec
     std::filesystem::remove_all(dir);
     return;
   }
-  const std::string flags = " --headless --no-sandbox --disable-gpu --disable-quic --no-first-run"
-                            " --disable-background-networking --disable-component-update --disable-sync"
-                            " --window-size=412,900 --user-data-dir=";
+  const std::string flags =
+      " --headless --no-sandbox --disable-gpu --disable-quic --no-first-run"
+      " --disable-background-networking --disable-component-update --disable-sync"
+      " --window-size=412,900 --user-data-dir=";
   const std::string shot = dir + "/shot.png";
   const std::string dom = dir + "/dom.html";
-  const std::string cmd1 = "timeout 120 " + browser + flags + dir + "/profile1 --screenshot=" + shot + " file://" + page +
-                           " >/dev/null 2>&1";
+  const std::string cmd1 = "timeout 120 " + browser + flags + dir + "/profile1 --screenshot=" + shot + " file://" +
+                           page + " >/dev/null 2>&1";
   const std::string cmd2 =
       "timeout 120 " + browser + flags + dir + "/profile2 --dump-dom file://" + page + " >" + dom + " 2>/dev/null";
   REQUIRE(std::system(cmd1.c_str()) == 0);
