@@ -30,7 +30,7 @@ struct Bands {
 //   K/S = K/S_substrate + c·K/S_ink;  R_dot = 1 / (1 + K/S + √(K/S·(K/S + 2)));
 //   R = R_layer + T²·R_dot / (1 − R_layer·R_dot);  X, Y, Z += R·weights.
 __attribute__((target("avx2"))) void xyz4_avx2(const Bands& b, const double* ink_ks, const double* c, double* x,
-                                                double* y, double* z) noexcept {
+                                               double* y, double* z) noexcept {
   const __m256d vc = _mm256_loadu_pd(c);
   const __m256d one = _mm256_set1_pd(1.0);
   const __m256d two = _mm256_set1_pd(2.0);

@@ -66,7 +66,6 @@ std::size_t binomial(std::size_t n, std::size_t k) {
   return r;
 }
 
-
 std::int64_t micro(double score) {
   if (!std::isfinite(score) || score > 1e12) return std::numeric_limits<std::int64_t>::max();
   return std::llround(score * 1e6);
@@ -89,9 +88,15 @@ class LabBuffer {
     data_.reset(static_cast<colour::Lab*>(p));  // Lab is an implicit-lifetime aggregate
     size_ = n;
   }
-  std::size_t size() const noexcept { return size_; }
-  colour::Lab& operator[](std::size_t i) noexcept { return data_.get()[i]; }
-  const colour::Lab& operator[](std::size_t i) const noexcept { return data_.get()[i]; }
+  std::size_t size() const noexcept {
+    return size_;
+  }
+  colour::Lab& operator[](std::size_t i) noexcept {
+    return data_.get()[i];
+  }
+  const colour::Lab& operator[](std::size_t i) const noexcept {
+    return data_.get()[i];
+  }
 
  private:
   struct Free {
@@ -182,8 +187,12 @@ struct Search {
 
   Key key_of(std::size_t index, double score) const {
     const Mix& m = mixes[index / steps()];
-    return Key{micro(score), m.count, m.reduced_parts, static_cast<std::uint8_t>((m.flags & kOutOfStock) ? 1 : 0),
-               static_cast<std::uint8_t>((m.flags & kExpired) ? 1 : 0), static_cast<std::uint32_t>(index)};
+    return Key{micro(score),
+               m.count,
+               m.reduced_parts,
+               static_cast<std::uint8_t>((m.flags & kOutOfStock) ? 1 : 0),
+               static_cast<std::uint8_t>((m.flags & kExpired) ? 1 : 0),
+               static_cast<std::uint32_t>(index)};
   }
 
   // The best `pool_size` candidates for `target` among those with L*pred ≤ l_max, sorted.
@@ -319,8 +328,8 @@ double blend_score(const colour::Lab& target, const colour::Lab& predicted) noex
 // R_T matters only for saturated colours (its factor is 0.04 at C̄' = 10), so for hair and skin
 // colours the bound is within a few per cent of ΔE00 instead of the 37 % of a fixed |R_T| ≤ √3.
 double score_lower_bound(const colour::Lab& target, const colour::Lab& predicted) noexcept {
-  constexpr double kPow25_7 = 6103515625.0;          // 25⁷, eq. (4)
-  constexpr double kSin60 = 0.8660254037844386;      // sin 60°: the largest |sin 2Δθ|
+  constexpr double kPow25_7 = 6103515625.0;      // 25⁷, eq. (4)
+  constexpr double kSin60 = 0.8660254037844386;  // sin 60°: the largest |sin 2Δθ|
   const double dl = target.l - predicted.l;
   const double da = target.a - predicted.a;
   const double db = target.b - predicted.b;
@@ -331,7 +340,7 @@ double score_lower_bound(const colour::Lab& target, const colour::Lab& predicted
   const double cbar2 = cbar * cbar;
   const double cbar7 = cbar2 * cbar2 * cbar2 * cbar;
   const double g1 = 1.5 - 0.5 * std::sqrt(cbar7 / (cbar7 + kPow25_7));  // 1 + G
-  const double c = g1 * cbar;  // ≥ C̄'
+  const double c = g1 * cbar;                                           // ≥ C̄'
   const double c2 = c * c;
   const double c7 = c2 * c2 * c2 * c;
   const double rotation = 1.0 - kSin60 * std::sqrt(c7 / (c7 + kPow25_7));  // 1 − |R_T|/2, ≥ 1 − sin 60°
@@ -479,8 +488,7 @@ PlanResult plan_blends(const pigment::Palette& palette, const DotPredictor& pred
     SessionBlends session;
     session.session = static_cast<int>(si + 1);
     session.target = result.targets.sessions[si];
-    const double l_max =
-        previous_first_l ? *previous_first_l - half_shade : std::numeric_limits<double>::infinity();
+    const double l_max = previous_first_l ? *previous_first_l - half_shade : std::numeric_limits<double>::infinity();
     for (std::size_t index : s.list(session.target, l_max, k)) {
       RankedBlend r = s.describe(index, session.target);
       r.rank = static_cast<int>(session.blends.size() + 1);
@@ -514,8 +522,9 @@ PlanResult plan_blends(const pigment::Palette& palette, const DotPredictor& pred
       session.accent_target = accent_target;
       const auto accent = s.list(accent_target, session.blends.front().predicted.l - half_shade, 1);
       if (accent.empty() && result.reach && result.reach->anchored) {
-        result.warnings.push_back(label + ": no accent blend: the session already aims at the darkest colour the "
-                                          "palette heals to in this skin");
+        result.warnings.push_back(label +
+                                  ": no accent blend: the session already aims at the darkest colour the "
+                                  "palette heals to in this skin");
       } else if (accent.empty()) {
         result.warnings.push_back(label + ": no accent blend is half a shade darker than the first choice");
       } else {

@@ -57,11 +57,11 @@ double blend_score(const colour::Lab& target, const colour::Lab& predicted) noex
 double score_lower_bound(const colour::Lab& target, const colour::Lab& predicted) noexcept;
 
 struct SearchOptions {
-  int top_k = 5;                    // blends listed per session, ≥ 1
-  bool include_unavailable = false; // keep out-of-stock and expired inks
-  std::string today;                // YYYY-MM-DD; an ink is expired when its date is before today
-  bool accent = false;              // add a darker accent blend to the last session
-  unsigned threads = 0;             // 0: all hardware threads
+  int top_k = 5;                     // blends listed per session, ≥ 1
+  bool include_unavailable = false;  // keep out-of-stock and expired inks
+  std::string today;                 // YYYY-MM-DD; an ink is expired when its date is before today
+  bool accent = false;               // add a darker accent blend to the last session
+  unsigned threads = 0;              // 0: all hardware threads
   // Progress of the prediction pass, fraction in [0, 1]; called from the calling thread only.
   std::function<void(double)> progress;
 };
@@ -77,20 +77,20 @@ inline constexpr int kMaxBlendInks = 6;
 std::vector<std::array<std::uint16_t, kMaxBlendInks>> compositions(int total, int m);
 
 struct RankedBlend {
-  int rank = 0;                       // 1-based within its session (0 for the accent)
-  pigment::Blend blend;               // parts reduced by their common divisor
-  std::string recipe;                 // pigment::format_blend(blend)
-  colour::Lab predicted;              // healed dot (or area appearance for the scar goal)
+  int rank = 0;           // 1-based within its session (0 for the accent)
+  pigment::Blend blend;   // parts reduced by their common divisor
+  std::string recipe;     // pigment::format_blend(blend)
+  colour::Lab predicted;  // healed dot (or area appearance for the scar goal)
   double de00 = 0.0;
-  colour::LabDifference diff;         // predicted − target: ΔL*, ΔC*ab, ΔH*ab
+  colour::LabDifference diff;  // predicted − target: ΔL*, ΔC*ab, ΔH*ab
   double score = 0.0;
-  std::string direction;              // "slightly lighter and cooler than target"
-  bool in_stock = true;               // every ink in stock
-  bool expired = false;               // some ink past its date
+  std::string direction;  // "slightly lighter and cooler than target"
+  bool in_stock = true;   // every ink in stock
+  bool expired = false;   // some ink past its date
 };
 
 struct SessionBlends {
-  int session = 0;                    // 1-based, lighter first
+  int session = 0;  // 1-based, lighter first
   colour::Lab target;
   std::vector<RankedBlend> blends;    // best first; may be empty (see warnings)
   std::optional<RankedBlend> accent;  // last session only, when asked for
@@ -114,13 +114,13 @@ struct LeftOutInk {
 inline constexpr double kReachMarginShades = 0.5;
 
 struct Reach {
-  colour::Lab darkest;            // the darkest prediction of all searched candidates (dot or area)
-  std::string darkest_recipe;     // its recipe (first in enumeration order among equally dark)
-  double beyond_dl = 0.0;         // L*darkest − L*final target; > margin_dl when anchored
-  double margin_dl = 0.0;         // kReachMarginShades · shade_step_dL
-  bool anchored = false;          // session targets were moved to the reachable range
-  colour::Lab aimed_final;        // last session's target (== final target unless anchored)
-  std::string lacks;              // when anchored: the ink that would help ("a darker, warmer ink")
+  colour::Lab darkest;         // the darkest prediction of all searched candidates (dot or area)
+  std::string darkest_recipe;  // its recipe (first in enumeration order among equally dark)
+  double beyond_dl = 0.0;      // L*darkest − L*final target; > margin_dl when anchored
+  double margin_dl = 0.0;      // kReachMarginShades · shade_step_dL
+  bool anchored = false;       // session targets were moved to the reachable range
+  colour::Lab aimed_final;     // last session's target (== final target unless anchored)
+  std::string lacks;           // when anchored: the ink that would help ("a darker, warmer ink")
   // When anchored under the follicle goal and the reduce-contrast target (scalp + α·(hair −
   // scalp)) lies within reach: that target, as the other way out.
   std::optional<colour::Lab> reduce_contrast_target;
@@ -130,9 +130,9 @@ struct PlanResult {
   // The goal's targets; when reach->anchored, sessions hold the anchored targets (so
   // sessions.back() is reach->aimed_final) while final_target stays the goal's own.
   PlanTargets targets;
-  std::optional<Reach> reach;         // empty when there was no candidate
+  std::optional<Reach> reach;  // empty when there was no candidate
   std::vector<SessionBlends> sessions;
-  std::size_t candidates = 0;         // blends predicted and ranked per session
+  std::size_t candidates = 0;  // blends predicted and ranked per session
   std::size_t inks_searched = 0;
   std::vector<LeftOutInk> left_out;
   std::vector<std::string> warnings;

@@ -20,8 +20,8 @@ const colour::Lab kSkin{65.0, 12.0, 16.0};
 
 // Five inks spanning hair colours (masstone Lab D50, chosen by hand to bracket dark hair).
 const std::vector<std::string> kIds{"jet-black", "dark-brown", "mid-brown", "warm-brown", "cool-grey"};
-const std::vector<colour::Lab> kLabs{{15.0, 0.0, 0.0}, {25.0, 6.0, 10.0}, {40.0, 10.0, 18.0}, {50.0, 15.0, 25.0},
-                                     {35.0, -2.0, -6.0}};
+const std::vector<colour::Lab> kLabs{
+    {15.0, 0.0, 0.0}, {25.0, 6.0, 10.0}, {40.0, 10.0, 18.0}, {50.0, 15.0, 25.0}, {35.0, -2.0, -6.0}};
 
 plan::PlanTargets follicle_plan(const colour::Lab& follicle, int sessions, double step) {
   return plan::plan_targets({plan::Goal::follicle, sessions, step}, {follicle, kSkin, std::nullopt, 0.3});
@@ -104,7 +104,8 @@ TEST_CASE("plan search: ranks are ordered by score and near-duplicates with the 
         for (const auto& p : b.blend.parts) s.insert(p.ink_id);
         return s;
       };
-      if (ids(blends[i]) == ids(blends[j])) CHECK(colour::delta_e_2000(blends[i].predicted, blends[j].predicted) >= 0.5);
+      if (ids(blends[i]) == ids(blends[j]))
+        CHECK(colour::delta_e_2000(blends[i].predicted, blends[j].predicted) >= 0.5);
     }
   }
 }
@@ -124,9 +125,9 @@ TEST_CASE("plan search: the score adds the too-dark and too-blue penalties of DE
 
 TEST_CASE("plan search: out-of-stock and expired inks are left out and counted unless asked for", "[unit]") {
   auto palette = make_palette(kIds, kLabs, kSteps, 2, 4);
-  palette.inks[0].in_stock = false;            // jet-black
-  palette.inks[2].expires = "2026-01-31";      // mid-brown, expired on 2026-03-01
-  palette.inks[3].expires = "2026-03-01";      // warm-brown: usable through its date
+  palette.inks[0].in_stock = false;        // jet-black
+  palette.inks[2].expires = "2026-01-31";  // mid-brown, expired on 2026-03-01
+  palette.inks[3].expires = "2026-03-01";  // warm-brown: usable through its date
   const LinearLabPredictor predictor(kLabs, kSkin);
   plan::SearchOptions options;
   options.today = "2026-03-01";
@@ -267,8 +268,8 @@ TEST_CASE("plan search: progress reaches 1 and NaN predictions are never listed"
 // independently (subsets by bit mask, the model's Blend convenience API) on a small palette.
 TEST_CASE("plan search: first choices equal the exhaustive search's best (ink-in-skin model)", "[unit]") {
   const std::vector<std::string> ids{"jet-black", "dark-brown", "warm-brown", "cool-grey", "sepia"};
-  const std::vector<colour::Lab> labs{{18.0, 0.5, -0.5}, {26.0, 7.0, 11.0}, {38.0, 14.0, 24.0}, {34.0, -1.5, -5.0},
-                                      {30.0, 9.0, 6.0}};
+  const std::vector<colour::Lab> labs{
+      {18.0, 0.5, -0.5}, {26.0, 7.0, 11.0}, {38.0, 14.0, 24.0}, {34.0, -1.5, -5.0}, {30.0, 9.0, 6.0}};
   auto palette = make_palette(ids, labs, {{0, 1}, {2, 1}, {4, 1}, {8, 1}, {16, 1}}, 3, 4);
   for (pigment::Ink& ink : palette.inks) REQUIRE(pigment::complete_ink_reflectance(ink));
   const colour::Lab skin{62.0, 11.0, 17.0};
@@ -323,9 +324,9 @@ TEST_CASE("plan search: first choices equal the exhaustive search's best (ink-in
     for (const Candidate& c : all) {
       if (c.predicted.l > l_max) continue;
       const double score = plan::blend_score(target, c.predicted);
-      const bool better = best == nullptr || score < best_score - 1e-6 ||
-                          (score <= best_score + 1e-6 &&
-                           (c.inks < best->inks || (c.inks == best->inks && c.parts < best->parts)));
+      const bool better =
+          best == nullptr || score < best_score - 1e-6 ||
+          (score <= best_score + 1e-6 && (c.inks < best->inks || (c.inks == best->inks && c.parts < best->parts)));
       if (better) {
         best = &c;
         best_score = score;
@@ -428,7 +429,8 @@ TEST_CASE("plan search: for hair and skin colours the lower bound is close to th
 
 // Beyond the palette's reach. With the linear stand-in the darkest prediction is the darkest ink
 // undiluted: jet-black, L* 15; anything lighter than 15 − ½·shade is within reach.
-TEST_CASE("plan search: a target darker than any blend by more than half a shade anchors the plan to the darkest", "[unit]") {
+TEST_CASE("plan search: a target darker than any blend by more than half a shade anchors the plan to the darkest",
+          "[unit]") {
   const auto palette = make_palette(kIds, kLabs, kSteps, 2, 4);
   const LinearLabPredictor predictor(kLabs, kSkin);
   const colour::Lab hair{5.0, 1.0, 2.0};  // 10 L* below jet-black, the darkest any blend gets
@@ -483,7 +485,8 @@ TEST_CASE("plan search: reduce-contrast beyond reach names only the ink; scar co
   const LinearLabPredictor predictor(kLabs, kSkin);
   SECTION("reduce-contrast") {
     // Skin 65, hair −40 (not a real colour, but the arithmetic is plain): 65 + 0.6·(−40 − 65) = 2.
-    const auto t = plan::plan_targets({plan::Goal::reduce_contrast, 2, 5.0}, {{-40.0, 0.0, 0.0}, kSkin, std::nullopt, 0.3});
+    const auto t =
+        plan::plan_targets({plan::Goal::reduce_contrast, 2, 5.0}, {{-40.0, 0.0, 0.0}, kSkin, std::nullopt, 0.3});
     const auto r = plan::plan_blends(palette, predictor, t, {});
     REQUIRE(r.reach);
     CHECK(r.reach->anchored);
@@ -511,7 +514,8 @@ TEST_CASE("plan search: the product predictor's dilution steps at once equal the
   for (pigment::Ink& ink : palette.inks) REQUIRE(pigment::complete_ink_reflectance(ink));
   std::vector<double> fractions;
   for (const pigment::DilutionStep& d : palette.dilution) fractions.push_back(d.pigment_fraction());
-  for (const colour::Lab& skin : {colour::Lab{62.0, 11.0, 17.0}, colour::Lab{85.0, 12.0, 12.0}, colour::Lab{35.0, 8.0, 14.0}}) {
+  for (const colour::Lab& skin :
+       {colour::Lab{62.0, 11.0, 17.0}, colour::Lab{85.0, 12.0, 12.0}, colour::Lab{35.0, 8.0, 14.0}}) {
     const pigment::InkInSkinModel model(palette, skin);
     const plan::InkInSkinPredictor predictor(model, palette.healing);
 #if defined(__x86_64__)
