@@ -274,6 +274,9 @@ CaseGrader::CaseGrader(const pigment::Palette& palette, const DotPredictor& pred
   options.top_k = 3;
   options.include_unavailable = true;
   s.plan = plan_blends(palette, predictor, targets, options);  // validates the grid size
+  // Grade against the plan's own session targets: anchored to the darkest reachable colour when
+  // the case's hair is beyond the palette's reach (search.hpp, Reach), as `match` plans them.
+  s.targets = s.plan.targets;
   for (const pigment::DilutionStep& d : palette.dilution) s.fractions.push_back(d.pigment_fraction());
   s.mixes.reserve(count_candidates(palette.inks.size(), palette.max_inks, palette.parts_total, 1));
   s.enumerate();
