@@ -42,7 +42,8 @@ struct PatchSample {
   int pixels = 0;                // number of pixels kept
   double saturated_fraction = 0;  // share of the box's pixels with a saturated channel
   // "clipped" (> 25 % of the box saturated: leave it out of fits), "glare" (a bright tail),
-  // "few-pixels" (< 16 kept), "non-uniform" (luminance spread > 20 %), "inconsistent" (the quick
+  // "few-pixels" (< 16 kept), "non-uniform" (luminance spread > 20 %, or one channel's spread
+  // > 20 % of the strongest channel's mean: a screen's sub-pixels), "inconsistent" (the quick
   // verification fit puts it > 12 ΔE00 from its reference: partly covered or marked; only on an
   // accepted card, at most 5 such patches).
   std::vector<std::string> flags;
