@@ -18,6 +18,11 @@
 //        the dark and light chromatic patches pin the curve's ends too: leaving out an end grey no
 //        longer leaves the curve to extrapolate from the others alone. Stored tabulated as spline
 //        knots (24, log-spaced), so apply() and saved calibrations need no new form;
+//      - log-quadratic: ln c' = ln s_k + b_k·ln c + d_k·(ln c)² — a power whose exponent drifts
+//        along the grey scale (a phone's toe and shoulder), local exponent kept in [0.4, 2.5];
+//        refined jointly like gamma plus offset and stored the same way;
+//      - shared-log-quadratic: the same with ONE (b, d) for the three channels (a camera applies
+//        its tone curve after white balance, to every channel alike; the scales s_k stay apart);
 //      - identity (`linearization[k]` empty) when the neutrals do not support a curve.
 //   2. a colour model on the linearized RGB:
 //      - linear3x3: XYZ = M · (r, g, b)ᵀ, M 3×3 (least squares, Cheung et al. 2004);
