@@ -211,7 +211,7 @@ struct Search {
       for (std::size_t i = begin; i < end; ++i) {
         const colour::Lab& p = predicted[i];
         if (!(p.l <= l_max)) continue;  // also drops NaN predictions
-        if (score_lower_bound(target, p) > cut) continue;
+        if (score_lightness_bound(target, p) > cut || score_lower_bound(target, p) > cut) continue;
         const Key k = key_of(i, blend_score(target, p));
         if (heap.size() < pool_size) {
           heap.push_back(k);

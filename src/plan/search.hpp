@@ -55,6 +55,14 @@ double blend_score(const colour::Lab& target, const colour::Lab& predicted) noex
 // A cheap lower bound of blend_score (no trigonometry), used to skip candidates that cannot
 // enter a session's list; never above the score (tests/plan/search_test.cpp).
 double score_lower_bound(const colour::Lab& target, const colour::Lab& predicted) noexcept;
+// A cruder bound from the lightness alone (no square root), never above score_lower_bound: the
+// search's first test, which most candidates far from the target's L* do not pass.
+inline double score_lightness_bound(const colour::Lab& target, const colour::Lab& predicted) noexcept {
+  // ΔE00 ≥ |ΔL*|/S_L, S_L = 1 + 0.015·x²/√(20 + x²) ≤ 1 + 0.015·|x| (x = L̄ − 50).
+  const double dl = target.l - predicted.l;
+  const double x = 0.5 * (target.l + predicted.l) - 50.0;
+  return (dl < 0.0 ? -dl : dl) / (1.0 + 0.015 * (x < 0.0 ? -x : x)) + 0.5 * (dl > 0.0 ? dl : 0.0);
+}
 
 struct SearchOptions {
   int top_k = 5;                     // blends listed per session, ≥ 1

@@ -386,6 +386,7 @@ TEST_CASE("plan search: the score's lower bound never exceeds the score", "[prop
               ++checked;
               if (score > 0.0) tightest = std::max(tightest, bound / score);
               REQUIRE(bound <= score + 1e-9);  // rounding of the two formulas
+              REQUIRE(plan::score_lightness_bound(t, p) <= bound + 1e-9);
             }
           }
         }
