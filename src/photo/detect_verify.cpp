@@ -220,6 +220,11 @@ VerifyFit verify_fit(const std::vector<PatchSample>& samples, const CardDefiniti
   }
 
   std::vector<bool> in = usable;
+  std::vector<double> weight(n);
+  for (std::size_t i = 0; i < n; ++i) {
+    const double y = std::max(ref[i].y, 0.03);
+    weight[i] = 1.0 / (y * y);
+  }
   std::vector<double> de(n, std::numeric_limits<double>::quiet_NaN());
   std::vector<colour::Lab> corrected(n, colour::Lab{std::numeric_limits<double>::quiet_NaN(), 0, 0});
   // Weighted least squares on relative error: a dark patch's ΔE00 depends on its relative, not
@@ -279,33 +284,34 @@ VerifyFit verify_fit(const std::vector<PatchSample>& samples, const CardDefiniti
       if (!usable[i]) continue;
       for (int c = 0; c < 3; ++c) v[i][c] = linearize(channel(samples[i].mean, c), c);
     }
-    const int k_terms = kVerifyTerms;
+    // Fixed-size matrices: this runs for every candidate reading and every patch left out, so it
+    // must not allocate per patch.
+    using Terms = cv::Matx<double, 1, kVerifyTerms>;
     auto terms = [&](const cv::Vec3d& x) {
-      cv::Mat t(1, k_terms, CV_64F);
-      for (int c = 0; c < 3; ++c) t.at<double>(0, c) = x[c];
-      if (k_terms == 6) {
-        t.at<double>(0, 3) = std::sqrt(std::max(0.0, x[0] * x[1]));
-        t.at<double>(0, 4) = std::sqrt(std::max(0.0, x[1] * x[2]));
-        t.at<double>(0, 5) = std::sqrt(std::max(0.0, x[0] * x[2]));
+      Terms t;
+      for (int c = 0; c < 3; ++c) t(0, c) = x[c];
+      if constexpr (kVerifyTerms == 6) {
+        t(0, 3) = std::sqrt(std::max(0.0, x[0] * x[1]));
+        t(0, 4) = std::sqrt(std::max(0.0, x[1] * x[2]));
+        t(0, 5) = std::sqrt(std::max(0.0, x[0] * x[2]));
       }
       return t;
     };
-    cv::Mat a = cv::Mat::zeros(k_terms, k_terms, CV_64F);
-    cv::Mat b = cv::Mat::zeros(k_terms, 3, CV_64F);
+    cv::Matx<double, kVerifyTerms, kVerifyTerms> a = cv::Matx<double, kVerifyTerms, kVerifyTerms>::zeros();
+    cv::Matx<double, kVerifyTerms, 3> b = cv::Matx<double, kVerifyTerms, 3>::zeros();
     for (std::size_t i = 0; i < n; ++i) {
       if (!use[i]) continue;
-      const double w = 1.0 / std::pow(std::max(ref[i].y, 0.03), 2.0);
-      const cv::Mat t = terms(v[i]);
-      const cv::Mat x = (cv::Mat_<double>(1, 3) << ref[i].x, ref[i].y, ref[i].z);
+      const double w = weight[i];
+      const Terms t = terms(v[i]);
+      const cv::Matx<double, 1, 3> x(ref[i].x, ref[i].y, ref[i].z);
       a += w * (t.t() * t);
       b += w * (t.t() * x);
     }
-    cv::Mat mt;
-    cv::solve(a, b, mt, cv::DECOMP_SVD);
+    const cv::Matx<double, kVerifyTerms, 3> mt = a.solve(b, cv::DECOMP_SVD);
     for (std::size_t i = 0; i < n; ++i) {
       if (!usable[i]) continue;
-      const cv::Mat p = terms(v[i]) * mt;
-      const colour::Lab lab = colour::xyz_to_lab({p.at<double>(0, 0), p.at<double>(0, 1), p.at<double>(0, 2)}, white);
+      const cv::Matx<double, 1, 3> p = terms(v[i]) * mt;
+      const colour::Lab lab = colour::xyz_to_lab({p(0, 0), p(0, 1), p(0, 2)}, white);
       const double d = colour::delta_e_2000(card.patches[i].reference_lab, lab);
       de[i] = std::isfinite(d) ? d : 1e3;
       corrected[i] = lab;
