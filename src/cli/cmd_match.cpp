@@ -81,11 +81,7 @@ int run_match(const std::vector<std::string>& args) {
       ("today", po::value(&today), "YYYY-MM-DD: the date expiry is checked against (default: today, UTC)")
       ("json", "print one JSON object")
       ("html", po::value(&html), "write a self-contained HTML report to this file");
-  po::options_description hidden;
   std::vector<std::string> photos;
-  hidden.add_options()("photo", po::value(&photos));
-  po::positional_options_description positional;
-  positional.add("photo", -1);
   po::variables_map vm;
   if (parse_command_line(
           "match",
@@ -95,7 +91,7 @@ int run_match(const std::vector<std::string>& args) {
           "Plans one target per session (lighter first, one shade apart) from the hair and scalp colours of a\n"
           "calibrated photo, or from given colours, and ranks every blend the palette allows for each session.\n"
           "Exit 3 when the photo has no usable card and no --calibration is given.",
-          args, visible, hidden, positional, vm)) {
+          args, visible, vm, &photos)) {
     return 0;
   }
   if (!vm.count("palette")) throw UsageError("match: --palette F is required (see 'shadematch match --help')");
@@ -107,10 +103,7 @@ int run_match(const std::vector<std::string>& args) {
   if (top < 1 || top > 50) throw UsageError("match: --top: expected 1 to 50, found " + std::to_string(top));
   const bool given = vm.count("target") > 0;
   if (given && !photos.empty()) throw UsageError("match: give either PHOTO or --target/--skin, not both");
-  if (!given && photos.size() != 1) {
-    throw UsageError("match: expected one PHOTO (or --target L,a,b --skin L,a,b), found " +
-                     std::to_string(photos.size()) + " photos");
-  }
+  if (!given) expect_positionals("match", photos, 1, "one PHOTO (or --target L,a,b --skin L,a,b)");
   if (given && !vm.count("skin")) throw UsageError("match: --target needs --skin L,a,b");
   if (!given && vm.count("skin")) throw UsageError("match: --skin goes with --target (with a photo, use --scalp R)");
   if (!given && vm.count("coverage")) throw UsageError("match: --coverage goes with --target (a photo measures it)");

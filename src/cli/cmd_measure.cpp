@@ -36,11 +36,7 @@ int run_measure(const std::vector<std::string>& args) {
       ("region", po::value(&named)->composing(), "NAME=x,y,w,h: any other region (repeatable)")
       ("json", "print one JSON object")
       ("overlay", po::value(&overlay), "write a PNG with the measured (or proposed) regions drawn on the photo");
-  po::options_description hidden;
   std::vector<std::string> photos;
-  hidden.add_options()("photo", po::value(&photos));
-  po::positional_options_description positional;
-  positional.add("photo", -1);
   po::variables_map vm;
   if (parse_command_line(
           "measure",
@@ -49,13 +45,10 @@ int run_measure(const std::vector<std::string>& args) {
           "by --calibration F. R is x,y,w,h in pixels of the photo as displayed. Without region flags the regions\n"
           "come from PHOTO.regions.yaml, or are proposed automatically (reported as such). Exit 3 when the photo\n"
           "has no usable card and no --calibration is given.",
-          args, visible, hidden, positional, vm)) {
+          args, visible, vm, &photos)) {
     return 0;
   }
-  if (photos.size() != 1) {
-    throw UsageError("measure: expected one PHOTO, found " + std::to_string(photos.size()) +
-                     " (see 'shadematch measure --help')");
-  }
+  expect_positionals("measure", photos, 1, "one PHOTO");
   report::MeasureRequest request;
   request.photo = photos[0];
   request.card_id = card;

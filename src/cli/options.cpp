@@ -11,11 +11,16 @@
 namespace shadematch::cli {
 
 bool parse_command_line(const std::string& name, const std::string& usage, const std::vector<std::string>& args,
-                        const po::options_description& visible, const po::options_description& hidden,
-                        const po::positional_options_description& positional, po::variables_map& vm) {
+                        const po::options_description& visible, po::variables_map& vm,
+                        std::vector<std::string>* positionals) {
   po::options_description all;
-  all.add(visible).add(hidden);
+  all.add(visible);
   all.add_options()("help,h", "show this help");
+  po::positional_options_description positional;
+  if (positionals != nullptr) {
+    all.add_options()("positional-arguments", po::value(positionals));
+    positional.add("positional-arguments", -1);
+  }
   try {
     po::store(po::command_line_parser(args).options(all).positional(positional).run(), vm);
     if (vm.count("help")) {
@@ -27,18 +32,6 @@ bool parse_command_line(const std::string& name, const std::string& usage, const
     throw UsageError(name + ": " + e.what() + " (see 'shadematch " + name + " --help')");
   }
   return false;
-}
-
-bool parse_command_line(const std::string& name, const std::string& usage, const std::vector<std::string>& args,
-                        const po::options_description& visible, po::variables_map& vm,
-                        std::vector<std::string>* positionals) {
-  po::options_description hidden;
-  po::positional_options_description positional;
-  if (positionals != nullptr) {
-    hidden.add_options()("positional-arguments", po::value(positionals));
-    positional.add("positional-arguments", -1);
-  }
-  return parse_command_line(name, usage, args, visible, hidden, positional, vm);
 }
 
 void expect_positionals(const std::string& name, const std::vector<std::string>& positionals, std::size_t count,

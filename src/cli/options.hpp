@@ -11,15 +11,10 @@ namespace shadematch::cli {
 
 namespace po = boost::program_options;
 
-// Parses `args` against `visible` (+ hidden positionals). Throws UsageError with a one-line
-// message on unknown options or bad values. Returns true when --help was asked for, after
-// printing "Usage: shadematch NAME USAGE" and the options to stdout.
-bool parse_command_line(const std::string& name, const std::string& usage, const std::vector<std::string>& args,
-                        const po::options_description& visible, const po::options_description& hidden,
-                        const po::positional_options_description& positional, po::variables_map& vm);
-
-// The usual form: the options of `visible`, and every positional argument collected into
-// `positionals` (when null, positional arguments are a usage error).
+// Parses `args` against `visible`, every positional argument collected into `positionals` (when
+// null, positional arguments are a usage error). Throws UsageError with a one-line message on
+// unknown options or bad values. Returns true when --help was asked for, after printing
+// "Usage: shadematch NAME USAGE" and the options to stdout.
 bool parse_command_line(const std::string& name, const std::string& usage, const std::vector<std::string>& args,
                         const po::options_description& visible, po::variables_map& vm,
                         std::vector<std::string>* positionals = nullptr);
