@@ -472,9 +472,15 @@ CardDetection detail::detect_card_with(const DecodedImage& image, const CardDefi
     const auto& f = out.patches[i].flags;
     return std::find(f.begin(), f.end(), flag) != f.end();
   };
+  // Only over-exposure refuses the card as `clipped`: patches clipped at black (a channel at code
+  // 0: colours outside the file's gamut) are a property of those colours, not of the exposure;
+  // they stay flagged and out of the fits, and calibration refuses the card if too few remain.
+  // (Counting them here would also report a chart of other, out-of-gamut colours as `clipped`
+  // rather than as the look-alike it is.)
+  auto over_exposed = [&](std::size_t i) { return out.patches[i].saturated_fraction > kClippedFraction; };
   int clipped = 0, textured = 0;
   for (std::size_t i = 0; i < out.patches.size(); ++i) {
-    if (has(i, "clipped")) ++clipped;
+    if (over_exposed(i)) ++clipped;
     if (has(i, "non-uniform")) ++textured;
   }
   const std::string summary = std::to_string(fit.inliers) + " of " + std::to_string(n) +
@@ -488,8 +494,7 @@ CardDetection detail::detect_card_with(const DecodedImage& image, const CardDefi
   }
   if (clipped > kMaxClipped && !options.allow_clipped) {
     out.reason = RejectReason::clipped;
-    out.detail = std::to_string(clipped) + " patches are clipped (over-exposed): " +
-                 list([&](std::size_t i) { return has(i, "clipped"); });
+    out.detail = std::to_string(clipped) + " patches are clipped (over-exposed): " + list(over_exposed);
     return out;
   }
   if (textured >= n / 2) {
@@ -541,9 +546,11 @@ CardDetection detail::detect_card_with(const DecodedImage& image, const CardDefi
     out.warnings.push_back("patches " + list([&](std::size_t i) { return !std::isnan(fit.de00[i]) && !fit.inlier[i]; }) +
                            " do not match the reference (covered, marked or glare?) and are flagged 'inconsistent'");
   }
-  if (clipped > 0) {
+  if (std::any_of(out.patches.begin(), out.patches.end(), [](const PatchSample& p) {
+        return std::find(p.flags.begin(), p.flags.end(), "clipped") != p.flags.end();
+      })) {
     out.warnings.push_back("patches " + list([&](std::size_t i) { return has(i, "clipped"); }) +
-                           " are clipped (over-exposed) and flagged 'clipped'");
+                           " are clipped (a channel at its highest or lowest code) and flagged 'clipped'");
   }
   return out;
 }

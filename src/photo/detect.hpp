@@ -41,7 +41,11 @@ struct PatchSample {
   colour::LinearRgb stddev;      // spread of the kept pixels
   int pixels = 0;                // number of pixels kept
   double saturated_fraction = 0;  // share of the box's pixels with a saturated channel
-  // "clipped" (> 25 % of the box saturated: leave it out of fits), "glare" (a bright tail),
+  // Share of the box's pixels with a channel at the file's minimum code (0): clipped at black by
+  // the camera's rendering (an out-of-gamut colour), not merely dark.
+  double dark_clipped_fraction = 0;
+  // "clipped" (> 25 % of the box saturated, or > 25 % with a channel at code 0: leave it out of
+  // fits), "glare" (a bright tail),
   // "few-pixels" (< 16 kept), "non-uniform" (luminance spread > 20 %, or one channel's spread
   // > 20 % of the strongest channel's mean: a screen's sub-pixels), "inconsistent" (the quick
   // verification fit puts it > 12 ΔE00 from its reference: partly covered or marked; only on an

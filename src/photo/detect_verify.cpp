@@ -39,6 +39,18 @@ constexpr double kGlareShare = 0.05;
 // separate inks vary strongly per channel while their luminance can stay nearly even (the
 // channels' modulations are out of phase).
 constexpr double kNonUniform = 0.20;
+// Clipped dark: a channel stored at the file's minimum code (0) carries no information — the
+// camera's rendering gave it a value at or below black (an out-of-gamut colour such as the card's
+// yellow or orange yellow: the camera → sRGB matrix makes a channel negative and the encoder
+// stores 0). Mirror of the saturated test (kClippedFraction of the box). The noise floor decides
+// the threshold: a channel truly recorded at mean μ with noise σ lands on code 0 in a share
+// Φ(−μ/σ) of its pixels (under 0.2 % once μ ≥ 3σ, so a dark but exposed black patch, typically
+// code 20–60 in 8 bits, has none), whereas a channel clipped before JPEG encoding decodes as
+// 0 plus the codec's roughly symmetric error, clamped: about half its pixels at 0. A quarter sits
+// between the two (μ ≈ 0.7σ: the channel is within its own noise of black, no longer a measure).
+// Only code 0 counts (not "near 0"): a dark patch's low codes are real data, and in wide-gamut
+// files (Display P3, Adobe RGB) the same colours are stored well above 0 and stay usable.
+constexpr double kDarkClippedFraction = kClippedFraction;
 // Blocks of patches left out of the robust verification's starting fits: 4 to 8 patches, from a
 // fingertip to a label over two rows of a 4 × 6 card (DESIGN.md: six or more covered is occluded;
 // coverings of 6–8 are what the start must see past, the greedy drop handles smaller ones).
@@ -56,6 +68,12 @@ bool finite(const colour::LinearRgb& c) {
 
 double channel(const colour::LinearRgb& c, int i) {
   return i == 0 ? c.r : (i == 1 ? c.g : c.b);
+}
+
+// Any channel of one encoded pixel at code 0 (8- or 16-bit).
+template <typename T>
+bool at_zero(const T* p) {
+  return p[0] == 0 || p[1] == 0 || p[2] == 0;
 }
 
 bool has_flag(const PatchSample& s, std::string_view flag) {
@@ -113,10 +131,13 @@ PatchSample sample_quad(const DecodedImage& image, const std::array<cv::Point2f,
   cv::fillConvexPoly(mask, ipts.data(), 4, cv::Scalar(255), cv::LINE_8, kShift);
   const cv::Mat lin = image.linear(roi);
   const cv::Mat sat = image.saturated(roi);
+  const cv::Mat codes = image.encoded(roi);
+  const bool wide = codes.depth() == CV_16U;
 
   std::vector<cv::Vec3f> px;
   px.reserve(static_cast<std::size_t>(roi.area()));
   int saturated = 0;
+  int dark = 0;
   for (int y = 0; y < roi.height; ++y) {
     const auto* m = mask.ptr<std::uint8_t>(y);
     const auto* l = lin.ptr<cv::Vec3f>(y);
@@ -125,6 +146,9 @@ PatchSample sample_quad(const DecodedImage& image, const std::array<cv::Point2f,
       if (m[x] == 0) continue;
       px.push_back(l[x]);
       if (t[x] != 0) ++saturated;
+      const bool zero =
+          wide ? at_zero(codes.ptr<std::uint16_t>(y) + 3 * x) : at_zero(codes.ptr<std::uint8_t>(y) + 3 * x);
+      if (zero) ++dark;
     }
   }
   if (px.empty()) {
@@ -133,6 +157,7 @@ PatchSample sample_quad(const DecodedImage& image, const std::array<cv::Point2f,
     return s;
   }
   s.saturated_fraction = static_cast<double>(saturated) / static_cast<double>(px.size());
+  s.dark_clipped_fraction = static_cast<double>(dark) / static_cast<double>(px.size());
   std::sort(px.begin(), px.end(), [](const cv::Vec3f& a, const cv::Vec3f& b) { return luminance(a) < luminance(b); });
   const double median_l = luminance(px[px.size() / 2]);
   std::size_t glare = 0;
@@ -165,7 +190,9 @@ PatchSample sample_quad(const DecodedImage& image, const std::array<cv::Point2f,
   const double lmean = lsum / n;
   const double lstd = std::sqrt(std::max(0.0, lsum2 / n - lmean * lmean));
 
-  if (s.saturated_fraction > kClippedFraction) s.flags.push_back("clipped");
+  if (s.saturated_fraction > kClippedFraction || s.dark_clipped_fraction > kDarkClippedFraction) {
+    s.flags.push_back("clipped");
+  }
   if (static_cast<double>(glare) > kGlareShare * static_cast<double>(px.size()) && !has_flag(s, "clipped")) {
     s.flags.push_back("glare");
   }

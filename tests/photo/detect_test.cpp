@@ -24,6 +24,7 @@ namespace {
 using shadematch::photo::CardDefinition;
 using shadematch::photo::CardDetection;
 using shadematch::photo::DecodedImage;
+using shadematch::photo::PatchSample;
 using shadematch::photo::RejectReason;
 
 // The ColorChecker Classic built from the calibration tables (layout: Argyll's ColorChecker.cht
@@ -517,4 +518,36 @@ TEST_CASE("detect: a mirror-imaged photo is read, and said to be mirrored", "[pr
     // The same patches, read in card order: within 2 % + 0.003 (rasterization of mirrored boxes).
     CHECK(d.patches[i].mean.g == Approx(d0.patches[i].mean.g).epsilon(0.02).margin(0.003));
   }
+}
+
+TEST_CASE("detect: a patch with a channel stored at code 0 is clipped; a near-black one without zeros is not",
+          "[unit]") {
+  // A camera that clipped the blue of a saturated yellow at black before JPEG encoding: the file
+  // holds 0 plus the codec's error, clamped, so about half the pixels sit at code 0. Beside it a
+  // dark but exposed patch: every channel around code 12 with the same noise, never reaching 0.
+  const DecodedImage& base = decoded("plantcv_classic.png");
+  std::mt19937 rng(7);
+  std::normal_distribution<double> noise(0.0, 2.0);
+  auto code = [&](double level) {
+    return cv::saturate_cast<std::uint8_t>(std::max(0.0, std::round(level + noise(rng))));
+  };
+  cv::Mat yellow(40, 40, CV_8UC3), black(40, 40, CV_8UC3);
+  for (int y = 0; y < 40; ++y) {
+    for (int x = 0; x < 40; ++x) {
+      yellow.at<cv::Vec3b>(y, x) = cv::Vec3b(code(230), code(180), code(0));
+      // 12 = 6σ above 0: the chance of a 0 code is about 1e-9 per pixel.
+      black.at<cv::Vec3b>(y, x) = cv::Vec3b(code(12), code(12), code(12));
+    }
+  }
+  const std::array<cv::Point2f, 4> quad{cv::Point2f(5, 5), cv::Point2f(35, 5), cv::Point2f(35, 35), cv::Point2f(5, 35)};
+  const PatchSample y = shadematch::photo::detail::sample_quad(with_pixels(base, yellow), quad);
+  const PatchSample k = shadematch::photo::detail::sample_quad(with_pixels(base, black), quad);
+  auto flagged = [](const PatchSample& s) { return std::count(s.flags.begin(), s.flags.end(), "clipped") > 0; };
+  // round(N(0, 2)) ≤ 0 for 60 % of draws (P(N < 0.5) = Φ(0.25)); 900 pixels keep the share within
+  // a few percent of that.
+  CHECK(y.dark_clipped_fraction == Approx(0.60).margin(0.06));
+  CHECK(y.saturated_fraction == 0);
+  CHECK(flagged(y));
+  CHECK(k.dark_clipped_fraction == 0);
+  CHECK_FALSE(flagged(k));
 }
