@@ -3,6 +3,7 @@
 #include <catch2/catch.hpp>
 
 #include <cmath>
+#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <optional>
@@ -51,8 +52,9 @@ struct Swatch {
   colour::Lab lab;
 };
 
+// `jpeg_quality` 0: the 8-bit codes are kept as they are (a lossless file), no JPEG round trip.
 SyntheticCard render_synthetic_card(const photo::CardDefinition& card, std::uint64_t seed,
-                                    const std::optional<Swatch>& swatch = std::nullopt) {
+                                    const std::optional<Swatch>& swatch = std::nullopt, int jpeg_quality = 90) {
   const double px = 2.4;  // pixels per card unit: patches of ≈ 110 px
   const cv::Point2d origin(170, 150);
   cv::Mat img(900, 1200, CV_64FC3, cv::Scalar(0.25, 0.25, 0.25));
@@ -86,14 +88,43 @@ SyntheticCard render_synthetic_card(const photo::CardDefinition& card, std::uint
   coded += noise;
   SyntheticCard out;
   coded.convertTo(out.bgr, CV_8UC3);  // rounds and saturates
-  std::vector<unsigned char> jpeg;
-  REQUIRE(cv::imencode(".jpg", out.bgr, jpeg, {cv::IMWRITE_JPEG_QUALITY, 90}));
-  out.bgr = cv::imdecode(jpeg, cv::IMREAD_COLOR);
+  if (jpeg_quality > 0) {
+    std::vector<unsigned char> jpeg;
+    REQUIRE(cv::imencode(".jpg", out.bgr, jpeg, {cv::IMWRITE_JPEG_QUALITY, jpeg_quality}));
+    out.bgr = cv::imdecode(jpeg, cv::IMREAD_COLOR);
+  }
   out.corners = {cv::Point2f(static_cast<float>(origin.x), static_cast<float>(origin.y)),
                  cv::Point2f(static_cast<float>(origin.x + card.width * px), static_cast<float>(origin.y)),
                  cv::Point2f(static_cast<float>(origin.x + card.width * px), static_cast<float>(origin.y + card.height * px)),
                  cv::Point2f(static_cast<float>(origin.x), static_cast<float>(origin.y + card.height * px))};
   return out;
+}
+
+// What the pixels of `roi` in a render_synthetic_card image say by themselves, through the known
+// camera's exact inverse: the mean of (code/255)² per channel undoes the tone curve (the noise's
+// σ² adds 2e-4 relative at the darkest swatch), then the inverse of camera_rgb, which is linear in
+// XYZ. No calibration is involved: the difference from the ink's Lab is the error the file itself
+// carries (8-bit codes, noise, the JPEG round trip), which no correction fitted on the card can know.
+colour::Lab pixels_own_lab(const cv::Mat& bgr, const cv::Rect& roi) {
+  cv::Matx33d camera;
+  for (int k = 0; k < 3; ++k) {
+    const auto c = camera_rgb({k == 0 ? 1.0 : 0.0, k == 1 ? 1.0 : 0.0, k == 2 ? 1.0 : 0.0});
+    camera(0, k) = c.r;
+    camera(1, k) = c.g;
+    camera(2, k) = c.b;
+  }
+  cv::Vec3d sum(0, 0, 0);
+  for (int y = roi.y; y < roi.y + roi.height; ++y) {
+    for (int x = roi.x; x < roi.x + roi.width; ++x) {
+      const auto& px = bgr.at<cv::Vec3b>(y, x);
+      for (int c = 0; c < 3; ++c) {
+        const double e = px[2 - c] / 255.0;  // BGR → RGB
+        sum[c] += e * e;
+      }
+    }
+  }
+  const cv::Vec3d xyz = camera.inv() * (sum / static_cast<double>(roi.area()));
+  return colour::xyz_to_lab({xyz[0], xyz[1], xyz[2]}, colour::d50_white());
 }
 
 // The decoded image rotated clockwise by 90·k degrees, in memory (the ICC transform is per pixel,
@@ -283,41 +314,59 @@ TEST_CASE("calibrate: every development photo calibrates, the same at every rota
 
 TEST_CASE("palette measure: a synthetic ink swatch beside the card is measured within 1.5 ΔE00", "[cli]") {
   // Issue 8: a swatch of known Lab photographed beside the card, through the same known camera as
-  // above (mixing, white-balance error, tone curve, noise, JPEG), written to a file and measured by
-  // the real binary. 1.5 ΔE00 is the issue's bound: about what the calibration itself leaves on the
-  // card's own patches here (≤ 1 mean), plus noise and JPEG on a dark swatch.
+  // above (mixing, white-balance error, tone curve, noise), written to a file and measured by the
+  // real binary. The card here is drawn from the very reference Lab the calibration fits against
+  // (render_synthetic_card), so no reference-data mismatch is in these figures. (The scene
+  // generator of tests/support renders the BabelColor average spectra instead; on the six greys
+  // those differ from the X-Rite 2014 Lab by 1.17, 0.19, 0.46, 0.79, 0.27, 0.21 ΔE00.)
   //
-  // The card here is drawn from the very reference Lab the calibration fits against
-  // (render_synthetic_card), so no reference-data mismatch is in this figure. (The scene generator
-  // of tests/support renders the BabelColor average spectra instead; on the six greys those differ
-  // from the X-Rite 2014 Lab by 1.17, 0.19, 0.46, 0.79, 0.27, 0.21 ΔE00 — not this test's concern.)
+  // Two files of the same scene: lossless (the 8-bit codes as the camera made them) and after a
+  // JPEG q90 round trip (4:2:0). The lossless one is the issue's test: both swatches within 1.5.
   //
-  // KNOWN GAP (issue 8 stays open): the warm brown meets the bound (0.86 ΔE00), but a near-neutral
-  // grey swatch comes out 1.71 ΔE00 off (a* −1.15, b* +0.54): the calibration's error along the
-  // neutral axis between the card's greys, which ΔE00 weighs heavily at low chroma. The grey is
-  // held at 2.0 so that it cannot get worse unnoticed, not because 2.0 is good enough.
+  // The JPEG one is where the near-neutral grey used to be held at 2.0 as a "neutral-axis error of
+  // the calibration". It is not the calibration: the JPEG round trip moves the grey swatch's own
+  // mean codes by about −0.9 (R) and +0.5 (G) — on a flat area every 8 × 8 / 16 × 16 block's DC
+  // coefficient lands in the same quantisation bin, so the rounding does not average out — and
+  // through the camera's exact inverse (pixels_own_lab) those pixels ARE ≈ 1.4 ΔE00 from the ink
+  // (a* −1.0). A correction fitted on the card cannot know a swatch's own codec error (the card
+  // patches each carry their own, different one). So on the JPEG file the bound is that floor plus
+  // what the calibration may add: 0.5 ΔE00, above the ≈ 0.3–0.4 it adds on the lossless file and
+  // below the card's leave-one-out mean here (≈ 0.6). There is no clipping in this camera: its
+  // smallest linear value on the card is 0.017 (cyan, R), so the earlier suspicion (negative
+  // values clipped at zero) does not apply to this scene.
   const auto card = test::classic_card_from_tables();
-  struct Case {
-    colour::Lab ink;
-    double bound;
-  };
-  for (const Case& c : {Case{{28.4, 9.1, 14.7}, 1.5}, Case{{45.0, -0.4, -2.0}, 2.0}}) {
-    const colour::Lab ink = c.ink;
-    INFO("swatch Lab " << ink.l << ", " << ink.a << ", " << ink.b);
-    const cv::Rect roi(1010, 320, 140, 140);  // right of the card (which ends near x = 960)
-    const auto scene = render_synthetic_card(card, 21, Swatch{roi, ink});
-    const std::string dir = test::make_temp_dir("shadematch-palette-measure");
-    const std::string path = dir + "/swatch.png";
-    REQUIRE(cv::imwrite(path, scene.bgr));
-    // Measure the inner part of the swatch, as a technician would draw the box.
-    const auto r = test::run_cli({"palette", "measure", path, "--roi", "1030,340,100,100", "--json"});
-    INFO(r.err);
-    INFO(r.out);
-    REQUIRE(r.exit_code == 0);
-    const auto j = nlohmann::json::parse(r.out);
-    const colour::Lab measured{j["lab"][0].get<double>(), j["lab"][1].get<double>(), j["lab"][2].get<double>()};
-    CHECK(colour::delta_e_2000(measured, ink) <= c.bound);
-    CHECK(j["pixels"].get<int>() == 100 * 100);
-    if (std::getenv("SHADEMATCH_KEEP_TMP") == nullptr) std::filesystem::remove_all(dir);
+  const colour::Lab inks[] = {{28.4, 9.1, 14.7}, {45.0, -0.4, -2.0}};
+  const cv::Rect roi(1010, 320, 140, 140);  // right of the card (which ends near x = 960)
+  const cv::Rect measured_roi(1030, 340, 100, 100);  // the inner part, as a technician draws the box
+  for (const int jpeg_quality : {0, 90}) {
+    for (const colour::Lab& ink : inks) {
+      INFO("swatch Lab " << ink.l << ", " << ink.a << ", " << ink.b << "; JPEG quality " << jpeg_quality);
+      const auto scene = render_synthetic_card(card, 21, Swatch{roi, ink}, jpeg_quality);
+      const std::string dir = test::make_temp_dir("shadematch-palette-measure");
+      const std::string path = dir + "/swatch.png";
+      REQUIRE(cv::imwrite(path, scene.bgr));
+      const auto r = test::run_cli({"palette", "measure", path, "--roi", "1030,340,100,100", "--json"});
+      INFO(r.err);
+      INFO(r.out);
+      REQUIRE(r.exit_code == 0);
+      const auto j = nlohmann::json::parse(r.out);
+      const colour::Lab measured{j["lab"][0].get<double>(), j["lab"][1].get<double>(), j["lab"][2].get<double>()};
+      const double error = colour::delta_e_2000(measured, ink);
+      const double file_floor = colour::delta_e_2000(pixels_own_lab(scene.bgr, measured_roi), ink);
+      INFO("measured " << measured.l << ", " << measured.a << ", " << measured.b << ": ΔE00 " << error
+                       << "; the file's own error " << file_floor);
+      if (jpeg_quality == 0) {
+        CHECK(error <= 1.5);
+      } else {
+        CHECK(error <= file_floor + 0.5);
+        CHECK(error <= 2.0);  // guard: the grey's codec floor is ≈ 1.4
+      }
+      if (std::getenv("SHADEMATCH_VERBOSE") != nullptr) {
+        std::printf("palette measure: JPEG %d, ink (%.1f, %.1f, %.1f): measured (%.2f, %.2f, %.2f), ΔE00 %.2f, file's own %.2f\n",
+                    jpeg_quality, ink.l, ink.a, ink.b, measured.l, measured.a, measured.b, error, file_floor);
+      }
+      CHECK(j["pixels"].get<int>() == 100 * 100);
+      if (std::getenv("SHADEMATCH_KEEP_TMP") == nullptr) std::filesystem::remove_all(dir);
+    }
   }
 }
