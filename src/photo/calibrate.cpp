@@ -108,7 +108,8 @@ void fit_detection(const CardDetection& detection, const CardDefinition& card, s
   }
 
   // Candidates: each linearization (fit.hpp: the jointly refined shared-log-quadratic,
-  // log-quadratic and gamma-plus-offset curves; the neutral-only spline and power; none) × each
+  // log-quadratic, gamma-plus-offset and shared-log-quadratic-with-offset curves; the neutral-only
+  // spline and power; none) × each
   // model × without and with a light gradient across the card. The lowest leave-one-out mean wins
   // (a later candidate must beat it by more than 1e-9). Every candidate's leave-one-out refits
   // everything — curve, model, gradient — without the left-out patch, so the choice is made on
@@ -128,7 +129,8 @@ void fit_detection(const CardDetection& detection, const CardDefinition& card, s
   bool best_gradient = false;
   std::vector<double> best_loo;
   for (const NeutralCurve curve : {NeutralCurve::shared_log_quadratic, NeutralCurve::log_quadratic, NeutralCurve::gamma_offset,
-                                   NeutralCurve::spline, NeutralCurve::power, NeutralCurve::identity}) {
+                                   NeutralCurve::shared_log_quadratic_offset, NeutralCurve::spline, NeutralCurve::power,
+                                   NeutralCurve::identity}) {
     for (const auto m : models) {
       for (const bool gradient : {false, true}) {
         auto loo = leave_one_out_de00_bounded(m, fitted, curve, gradient, (best_mean - 1e-9) * n_fitted);

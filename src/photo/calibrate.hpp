@@ -31,7 +31,7 @@ struct PatchResult {
 struct FitSummary {
   std::string model;  // "linear" | "rootpoly" ("" when rejected)
   std::string linearization;  // neutral_curve_name(): "identity" | "power" | "spline" | "gamma-offset" |
-                              // "log-quadratic" | "shared-log-quadratic"
+                              // "log-quadratic" | "shared-log-quadratic" | "shared-log-quadratic-offset"
   bool light_gradient = false;  // the fit modelled light falling off across the card
   double de00_mean = 0;
   double de00_max = 0;

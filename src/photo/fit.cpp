@@ -427,7 +427,14 @@ ColourCorrection fit_model(CorrectionModel model, const std::vector<FitSample>& 
   // shared-log-quadratic: one (b, d) for the three channels (their scales still differ, in the
   // model): a camera applies its tone curve after white balance and its colour matrix, to every
   // channel alike, and a gain before a curve only shifts it along ln c' — so the shape is shared.
-  const bool shared = joint_offset_curve && *joint_curve == NeutralCurve::shared_log_quadratic;
+  const bool shared = joint_offset_curve && (*joint_curve == NeutralCurve::shared_log_quadratic ||
+                                             *joint_curve == NeutralCurve::shared_log_quadratic_offset);
+  // shared-log-quadratic-offset: besides, a black level o_k per channel in the decoded values,
+  // taken off BEFORE the curve, c' = curve(c − o_k) — the gamma-plus-offset curve's o_k (a black
+  // the maker's rendering lifted, flare left in the file, or crushed) with the drifting exponent of
+  // a phone's contrast curve instead of a pure power. o_k starts at 0 and is kept in
+  // [−darkest, 0.9 · darkest] like that offset; tabulated by shifting the curve's knots by o_k.
+  const bool black_level = joint_offset_curve && *joint_curve == NeutralCurve::shared_log_quadratic_offset;
   const auto at = [&](std::size_t ch) { return curve_at + (shared ? 0 : 2 * ch); };
   if (joint_offset_curve) {
     if (shared) {
@@ -440,6 +447,8 @@ ColourCorrection fit_model(CorrectionModel model, const std::vector<FitSample>& 
       }
     }
   }
+  const std::size_t black_at = x.size();
+  if (black_level) x.insert(x.end(), 3, 0.0);
   const std::size_t gradient_at = x.size();
   if (gradient) {
     x.push_back(0.0);
@@ -449,7 +458,17 @@ ColourCorrection fit_model(CorrectionModel model, const std::vector<FitSample>& 
     ParamCurve c = curve[ch];
     c.p1 = p[at(ch)];
     c.p2 = p[at(ch) + 1];
-    return tabulate_param_curve(c, darkest[ch], brightest[ch]);
+    if (!black_level) return tabulate_param_curve(c, darkest[ch], brightest[ch]);
+    // The curve of u = c − f, tabulated from u = first − f so that the first knot, in c, is
+    // `first` — a third of the way from the black level (or 0, for a crushed black) to the
+    // darkest neutral, as gamma plus offset: always positive (tabulate_param_curve starts at a
+    // third of the value it is given).
+    const double f = clamp_offset(p[black_at + ch], darkest[ch]);
+    const double floor = std::max(f, 0.0);
+    const double first = floor + (darkest[ch] - floor) / 3.0;
+    auto knots = tabulate_param_curve(c, 3.0 * (first - f), brightest[ch] - f);
+    for (std::size_t j = 0; j < knots.size(); j += 2) knots[j] += f;
+    return knots;
   };
   const auto curves_of = [&](const std::vector<double>& p) {
     std::array<std::vector<double>, 3> lin;
@@ -467,9 +486,10 @@ ColourCorrection fit_model(CorrectionModel model, const std::vector<FitSample>& 
   // Levenberg–Marquardt on the CIEDE2000 residuals of every sample (de2000_residuals), so the fit
   // minimises the error the report states.
   std::vector<colour::LinearRgb> lin = rgb;  // linearized samples (for the joint curve: of `cached`)
-  std::array<double, 6> cached{};
+  std::array<double, 9> cached{};  // the curves' two parameters per channel, then the three offsets
   if (joint_offset_curve) {
     for (std::size_t ch = 0; ch < 3; ++ch) cached[2 * ch] = x[at(ch)], cached[2 * ch + 1] = x[at(ch) + 1];
+    if (black_level) for (std::size_t ch = 0; ch < 3; ++ch) cached[6 + ch] = x[black_at + ch];
   }
   // Keeps `lin` the linearization of `cached` = the curve parameters in p.
   const auto sync = [&](const std::vector<double>& p) {
@@ -477,8 +497,9 @@ ColourCorrection fit_model(CorrectionModel model, const std::vector<FitSample>& 
     // Re-tabulate and re-linearize only the channels whose curve parameters changed: most
     // Jacobian columns are matrix coefficients, which leave the curves alone.
     for (std::size_t ch = 0; ch < 3; ++ch) {
-      const double g = p[at(ch)], o = p[at(ch) + 1];
-      if (g == cached[2 * ch] && o == cached[2 * ch + 1]) continue;
+      const double g = p[at(ch)], o = p[at(ch) + 1], f = black_level ? p[black_at + ch] : 0.0;
+      if (g == cached[2 * ch] && o == cached[2 * ch + 1] && f == cached[6 + ch]) continue;
+      cached[6 + ch] = f;
       cached[2 * ch] = g;
       cached[2 * ch + 1] = o;
       const auto knots = curve_of(p, ch);
@@ -603,6 +624,7 @@ std::string_view neutral_curve_name(NeutralCurve curve) {
     case NeutralCurve::gamma_offset: return "gamma-offset";
     case NeutralCurve::log_quadratic: return "log-quadratic";
     case NeutralCurve::shared_log_quadratic: return "shared-log-quadratic";
+    case NeutralCurve::shared_log_quadratic_offset: return "shared-log-quadratic-offset";
   }
   return "identity";
 }
@@ -615,9 +637,11 @@ std::string_view neutral_curve_name(NeutralCurve curve) {
 std::array<std::vector<double>, 3> fit_neutral_linearization(const std::vector<FitSample>& samples, NeutralCurve curve) {
   std::array<std::vector<double>, 3> curves;
   if (curve == NeutralCurve::identity) return curves;
-  if (curve == NeutralCurve::gamma_offset || curve == NeutralCurve::log_quadratic || curve == NeutralCurve::shared_log_quadratic) {
-    // (The shared curve's neutral-only start is per channel; the sharing is in the joint fit.)
-    if (curve == NeutralCurve::shared_log_quadratic) curve = NeutralCurve::log_quadratic;
+  if (curve == NeutralCurve::gamma_offset || curve == NeutralCurve::log_quadratic || curve == NeutralCurve::shared_log_quadratic ||
+      curve == NeutralCurve::shared_log_quadratic_offset) {
+    // (The shared curve's neutral-only start is per channel, without offset; the sharing and the
+    // offset are in the joint fit.)
+    if (curve != NeutralCurve::gamma_offset) curve = NeutralCurve::log_quadratic;
     for (int ch = 0; ch < 3; ++ch) {
       const auto points = neutral_points(samples, ch);
       if (points.size() < 3) return {};
@@ -681,7 +705,8 @@ ColourCorrection fit_root_polynomial_finlayson2015(const std::vector<FitSample>&
 
 ColourCorrection fit_correction(CorrectionModel model, const std::vector<FitSample>& samples, NeutralCurve curve,
                                 bool light_gradient) {
-  if (curve == NeutralCurve::gamma_offset || curve == NeutralCurve::log_quadratic || curve == NeutralCurve::shared_log_quadratic) {
+  if (curve == NeutralCurve::gamma_offset || curve == NeutralCurve::log_quadratic || curve == NeutralCurve::shared_log_quadratic ||
+      curve == NeutralCurve::shared_log_quadratic_offset) {
     return fit_model(model, samples, {}, light_gradient, curve);
   }
   return fit_model(model, samples, fit_neutral_linearization(samples, curve), light_gradient);

@@ -23,6 +23,9 @@
 //        refined jointly like gamma plus offset and stored the same way;
 //      - shared-log-quadratic: the same with ONE (b, d) for the three channels (a camera applies
 //        its tone curve after white balance, to every channel alike; the scales s_k stay apart);
+//      - shared-log-quadratic-offset: the same curve applied to c − o_k, o_k a black level per
+//        channel as in gamma plus offset (a lifted, flared or crushed black in the file), refined
+//        jointly; stored the same way;
 //      - identity (`linearization[k]` empty) when the neutrals do not support a curve.
 //   2. a colour model on the linearized RGB:
 //      - linear3x3: XYZ = M · (r, g, b)ᵀ, M 3×3 (least squares, Cheung et al. 2004);
@@ -86,9 +89,9 @@ struct FitSample {
   double u = 0, v = 0;        // patch centre on the card: grid widths right/down of the grid centre
 };
 
-enum class NeutralCurve { identity, power, spline, gamma_offset, log_quadratic, shared_log_quadratic };
+enum class NeutralCurve { identity, power, spline, gamma_offset, log_quadratic, shared_log_quadratic, shared_log_quadratic_offset };
 std::string_view neutral_curve_name(NeutralCurve curve);  // "identity" | "power" | "spline" | "gamma-offset" | "log-quadratic" |
-                                                          // "shared-log-quadratic"
+                                                          // "shared-log-quadratic" | "shared-log-quadratic-offset"
 
 // Fits the per-channel linearization on the neutral samples (fewer than 3 usable neutrals, or
 // neutrals whose channel values do not rise with their luminance → the identity). Returned as the

@@ -274,14 +274,17 @@ TEST_CASE("calibrate: every development photo calibrates, the same at every rota
     double max_loo_mean;
   };
   const Case cases[] = {
-      {"argylldoc_colorchecker_thumb.jpg", 3.0},       // reaches 2.57
+      {"argylldoc_colorchecker_thumb.jpg", 3.0},       // reaches 2.55
       {"pedrodiamel_hand_holding_classic.jpg", 3.0},   // 2.16 (16, 18 clipped at code 0)
       {"plantcv_source1_img.png", 3.0},                // 1.59
       {"plantcv_target_img.png", 3.0},                 // 1.65
       {"plantcv_colorchecker-classic-mini.jpg", 3.0},  // 2.72
       {"plantcv_nano.jpeg", 3.0},                      // 2.83
-      // Target 3 NOT met (see the fit engineer's report): bounded at the reached value + 0.3.
-      {"plantcv_classic.png", 3.35},                   // 3.04
+      {"plantcv_classic.png", 3.0},                    // 2.96 (3.04 before the shared-log-quadratic-offset curve)
+      // Target 3 NOT met (see the fit engineer's report): bounded at the reached value + 0.3. Even
+      // in-sample the most flexible candidate (neutral spline, root-polynomial, light gradient)
+      // leaves light skin 8.1, purple 7.8, foliage 6.7 ΔE00: the phone's rendering is not a global
+      // per-channel curve and colour transform, which is all 24 patches can support.
       {"macduff_fishbox1_passport_foot.jpg", 4.4},     // 4.07
   };
   const auto card = test::classic_card_from_tables();

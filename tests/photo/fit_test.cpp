@@ -225,12 +225,40 @@ TEST_CASE("fit: the shared log-quadratic curve recovers a tone curve a power law
   CHECK(shared[21] < 1.0);  // black
 }
 
+namespace {
+
+// tone_curve_camera with a black level per channel in the file: c = o_k + T(v) — a lifted black
+// (flare the rendering left in, or a raised black point) on top of a drifting-exponent curve.
+// Exactly shared-log-quadratic-offset followed by a 3×3; neither the pure power of gamma plus
+// offset nor the shared curve without an offset.
+colour::LinearRgb lifted_tone_curve_camera(const colour::Xyz& xyz) {
+  const auto c = tone_curve_camera(xyz);
+  return {c.r + 0.020, c.g + 0.012, c.b + 0.025};
+}
+
+}  // namespace
+
+TEST_CASE("fit: the shared log-quadratic curve with a black level recovers a lifted black", "[property]") {
+  const auto samples = unclipped_card_samples(lifted_tone_curve_camera);
+  REQUIRE(samples.size() == 22);
+  const auto lifted = photo::leave_one_out_de00(photo::CorrectionModel::linear3x3, samples, photo::NeutralCurve::shared_log_quadratic_offset);
+  const auto shared = photo::leave_one_out_de00(photo::CorrectionModel::linear3x3, samples, photo::NeutralCurve::shared_log_quadratic);
+  const auto offset = photo::leave_one_out_de00(photo::CorrectionModel::linear3x3, samples, photo::NeutralCurve::gamma_offset);
+  INFO("LOO mean shared + black level " << mean(lifted) << ", shared " << mean(shared) << ", gamma-offset " << mean(offset));
+  // Inside the model family: tabulation and optimiser tolerance only (0.05 as above); the two
+  // forms that lack either the offset or the drifting exponent are not.
+  CHECK(mean(lifted) < 0.05);
+  CHECK(mean(shared) > 10 * mean(lifted));
+  CHECK(mean(offset) > 10 * mean(lifted));
+  CHECK(lifted[21] < 1.0);  // black left out: still pinned by the dark chromatic patches
+}
+
 TEST_CASE("fit: jointly fitted curves are stored in the spline form a saved calibration holds", "[unit]") {
   // files/calibration_file.cpp accepts [scale, gamma] or knots [c1, Y1, c2, Y2, …], all positive,
   // rising in both c and Y: a tabulated curve must be one of those, or --save would write a file
   // that --calibration refuses.
   for (const auto curve : {photo::NeutralCurve::gamma_offset, photo::NeutralCurve::log_quadratic,
-                           photo::NeutralCurve::shared_log_quadratic}) {
+                           photo::NeutralCurve::shared_log_quadratic, photo::NeutralCurve::shared_log_quadratic_offset}) {
     INFO(photo::neutral_curve_name(curve));
     const auto corr = photo::fit_correction(photo::CorrectionModel::root_polynomial2, card_samples(flare_camera), curve);
     for (const auto& knots : corr.linearization) {
@@ -250,6 +278,7 @@ TEST_CASE("fit: jointly fitted curves are stored in the spline form a saved cali
   CHECK(photo::neutral_curve_name(photo::NeutralCurve::gamma_offset) == "gamma-offset");
   CHECK(photo::neutral_curve_name(photo::NeutralCurve::log_quadratic) == "log-quadratic");
   CHECK(photo::neutral_curve_name(photo::NeutralCurve::shared_log_quadratic) == "shared-log-quadratic");
+  CHECK(photo::neutral_curve_name(photo::NeutralCurve::shared_log_quadratic_offset) == "shared-log-quadratic-offset");
 }
 
 TEST_CASE("fit: the bounded leave-one-out gives up only when the candidate cannot win", "[unit]") {
