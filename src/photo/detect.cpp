@@ -53,6 +53,9 @@ constexpr double kFirstPassSmallest = 5.0;
 constexpr double kSampleFraction = 0.5;
 // The inner 30 % when the inner half reads textured (see the final reading).
 constexpr double kSmallSampleFraction = 0.3;
+// How far (in pitches) the grid refinement looks for each patch around where the candidate's grid
+// puts it: a third of a pitch, less than half, so that no patch is taken for its neighbour.
+constexpr double kRefineReach = 0.3;
 // Decisions on the final quick fit (ΔE00 of the verification fit, not the calibration): the
 // development cards fit with an inlier mean of 1.1–4.3; above 6 the colours are not the
 // reference card's. At least 14 patches must be consistent for the reading to be this card at
@@ -133,6 +136,7 @@ struct Reading {
   cv::Matx33d card_to_image;  // card units → encoded pixels of the image it was read on
   bool mirrored = false;
   double to_encoded = 1;       // pixels of that image → encoded pixels
+  cv::Mat source;              // that image's encoded pixels (shares the buffer)
   std::vector<PatchSample> samples;
   VerifyFit fit;
   bool valid = false;
@@ -214,6 +218,7 @@ void score_candidate(const DecodedImage& img, const CardDefinition& card, const 
     r.candidate = cand;
     r.card_to_image = lattice_to_img * sym * to_lattice;
     r.to_encoded = 1.0 / to_img;
+    r.source = img.encoded;
     r.mirrored = is_mirrored(r.card_to_image, card);
     r.samples.reserve(card.patches.size());
     bool inside = true;
@@ -424,9 +429,30 @@ CardDetection detail::detect_card_with(const DecodedImage& image, const CardDefi
   // (for `lookalike`), else the best of all (for `no-card`).
   const bool best_fits = best.fit.inliers >= kMinConsistent && best.fit.inlier_mean_de00 <= kMaxInlierMean;
   const Reading& chosen = best_fits || !best_chart.valid ? best : best_chart;
+  // The grid refined patch by patch on the image it was read on (see detail::refine_grid): three
+  // times, the later passes from the previous grid with half the reach (a coarse box converges in
+  // steps: its first pass finds the patches it is nearest to, the next ones the rest). When not
+  // even the first pass confirms the grid, an accepted reading is refused below.
+  cv::Matx33d card_to_image = chosen.card_to_image;
+  std::string refined_note = "grid not refined";
+  bool grid_confirmed = false;
+  int located = 0;
+  double moved = 0;
+  for (const double reach : {kRefineReach, kRefineReach / 2, kRefineReach / 2}) {
+    const detail::GridRefinement refinement = detail::refine_grid(chosen.source, card, card_to_image, reach);
+    if (!grid_confirmed) {
+      located = refinement.inliers;
+      moved = refinement.moved_pitch;
+    }
+    if (!refinement.ok) break;
+    grid_confirmed = true;
+    card_to_image = refinement.card_to_image;
+    refined_note = "grid refined on " + std::to_string(refinement.inliers) + " of " +
+                   std::to_string(refinement.located) + " located patches (residual " +
+                   fixed(refinement.rms_pitch, 2) + ", moved " + fixed(refinement.moved_pitch, 2) + " pitch)";
+  }
   // Final reading at the decoded resolution with the card's own patch boxes.
-  const cv::Matx33d card_to_encoded =
-      cv::Matx33d(chosen.to_encoded, 0, 0, 0, chosen.to_encoded, 0, 0, 0, 1) * chosen.card_to_image;
+  cv::Matx33d card_to_encoded = cv::Matx33d(chosen.to_encoded, 0, 0, 0, chosen.to_encoded, 0, 0, 0, 1) * card_to_image;
   auto sample_all = [&](double fraction) {
     std::vector<PatchSample> samples;
     int textured = 0;
@@ -439,6 +465,24 @@ CardDetection detail::detect_card_with(const DecodedImage& image, const CardDefi
     return std::pair{std::move(samples), textured};
   };
   auto [samples, textured_boxes] = sample_all(kSampleFraction);
+  if (grid_confirmed) {
+    // The refined grid must not make the evidence worse: when its boxes fit fewer patches to the
+    // reference than the candidate's own grid's boxes do, the refinement followed something laid
+    // over the card (a label's edge) rather than the patches, and the candidate's grid is read.
+    const VerifyFit refined_fit = detail::verify_fit(samples, card);
+    const cv::Matx33d refined_to_encoded = card_to_encoded;
+    card_to_encoded = cv::Matx33d(chosen.to_encoded, 0, 0, 0, chosen.to_encoded, 0, 0, 0, 1) * chosen.card_to_image;
+    auto [plain, plain_textured] = sample_all(kSampleFraction);
+    const VerifyFit plain_fit = detail::verify_fit(plain, card);
+    if (refined_fit.inliers < plain_fit.inliers) {
+      samples = std::move(plain);
+      textured_boxes = plain_textured;
+      refined_note += ", not used: its boxes fit fewer patches (" + std::to_string(refined_fit.inliers) + " against " +
+                      std::to_string(plain_fit.inliers) + ")";
+    } else {
+      card_to_encoded = refined_to_encoded;
+    }
+  }
   if (2 * textured_boxes >= static_cast<int>(card.patches.size())) {
     // On a small card a grid fit a pixel or two off lets the boxes graze the patch edges. An
     // edge is gone in a smaller box; a screen's pixels or a print's dots cover the whole patch.
@@ -531,13 +575,25 @@ CardDetection detail::detect_card_with(const DecodedImage& image, const CardDefi
                            : "no " + card.id + " was found in the photo";
     return out;
   }
+  if (!grid_confirmed) {
+    // The colours fit, but fewer than half the patches sit, as uniform boxes, where one grid puts
+    // them: the boxes straddle patch borders (a grid a fraction of a pitch off, a coarse box), so
+    // the means are mixtures and a calibration from them would be wrong however well it fits.
+    out.reason = RejectReason::no_card;
+    out.detail = "a " + card.id + " candidate (" + chosen.candidate.source + ") fits the reference colours (" + summary +
+                 ") but its patch grid could not be confirmed in the photo: only " + std::to_string(located) + " of " +
+                 std::to_string(n) + " patches were located where one grid puts them (or that grid moves a patch " +
+                 fixed(moved, 2) + " pitch, as far as its neighbour), so the patch boxes may straddle patch "
+                 "borders; give --corners or a closer photo";
+    return out;
+  }
   out.found = true;
   out.reason = RejectReason::none;
   for (std::size_t i = 0; i < out.patches.size(); ++i) {
     if (!std::isnan(fit.de00[i]) && !fit.inlier[i]) out.patches[i].flags.push_back("inconsistent");
   }
   out.detail = card.id + " found (" + chosen.candidate.source + "), orientation " + std::to_string(out.orientation_deg) +
-               "°, " + summary;
+               "°, " + summary + "; " + refined_note;
   if (chosen.mirrored) {
     out.warnings.push_back("the card appears mirror-imaged (a selfie camera or a flipped photo): patches were read "
                            "in mirrored order");

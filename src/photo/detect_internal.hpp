@@ -82,6 +82,26 @@ struct VerifyFit {
 inline constexpr double kInlierDe00 = 12.0;
 VerifyFit verify_fit(const std::vector<PatchSample>& samples, const CardDefinition& card, bool robust = false);
 
+// Grid refinement: a candidate's homography (our lattice of square centroids, mcc's box, a
+// user's corners) can sit a fraction of a pitch off, most on small cards and on mcc's coarser box,
+// which then samples patch edges or the neighbour. Each patch is located on its own in a
+// rectified copy of the card: the box of 60 % of the patch whose pixels vary least (where the box
+// holds no edge), searched within `search_pitch` of a pitch around where the grid puts it; then a
+// homography is fitted to the located centres (RANSAC). `located` counts the patches whose box
+// found a clear minimum (an edge near it); `inliers` those within 0.15 pitch of the new grid;
+// `rms_pitch` their residual in pitches. `ok` when at least half the card agrees (else the input
+// homography is returned unchanged).
+struct GridRefinement {
+  cv::Matx33d card_to_image;
+  bool ok = false;
+  int located = 0;
+  int inliers = 0;
+  double rms_pitch = 0;
+  double moved_pitch = 0;  // largest move of a patch centre from the input grid, in pitches
+};
+GridRefinement refine_grid(const cv::Mat& encoded, const CardDefinition& card, const cv::Matx33d& card_to_image,
+                           double search_pitch);
+
 // detect_card with a choice of candidate finders (tests exercise each on its own).
 enum CandidateSource : unsigned { kGridFinder = 1U, kMccFinder = 2U };
 CardDetection detect_card_with(const DecodedImage& image, const CardDefinition& card, const DetectOptions& options,

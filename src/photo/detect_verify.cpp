@@ -4,6 +4,7 @@
 #include <limits>
 #include <numeric>
 
+#include <opencv2/calib3d.hpp>
 #include <opencv2/imgproc.hpp>
 
 #include "colour/delta_e.hpp"
@@ -420,6 +421,188 @@ VerifyFit verify_fit(const std::vector<PatchSample>& samples, const CardDefiniti
     fit.median_de00 = std::numeric_limits<double>::infinity();
   }
   return fit;
+}
+
+namespace {
+
+cv::Point2d apply_h(const cv::Matx33d& h, double x, double y) {
+  const cv::Vec3d p = h * cv::Vec3d(x, y, 1);
+  return {p[0] / p[2], p[1] / p[2]};
+}
+
+// Sum over the three channels of the variance of `sum`/`sq` (integral images, CV_64FC3) in the
+// rectangle [x0, x1) × [y0, y1).
+double box_variance(const cv::Mat& sum, const cv::Mat& sq, int x0, int y0, int x1, int y1) {
+  const auto at = [](const cv::Mat& m, int y, int x) { return m.at<cv::Vec3d>(y, x); };
+  const cv::Vec3d s = at(sum, y1, x1) - at(sum, y0, x1) - at(sum, y1, x0) + at(sum, y0, x0);
+  const cv::Vec3d q = at(sq, y1, x1) - at(sq, y0, x1) - at(sq, y1, x0) + at(sq, y0, x0);
+  const double n = static_cast<double>((x1 - x0) * (y1 - y0));
+  double v = 0;
+  for (int c = 0; c < 3; ++c) v += std::max(0.0, q[c] / n - (s[c] / n) * (s[c] / n));
+  return v;
+}
+
+// Rectified pitch: at least 24 px (a patch's 80 % box then moves in steps of < 5 % of it), at most
+// 40 px (nothing is gained beyond; keeps the search cheap on large cards).
+constexpr double kMinRectPitch = 24.0;
+constexpr double kMaxRectPitch = 40.0;
+// The located box is 60 % of the patch: at the true centre it holds no edge, and a shift of more
+// than 20 % of the patch takes an edge into it (smaller than the inner 80 % so that a card whose
+// patches are smaller relative to their pitch than the definition's, a Nano's, still has a box
+// clear of edges).
+constexpr double kLocateBox = 0.6;
+// A patch is located when the least-varying box is clearly less varied than the typical box of
+// the search window (which holds patch edges): typical variance ≥ 4 × (min + 4 codes²).
+constexpr double kLocateContrast = 4.0;
+constexpr double kLocateFloor = 4.0;
+// A located centre agrees with the fitted grid within 0.15 pitch.
+constexpr double kRefineInlier = 0.15;
+constexpr double kMaxMove = 0.5;
+
+}  // namespace
+
+GridRefinement refine_grid(const cv::Mat& encoded, const CardDefinition& card, const cv::Matx33d& card_to_image,
+                           double search_pitch) {
+  GridRefinement out;
+  out.card_to_image = card_to_image;
+  const std::size_t n = card.patches.size();
+  if (encoded.empty() || n < 8 || card.cols < 2 || card.rows < 2) return out;
+  const cv::Matx33d to_lattice = card_to_card_lattice(card);
+  const double pitch_x = 1.0 / to_lattice(0, 0), pitch_y = 1.0 / to_lattice(1, 1);
+  const double pitch = std::min(pitch_x, pitch_y);
+  // Native pixels per card unit: the smallest of the four grid sides, per unit.
+  const auto& p0 = card.patches.front();
+  const auto& pc = card.patches[static_cast<std::size_t>(card.cols - 1)];
+  const auto& pr = card.patches[static_cast<std::size_t>((card.rows - 1) * card.cols)];
+  const auto& pl = card.patches.back();
+  const auto dist = [&](const CardPatch& a, const CardPatch& b) {
+    return cv::norm(apply_h(card_to_image, a.cx, a.cy) - apply_h(card_to_image, b.cx, b.cy)) /
+           std::hypot(a.cx - b.cx, a.cy - b.cy);
+  };
+  const double native = std::min({dist(p0, pc), dist(pr, pl), dist(p0, pr), dist(pc, pl)});
+  if (!std::isfinite(native) || native <= 0) return out;
+  const double s = std::clamp(native * pitch, kMinRectPitch, kMaxRectPitch) / pitch;  // px per unit
+  double x0 = 1e30, y0 = 1e30, x1 = -1e30, y1 = -1e30;
+  for (const auto& p : card.patches) {
+    x0 = std::min(x0, p.cx - p.w / 2), y0 = std::min(y0, p.cy - p.h / 2);
+    x1 = std::max(x1, p.cx + p.w / 2), y1 = std::max(y1, p.cy + p.h / 2);
+  }
+  const double margin = (search_pitch + 0.1) * pitch;
+  x0 -= margin, y0 -= margin, x1 += margin, y1 += margin;
+  const cv::Matx33d rect_to_card(1 / s, 0, x0, 0, 1 / s, y0, 0, 0, 1);
+  const cv::Matx33d rect_to_image = card_to_image * rect_to_card;
+  const cv::Size size(static_cast<int>(std::ceil((x1 - x0) * s)), static_cast<int>(std::ceil((y1 - y0) * s)));
+  cv::Mat rect;
+  cv::warpPerspective(encoded, rect, cv::Mat(rect_to_image), size, cv::INTER_LINEAR | cv::WARP_INVERSE_MAP,
+                      cv::BORDER_REPLICATE);
+  rect.convertTo(rect, CV_32FC3, encoded.depth() == CV_16U ? 255.0 / 65535.0 : 1.0);
+  cv::Mat sum, sq;
+  cv::integral(rect, sum, sq, CV_64F, CV_64F);
+
+  std::vector<cv::Point2f> src, dst;
+  const int radius = std::max(2, static_cast<int>(std::lround(search_pitch * pitch * s)));
+  const int side = 2 * radius + 1;
+  std::vector<double> cost(static_cast<std::size_t>(side * side));
+  for (const auto& p : card.patches) {
+    const int bx = std::max(2, static_cast<int>(std::lround(kLocateBox * p.w * s / 2)));
+    const int by = std::max(2, static_cast<int>(std::lround(kLocateBox * p.h * s / 2)));
+    const int cx = static_cast<int>(std::lround((p.cx - x0) * s)), cy = static_cast<int>(std::lround((p.cy - y0) * s));
+    double lowest = 1e300;
+    for (int dy = -radius; dy <= radius; ++dy) {
+      for (int dx = -radius; dx <= radius; ++dx) {
+        const int l = cx + dx - bx, t = cy + dy - by, r = cx + dx + bx, b = cy + dy + by;
+        double v = 1e300;
+        if (l >= 0 && t >= 0 && r <= rect.cols && b <= rect.rows) v = box_variance(sum, sq, l, t, r, b);
+        cost[static_cast<std::size_t>((dy + radius) * side + dx + radius)] = v;
+        lowest = std::min(lowest, v);
+      }
+    }
+    std::vector<double> sorted(cost);
+    std::nth_element(sorted.begin(), sorted.begin() + static_cast<std::ptrdiff_t>(sorted.size() / 2), sorted.end());
+    const double typical = sorted[sorted.size() / 2];
+    if (!(typical >= kLocateContrast * (lowest + kLocateFloor))) continue;
+    // The centre of the region where the box holds no edge: the positions within a tenth of the
+    // way from the least to the typical variance.
+    const double limit = lowest + 0.1 * (typical - lowest);
+    double wx = 0, wy = 0, count = 0;
+    int min_x = side, max_x = -1, min_y = side, max_y = -1;
+    for (int k = 0; k < side * side; ++k) {
+      if (cost[static_cast<std::size_t>(k)] > limit) continue;
+      const int ix = k % side, iy = k / side;
+      wx += ix, wy += iy, count += 1;
+      min_x = std::min(min_x, ix), max_x = std::max(max_x, ix), min_y = std::min(min_y, iy), max_y = std::max(max_y, iy);
+    }
+    // One flat region no wider than the box's play inside the patch (+ 2 px of blur): else the
+    // patch's surroundings are like it and its place is not determined.
+    const double play = 1.0 - kLocateBox;
+    if (max_x - min_x > play * p.w * s + 2 || max_y - min_y > play * p.h * s + 2) continue;
+    // A box [l, r) of pixel indices is centred on r − bx − 0.5 in pixel-centre coordinates.
+    const double fx = cx + wx / count - radius - 0.5, fy = cy + wy / count - radius - 0.5;
+    src.emplace_back(static_cast<float>(p.cx), static_cast<float>(p.cy));
+    const cv::Point2d img = apply_h(rect_to_image, fx, fy);
+    dst.emplace_back(static_cast<float>(img.x), static_cast<float>(img.y));
+  }
+  out.located = static_cast<int>(src.size());
+  if (2 * out.located < static_cast<int>(n)) return out;
+  const double pitch_image = native * pitch;
+  // Two fits of the located centres: a full homography, which also corrects the input's
+  // perspective (mcc's box, a tilted card), and an affine correction composed with the input
+  // homography, which keeps the input's perspective. The homography is used when it agrees with
+  // at least two thirds of the card and moves no patch half a pitch; with fewer located patches,
+  // on one side of the card, it extrapolates a pitch off at the far corners, where the affine
+  // correction cannot go far wrong.
+  auto count = [&](const cv::Matx33d& h, double& ss) {
+    int k = 0;
+    ss = 0;
+    for (std::size_t i = 0; i < src.size(); ++i) {
+      const double e = cv::norm(apply_h(h, src[i].x, src[i].y) - cv::Point2d(dst[i]));
+      if (e <= kRefineInlier * pitch_image) ++k, ss += e * e;
+    }
+    return k;
+  };
+  cv::Matx33d refined = card_to_image;
+  double ss = 0;
+  int inliers = 0;
+  std::vector<std::uint8_t> mask;
+  const cv::Mat h = cv::findHomography(src, dst, cv::RANSAC, kRefineInlier * pitch_image, mask, 2000, 0.999);
+  if (!h.empty()) {
+    cv::Matx33d fitted;
+    for (int r = 0; r < 3; ++r) {
+      for (int c = 0; c < 3; ++c) fitted(r, c) = h.at<double>(r, c);
+    }
+    inliers = count(fitted, ss);
+    refined = fitted;
+  }
+  auto moved = [&](const cv::Matx33d& grid) {
+    double most = 0;
+    for (const auto& p : card.patches) {
+      most = std::max(most, cv::norm(apply_h(grid, p.cx, p.cy) - apply_h(card_to_image, p.cx, p.cy)) / pitch_image);
+    }
+    return most;
+  };
+  if (3 * inliers < 2 * static_cast<int>(n) || moved(refined) >= kMaxMove) {
+    std::vector<cv::Point2f> predicted;
+    for (const auto& q : src) {
+      const cv::Point2d v = apply_h(card_to_image, q.x, q.y);
+      predicted.emplace_back(static_cast<float>(v.x), static_cast<float>(v.y));
+    }
+    const cv::Mat a = cv::estimateAffine2D(predicted, dst, mask, cv::RANSAC, kRefineInlier * pitch_image, 2000, 0.999);
+    if (a.empty()) return out;
+    const cv::Matx33d correction(a.at<double>(0, 0), a.at<double>(0, 1), a.at<double>(0, 2), a.at<double>(1, 0),
+                                 a.at<double>(1, 1), a.at<double>(1, 2), 0, 0, 1);
+    refined = correction * card_to_image;
+    inliers = count(refined, ss);
+  }
+  out.inliers = inliers;
+  out.rms_pitch = inliers > 0 ? std::sqrt(ss / inliers) / pitch_image : 0;
+  out.moved_pitch = moved(refined);
+  // No patch may move half a pitch or more: it would then sit nearer its neighbour's place in the
+  // candidate's grid than its own, and the fit took the card for its neighbour (or extrapolated
+  // from patches that are not where the rest of the grid says).
+  if (2 * inliers < static_cast<int>(n) || out.moved_pitch >= kMaxMove) return out;
+  out.card_to_image = refined;
+  out.ok = true;
+  return out;
 }
 
 }  // namespace shadematch::photo::detail

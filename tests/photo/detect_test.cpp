@@ -551,3 +551,51 @@ TEST_CASE("detect: a patch with a channel stored at code 0 is clipped; a near-bl
   CHECK(k.dark_clipped_fraction == 0);
   CHECK_FALSE(flagged(k));
 }
+
+TEST_CASE("detect: a patch clipped at code 0 is still flagged when the search runs on a reduced copy", "[reference]") {
+  // Detection searches a reduced copy (long side 1200 px); the reduction averages a code-0
+  // channel with its neighbours' codes and would lift it off 0. The final reading samples the
+  // decoded pixels, so a 12+ MP photo must still show the patch as clipped. The plantcv Classic
+  // (300 × 396) upscaled 10.5 × (3150 × 4158, 13.1 MP), its yellow patch (16) repainted as a camera
+  // that clipped the blue channel at black saves it: blue at code 0 plus the codec's error,
+  // clamped (as in the unit test above, about 60 % of the pixels at 0).
+  const DecodedImage& small = decoded("plantcv_classic.png");
+  const CardDetection d0 = shadematch::photo::detect_card(small, card());
+  REQUIRE(d0.found);
+  constexpr double kUp = 10.5;
+  cv::Mat big;
+  cv::resize(small.encoded, big, cv::Size(), kUp, kUp, cv::INTER_LINEAR);
+  REQUIRE(big.total() >= 12'000'000);
+  const cv::Matx33d h = cv::Matx33d(kUp, 0, 0, 0, kUp, 0, 0, 0, 1) * card_to_encoded(d0, small);
+  cv::Mat mask = cv::Mat::zeros(big.size(), CV_8UC1);
+  cv::fillConvexPoly(mask, patch_polygon(h, 15), cv::Scalar(255));
+  std::mt19937 rng(16);
+  std::normal_distribution<double> noise(0.0, 2.0);
+  auto code = [&](double level) {
+    return cv::saturate_cast<std::uint8_t>(std::max(0.0, std::round(level + noise(rng))));
+  };
+  const cv::Rect box = cv::boundingRect(patch_polygon(h, 15));
+  for (int y = box.y; y < box.y + box.height; ++y) {
+    for (int x = box.x; x < box.x + box.width; ++x) {
+      if (mask.at<std::uint8_t>(y, x) != 0) big.at<cv::Vec3b>(y, x) = cv::Vec3b(code(230), code(180), code(0));
+    }
+  }
+  DecodedImage image = small;
+  image.encoded = big;
+  image.scale = 1;
+  image.info.width = big.cols;
+  image.info.height = big.rows;
+  const CardDetection d = shadematch::photo::detect_card(image, card());
+  INFO(d.detail);
+  REQUIRE(d.found);
+  CHECK(d.orientation_deg == d0.orientation_deg);
+  const PatchSample& yellow = d.patches[15];
+  CHECK(yellow.dark_clipped_fraction == Approx(0.60).margin(0.06));
+  CHECK(std::count(yellow.flags.begin(), yellow.flags.end(), "clipped") == 1);
+  // No other patch is.
+  for (std::size_t i = 0; i < 24; ++i) {
+    if (i == 15) continue;
+    INFO("patch " << i + 1);
+    CHECK(std::count(d.patches[i].flags.begin(), d.patches[i].flags.end(), "clipped") == 0);
+  }
+}
