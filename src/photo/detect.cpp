@@ -584,7 +584,10 @@ CardDetection detail::detect_card_with(const DecodedImage& image, const CardDefi
                  ") but its patch grid could not be confirmed in the photo: only " + std::to_string(located) + " of " +
                  std::to_string(n) + " patches were located where one grid puts them (or that grid moves a patch " +
                  fixed(moved, 2) + " pitch, as far as its neighbour), so the patch boxes may straddle patch "
-                 "borders; give --corners or a closer photo";
+                 "borders; " +
+                 (options.corners ? std::string("check the --corners (the outer corners of the patch grid, patch 1 "
+                                                "first, clockwise) or take a closer photo")
+                                  : std::string("give --corners or take a closer photo"));
     return out;
   }
   out.found = true;
