@@ -63,6 +63,9 @@ constexpr double kRefineReach = 0.3;
 // is a covered card; more than six clipped patches leaves too little for a fit (the calibration's
 // root-polynomial has 6 terms per channel and needs leave-one-out to choose the model).
 constexpr double kMaxInlierMean = 6.0;
+// How many readings (best quick fit first) are scored again with the robust fit when none fits at
+// first: each robust fit is about 80 quick fits, and only a refused photo pays for it.
+constexpr std::size_t kRobustRescored = 16;
 constexpr int kMinConsistent = 14;
 // Half the patches "non-uniform" (luminance spread > 20 % inside the sampled box) is texture, not
 // a painted patch: a screen's pixel grid or moiré, a print's halftone. The development photos show
@@ -192,7 +195,7 @@ bool chart_like(const Reading& r, const CardDefinition& card) {
 
 // Samples a candidate's lattice once (square boxes), then scores every symmetry of it.
 void score_candidate(const DecodedImage& img, const CardDefinition& card, const LatticeCandidate& cand,
-                     double to_img, Reading& best, Reading& best_chart) {
+                     double to_img, Reading& best, Reading& best_chart, std::vector<Reading>& readings) {
   const cv::Matx33d to_lattice = detail::card_to_card_lattice(card);
   const cv::Matx33d scale(to_img, 0, 0, 0, to_img, 0, 0, 0, 1);
   const cv::Matx33d lattice_to_img = scale * cand.lattice_to_image;
@@ -236,6 +239,7 @@ void score_candidate(const DecodedImage& img, const CardDefinition& card, const 
     r.fit = detail::verify_fit(r.samples, card);
     r.valid = true;
     if (chart_like(r, card) && better(r, best_chart)) best_chart = r;
+    readings.push_back(r);
     if (better(r, best)) best = std::move(r);
   }
 }
@@ -383,13 +387,14 @@ CardDetection detail::detect_card_with(const DecodedImage& image, const CardDefi
 
   Reading best;
   Reading best_chart;  // the best reading among chart-like ones (for `lookalike`)
+  std::vector<Reading> readings;  // every reading of every candidate (for the robust re-scoring)
   const int long_side = std::max(image.encoded.cols, image.encoded.rows);
   if (options.corners) {
     std::array<cv::Point2f, 4> enc;
     for (std::size_t k = 0; k < 4; ++k) enc[k] = (*options.corners)[k] * static_cast<float>(image.scale);
     const double to_search = static_cast<double>(search.encoded.cols) / image.encoded.cols;
     for (const auto& cand : detail::candidates_from_corners(enc, card)) {
-      score_candidate(search, card, cand, to_search, best, best_chart);
+      score_candidate(search, card, cand, to_search, best, best_chart, readings);
     }
   } else {
     std::vector<int> passes{kSearchLongSide};
@@ -404,7 +409,7 @@ CardDetection detail::detect_card_with(const DecodedImage& image, const CardDefi
       const double to_encoded = static_cast<double>(image.encoded.cols) / pass.encoded.cols;
       const double max_square = side == kSearchLongSide ? 0.0 : 2 * kFirstPassSmallest * side / kSearchLongSide;
       for (const auto& cand : detail::find_grid_candidates(rgb8, to_encoded, card.cols, card.rows, max_square)) {
-        score_candidate(pass, card, cand, 1.0 / to_encoded, best, best_chart);
+        score_candidate(pass, card, cand, 1.0 / to_encoded, best, best_chart, readings);
       }
       if (convincing(best, card)) break;
     }
@@ -412,7 +417,7 @@ CardDetection detail::detect_card_with(const DecodedImage& image, const CardDefi
       // mcc's own detector as a second opinion, on the first search copy (it is slow at full size).
       const double to_encoded = static_cast<double>(image.encoded.cols) / search.encoded.cols;
       for (const auto& cand : detail::find_mcc_candidates(to_rgb8(search.encoded), to_encoded)) {
-        score_candidate(search, card, cand, 1.0 / to_encoded, best, best_chart);
+        score_candidate(search, card, cand, 1.0 / to_encoded, best, best_chart, readings);
       }
     }
   }
@@ -428,7 +433,27 @@ CardDetection detail::detect_card_with(const DecodedImage& image, const CardDefi
   // The reading judged: the best one if it fits the reference; otherwise the best chart-like one
   // (for `lookalike`), else the best of all (for `no-card`).
   const bool best_fits = best.fit.inliers >= kMinConsistent && best.fit.inlier_mean_de00 <= kMaxInlierMean;
-  const Reading& chosen = best_fits || !best_chart.valid ? best : best_chart;
+  const Reading* chosen_ptr = best_fits || !best_chart.valid ? &best : &best_chart;
+  if (!best_fits) {
+    // The quick fit drops the worst patch greedily; with six or more patches covered (a quarter of
+    // the card pulling an 18-parameter fit) it often drops good patches instead, so the right
+    // reading of a covered card can score fewer patches than a wrong reading of it that happens
+    // to fit a few (a white label over patches 5, 6, 11, 12, 17 and 18 of a small card: the same
+    // grid read 180° round fit 8 patches, its right orientation fewer). Before judging the card as
+    // not this card, the leading readings (any candidate, any orientation) are scored with the
+    // robust fit, as the final reading is, and the one it explains best is taken when it fits.
+    std::stable_sort(readings.begin(), readings.end(), better);
+    int most = 0;
+    double most_mean = 0;
+    for (std::size_t k = 0; k < std::min<std::size_t>(readings.size(), kRobustRescored); ++k) {
+      const VerifyFit f = detail::verify_fit(readings[k].samples, card, /*robust=*/true);
+      if (f.inliers < kMinConsistent || f.inlier_mean_de00 > kMaxInlierMean) continue;
+      if (f.inliers > most || (f.inliers == most && f.inlier_mean_de00 < most_mean)) {
+        most = f.inliers, most_mean = f.inlier_mean_de00, chosen_ptr = &readings[k];
+      }
+    }
+  }
+  const Reading& chosen = *chosen_ptr;
   // The grid refined patch by patch on the image it was read on (see detail::refine_grid): three
   // times, the later passes from the previous grid with half the reach (a coarse box converges in
   // steps: its first pass finds the patches it is nearest to, the next ones the rest). When not

@@ -271,16 +271,12 @@ void expect_card(const std::string& name, const DevPhoto& photo, const DecodedIm
 }
 
 // Refusals given for another reason than the right one (still refused, so never a wrong
-// calibration; the reason is what is not right yet): the white label over the last two columns
-// of the plantcv source photo's small card runs into the white background round the card, and
-// the card is then read as a look-alike (8 of 24 patches fit), not as occluded. (Before the grid
-// refinement the label was drawn a pixel or so further in and the card read as occluded; the same
-// image is a look-alike for the code before the refinement too.) The fish-box passport shown on a
-// monitor gives no candidate at all (`no-card`, not `lookalike`): the crop round the card now
-// starts from the refined corners, and that image is `no-card` for the code before them too.
+// calibration; the reason is what is not right yet): the fish-box passport shown on a monitor
+// gives no candidate at all (`no-card`, not `lookalike`): neither finder sees its grid (no
+// candidate is dropped later: there is none to classify); the crop round the card now starts
+// from the refined corners, and that image is `no-card` for the code before them too.
 bool wrong_reason_gap(const std::string& name, const std::string& photo) {
-  return (name == "covered: label" && photo == "plantcv_source1_img.png") ||
-         (name == "monitor" && photo == "macduff_fishbox1_passport_foot.jpg");
+  return name == "monitor" && photo == "macduff_fishbox1_passport_foot.jpg";
 }
 
 // Calibrates `image` and expects a refusal for `reason`.
