@@ -33,15 +33,6 @@
 namespace shadematch::cli {
 namespace {
 
-std::string today_utc() {
-  const auto now = std::chrono::floor<std::chrono::days>(std::chrono::system_clock::now());
-  const std::chrono::year_month_day ymd{now};
-  char buf[16];
-  std::snprintf(buf, sizeof buf, "%04d-%02u-%02u", static_cast<int>(ymd.year()), static_cast<unsigned>(ymd.month()),
-                static_cast<unsigned>(ymd.day()));
-  return buf;
-}
-
 photo::Region region_from(const std::string& name, const std::string& text, const std::string& flag) {
   const std::vector<int> v = parse_int_list(text, 4, "match: " + flag);
   photo::Region r;

@@ -43,15 +43,6 @@ cv::Rect parse_roi(const std::string& text, const std::string& what) {
   return {v[0], v[1], v[2], v[3]};
 }
 
-std::string utc_today() {
-  const std::time_t now = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
-  std::tm tm{};
-  gmtime_r(&now, &tm);
-  char buf[16];
-  std::strftime(buf, sizeof buf, "%Y-%m-%d", &tm);
-  return buf;
-}
-
 // Exit 3 with the calibration's reason when the photo has no usable card.
 int report_no_card(const photo::CalibrationResult& calibration) {
   std::cerr << "shadematch: " << calibration.photo << ": error: no usable card: " << calibration.reason << "\n";
@@ -221,7 +212,7 @@ int run_palette_lint(const std::vector<std::string>& args) {
   }
   expect_positionals("palette lint", positional_args, 1, "one palette file F");
   if (today.empty()) {
-    today = utc_today();
+    today = today_utc();
   } else if (!files::is_iso_date(today)) {
     throw UsageError("palette lint: --today: expected a date YYYY-MM-DD, found '" + today + "'");
   }

@@ -30,6 +30,10 @@ colour::Lab parse_lab_argument(const std::string& text, const std::string& what)
 std::vector<int> parse_int_list(const std::string& text, std::size_t count, const std::string& what);
 
 // True when the stream is a terminal (for colour swatches and progress).
+// Today's date in UTC, YYYY-MM-DD: the default of every --today (expiry checks). The only clock
+// the tool reads; a fixed --today makes a run independent of the date.
+std::string today_utc();
+
 bool stdout_is_terminal();
 bool stderr_is_terminal();
 
