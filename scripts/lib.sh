@@ -40,12 +40,34 @@ ensure_packages() {
   apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2
 }
 
-# build_shadematch BUILD_DIR [cmake args…]: configure (once) and build everything.
+# step MESSAGE: says what the script is doing now, on stderr, with the time since it started.
+step() { echo "==> [$(( SECONDS ))s] $*" >&2; }
+
+# build_shadematch BUILD_DIR [cmake args…] [-- TARGET…]: configure, then build the named targets
+# (everything when none is named); says how long the build took.
 build_shadematch() {
   local build_dir=$1
   shift
   local root
   root=$(shadematch_root)
-  cmake -S "$root" -B "$build_dir" -DCMAKE_BUILD_TYPE=RelWithDebInfo "$@" >/dev/null
-  cmake --build "$build_dir" -j "$(nproc)"
+  local cmake_args=() targets=()
+  while [ "$#" -gt 0 ]; do
+    if [ "$1" = "--" ]; then
+      shift
+      targets=("$@")
+      break
+    fi
+    cmake_args+=("$1")
+    shift
+  done
+  step "Configuring $build_dir${cmake_args[*]:+ (${cmake_args[*]})}"
+  cmake -S "$root" -B "$build_dir" -DCMAKE_BUILD_TYPE=RelWithDebInfo "${cmake_args[@]}" >/dev/null
+  local start=$SECONDS
+  local target_args=()
+  local t
+  for t in "${targets[@]}"; do target_args+=(--target "$t"); done
+  step "Building ${targets[*]:-everything} with $(nproc) jobs (a first build takes about 10 minutes on 2 cores)"
+  # The compiler's progress goes to stderr: a script's stdout is its result (the demo's plan).
+  cmake --build "$build_dir" -j "$(nproc)" "${target_args[@]}" >&2
+  step "Build finished in $(( SECONDS - start )) s"
 }
