@@ -121,8 +121,8 @@ const std::string& photo_24mp() {
     const std::string p =
         (std::filesystem::temp_directory_path() / ("shadematch-bench-24mp-" + std::to_string(::getpid()) + ".jpg"))
             .string();
-    const cv::Mat small = cv::imread(std::string(SHADEMATCH_SOURCE_DIR) + "/samples/demo/photo.jpg", cv::IMREAD_COLOR);
-    if (small.empty()) throw std::runtime_error("cannot read samples/demo/photo.jpg");
+    const cv::Mat small = cv::imread(std::string(SHADEMATCH_SOURCE_DIR) + "/samples/hand/photo.jpg", cv::IMREAD_COLOR);
+    if (small.empty()) throw std::runtime_error("cannot read samples/hand/photo.jpg");
     cv::Mat big;
     cv::resize(small, big, cv::Size(6000, 4000), 0, 0, cv::INTER_CUBIC);
     cv::imwrite(p, big, {cv::IMWRITE_JPEG_QUALITY, 92});
@@ -145,7 +145,7 @@ void bm_imread_24mp(benchmark::State& state) {
 void bm_match_24mp(benchmark::State& state) {
   // The demo regions (hair 115,205,50,75; scalp 25,205,75,30 on 1024×768) scaled to 6000×4000.
   const std::string cmd = std::string(SHADEMATCH_BINARY) + " match " + photo_24mp() + " --palette " +
-                          SHADEMATCH_SOURCE_DIR + "/samples/demo/palette.yaml --hair 674,1068,293,391" +
+                          SHADEMATCH_SOURCE_DIR + "/samples/hand/palette.yaml --hair 674,1068,293,391" +
                           " --scalp 146,1068,439,156 --json >/dev/null 2>&1";
   for (auto _ : state) {
     if (std::system(cmd.c_str()) != 0) {

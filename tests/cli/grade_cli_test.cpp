@@ -196,10 +196,10 @@ TEST_CASE("cli grade: a photo case grades against the plan measured from the pho
   {
     std::ofstream c(dir + "/case.yaml");
     c << "schema: shadematch-case/1\n"
-      << "palette: " << root << "/samples/demo/palette.yaml\n"
+      << "palette: " << root << "/samples/hand/palette.yaml\n"
       << "cases:\n"
       << "  - id: hand\n"
-      << "    photo: " << root << "/samples/demo/photo.jpg\n"
+      << "    photo: " << root << "/samples/hand/photo.jpg\n"
       << "    goal: follicle\n"
       << "    sessions: 3\n"
       << "    regions: {hair: [115, 205, 50, 75], scalp: [25, 205, 75, 30]}\n";
@@ -223,7 +223,7 @@ TEST_CASE("cli grade: a photo case grades against the plan measured from the pho
   CHECK(g["results"][0]["rank"] == 1);
   CHECK(g["results"][0]["de00"].get<double>() == Approx(s1["blends"][0]["de00"].get<double>()).margin(1e-4));
 
-  const auto m = run_cli({"match", root + "/samples/demo/photo.jpg", "--palette", root + "/samples/demo/palette.yaml",
+  const auto m = run_cli({"match", root + "/samples/hand/photo.jpg", "--palette", root + "/samples/hand/palette.yaml",
                           "--hair", "115,205,50,75", "--scalp", "25,205,75,30", "--include-unavailable", "--json"});
   REQUIRE(m.exit_code == 0);
   const auto mj = nlohmann::json::parse(m.out);

@@ -1,5 +1,5 @@
 // `shadematch match` end to end through the binary: golden text and JSON on the fixed sample
-// (samples/demo/palette.yaml, given colours, a fixed --today), usage errors and bad input.
+// (samples/hand/palette.yaml, given colours, a fixed --today), usage errors and bad input.
 // Regenerate the goldens after an intended change with SHADEMATCH_UPDATE_GOLDEN=1 and review the diff.
 #include <catch2/catch.hpp>
 #include <cstdlib>
@@ -14,7 +14,7 @@ using shadematch::test::run_cli;
 namespace {
 
 std::string sample_palette() {
-  return shadematch::test::source_dir() + "/samples/demo/palette.yaml";
+  return shadematch::test::source_dir() + "/samples/hand/palette.yaml";
 }
 
 // The fixed sample: a mid-grey-brown follicle colour in light-medium skin, three sessions, top 3,
@@ -48,7 +48,7 @@ TEST_CASE("cli match: text report of the sample matches the golden file", "[cli]
   CHECK(r.err.empty());
   // Not a terminal: plain text, no escape sequences.
   CHECK(r.out.find('\x1b') == std::string::npos);
-  check_golden("match_sample.txt", replace_all(r.out, sample_palette(), "samples/demo/palette.yaml"));
+  check_golden("match_sample.txt", replace_all(r.out, sample_palette(), "samples/hand/palette.yaml"));
 }
 
 TEST_CASE("cli match: JSON of the sample matches the golden file and has the fields of DESIGN.md", "[cli]") {
@@ -57,7 +57,7 @@ TEST_CASE("cli match: JSON of the sample matches the golden file and has the fie
   const auto r = run_cli(args);
   REQUIRE(r.exit_code == 0);
   auto j = nlohmann::json::parse(r.out);
-  j["palette"]["source"] = "samples/demo/palette.yaml";
+  j["palette"]["source"] = "samples/hand/palette.yaml";
   check_golden("match_sample.json", j.dump(2) + "\n");
   for (const char* key : {"calibration", "regions", "plan", "sessions", "warnings"}) CHECK(j.contains(key));
   CHECK(j["plan"]["goal"] == "follicle");
@@ -123,7 +123,7 @@ TEST_CASE("cli match: hair darker than the palette can heal gets an anchored pla
   const auto r = run_cli(beyond_reach_args());
   REQUIRE(r.exit_code == 0);
   CHECK(r.err.empty());
-  const std::string out = replace_all(r.out, sample_palette(), "samples/demo/palette.yaml");
+  const std::string out = replace_all(r.out, sample_palette(), "samples/hand/palette.yaml");
   check_golden("match_beyond_reach.txt", out);
   // Once, before the first session; every session lists blends.
   const std::size_t note = out.find("Beyond reach:");
