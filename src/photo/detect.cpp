@@ -10,7 +10,9 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <sstream>
+#include <unordered_map>
 #include <stdexcept>
 
 #include <opencv2/imgproc.hpp>
@@ -80,6 +82,20 @@ constexpr double kGreyPatchSpread = 0.03;
 // A patch counts as colourful when its channels spread by more than 20 % of their mean (the
 // Classic has 18 chromatic patches, most far above this).
 constexpr double kColourfulSpread = 0.20;
+// A cheap screen before a candidate's cells are scored against the card (issue 16: among dense
+// follicle dots the square finder grows one lattice of ~1800 "squares" from the skin between the
+// dots, whose ~5400 card-sized windows took 14 s of verification fits on a 12 MP photo). A window
+// of a colour chart spans dark to light and many hues; a window of skin, cloth or dots does not.
+// Measured on the cells the window samples (linear RGB means, before any fit, so the test needs no
+// orientation): the brightest cell's R+G+B over the darkest's, and the RMS distance of the cells'
+// chromaticities (r, g) = (R, G)/(R+G+B) from their centroid. On the development photos the
+// accepted readings have a luminance ratio of 10 (macduff, a flat outdoor phone photo) to 276,
+// and a chromaticity RMS of 0.249 to 0.349; windows of dots on cloth or skin fall below 0.02 in
+// chromaticity unless they overlap the card. The bounds are a third of the smallest accepted
+// values, so that a card under a heavy colour cast, flare or a covering still passes; a window that
+// fails cannot be this card (nor a look-alike chart of many colours) and is not scored.
+constexpr double kScreenLuminanceRatio = 3.0;
+constexpr double kScreenChromaRms = 0.08;
 
 cv::Point2d apply(const cv::Matx33d& h, double x, double y) {
   const cv::Vec3d p = h * cv::Vec3d(x, y, 1);
@@ -193,9 +209,73 @@ bool chart_like(const Reading& r, const CardDefinition& card) {
   return uniform >= n * 3 / 4 && colourful >= n / 3;
 }
 
+// Only the kRobustRescored leading readings (by `better`, first come first among equals) are ever
+// looked at again: trimming to them whenever the list grows to four times that keeps the same
+// leaders as sorting the whole list at the end, in bounded memory (every reading holds its 24
+// samples; a photo full of dots gave tens of thousands).
+void keep_leading(std::vector<Reading>& readings) {
+  if (readings.size() < 4 * kRobustRescored) return;
+  std::stable_sort(readings.begin(), readings.end(), better);
+  readings.resize(kRobustRescored);
+}
+
+// The screen above: false when the cells cannot be a colour chart's (too flat in light or hue).
+bool could_be_chart(const std::vector<PatchSample>& cells) {
+  double lo = std::numeric_limits<double>::infinity(), hi = 0, mean_r = 0, mean_g = 0;
+  std::vector<std::pair<double, double>> chroma;
+  chroma.reserve(cells.size());
+  for (const auto& c : cells) {
+    const double sum = c.mean.r + c.mean.g + c.mean.b;
+    if (!(sum > 1e-4) || !std::isfinite(sum)) continue;  // black or unsampled: no chromaticity
+    lo = std::min(lo, sum), hi = std::max(hi, sum);
+    chroma.emplace_back(c.mean.r / sum, c.mean.g / sum);
+    mean_r += c.mean.r / sum, mean_g += c.mean.g / sum;
+  }
+  // Too few cells with light to judge: let the verification decide.
+  if (chroma.size() < cells.size() / 2) return true;
+  const auto n = static_cast<double>(chroma.size());
+  mean_r /= n, mean_g /= n;
+  double var = 0;
+  for (const auto& [r, g] : chroma) var += (r - mean_r) * (r - mean_r) + (g - mean_g) * (g - mean_g);
+  return hi / lo >= kScreenLuminanceRatio && std::sqrt(var / n) >= kScreenChromaRms;
+}
+
+// Cell samples of one searched image, by box: the card-sized windows of one lattice share most of
+// their cells (a lattice of n × m squares has (n − 5)(m − 3) windows of 24 cells each), so each
+// cell is sampled once. Boxes are keyed by their corners rounded to 1/8 px: the same lattice cell
+// reached from two windows differs only by rounding in the homography.
+class CellSamples {
+ public:
+  explicit CellSamples(const DecodedImage& img) : img_(img) {}
+  const DecodedImage& image() const { return img_; }
+  const PatchSample& at(const std::array<cv::Point2f, 4>& quad) {
+    Key key{};
+    for (std::size_t k = 0; k < 4; ++k) {
+      key[2 * k] = std::lround(quad[k].x * 8.0);
+      key[2 * k + 1] = std::lround(quad[k].y * 8.0);
+    }
+    const auto it = cache_.find(key);
+    if (it != cache_.end()) return it->second;
+    return cache_.emplace(key, detail::sample_quad(img_, quad)).first->second;
+  }
+
+ private:
+  using Key = std::array<long, 8>;
+  struct KeyHash {
+    std::size_t operator()(const Key& k) const {
+      std::size_t h = 1469598103934665603ULL;
+      for (const long v : k) h = (h ^ static_cast<std::size_t>(v)) * 1099511628211ULL;
+      return h;
+    }
+  };
+  const DecodedImage& img_;
+  std::unordered_map<Key, PatchSample, KeyHash> cache_;
+};
+
 // Samples a candidate's lattice once (square boxes), then scores every symmetry of it.
-void score_candidate(const DecodedImage& img, const CardDefinition& card, const LatticeCandidate& cand,
+void score_candidate(CellSamples& sampled, const CardDefinition& card, const LatticeCandidate& cand,
                      double to_img, Reading& best, Reading& best_chart, std::vector<Reading>& readings) {
+  const DecodedImage& img = sampled.image();
   const cv::Matx33d to_lattice = detail::card_to_card_lattice(card);
   const cv::Matx33d scale(to_img, 0, 0, 0, to_img, 0, 0, 0, 1);
   const cv::Matx33d lattice_to_img = scale * cand.lattice_to_image;
@@ -211,9 +291,12 @@ void score_candidate(const DecodedImage& img, const CardDefinition& card, const 
       const std::array<cv::Point2d, 4> q{apply(lattice_to_img, a - half, b - half), apply(lattice_to_img, a + half, b - half),
                                          apply(lattice_to_img, a + half, b + half), apply(lattice_to_img, a - half, b + half)};
       for (std::size_t k = 0; k < 4; ++k) quad[k] = cv::Point2f(static_cast<float>(q[k].x), static_cast<float>(q[k].y));
-      cells[static_cast<std::size_t>(b * cand.cols + a)] = detail::sample_quad(img, quad);
+      cells[static_cast<std::size_t>(b * cand.cols + a)] = sampled.at(quad);
     }
   }
+  // --corners are the user's word: always scored. mcc's few candidates are scored too (the screen
+  // is for the grid finder's lattices, which can be many).
+  if (cand.source == "grid" && !could_be_chart(cells)) return;
   for (int i = 0; i < 8; ++i) {
     cv::Matx33d sym;
     if (!detail::symmetry(i, card, cand, sym)) continue;
@@ -240,6 +323,7 @@ void score_candidate(const DecodedImage& img, const CardDefinition& card, const 
     r.valid = true;
     if (chart_like(r, card) && better(r, best_chart)) best_chart = r;
     readings.push_back(r);
+    keep_leading(readings);
     if (better(r, best)) best = std::move(r);
   }
 }
@@ -393,8 +477,9 @@ CardDetection detail::detect_card_with(const DecodedImage& image, const CardDefi
     std::array<cv::Point2f, 4> enc;
     for (std::size_t k = 0; k < 4; ++k) enc[k] = (*options.corners)[k] * static_cast<float>(image.scale);
     const double to_search = static_cast<double>(search.encoded.cols) / image.encoded.cols;
+    CellSamples sampled(search);
     for (const auto& cand : detail::candidates_from_corners(enc, card)) {
-      score_candidate(search, card, cand, to_search, best, best_chart, readings);
+      score_candidate(sampled, card, cand, to_search, best, best_chart, readings);
     }
   } else {
     std::vector<int> passes{kSearchLongSide};
@@ -408,16 +493,18 @@ CardDetection detail::detect_card_with(const DecodedImage& image, const CardDefi
       const cv::Mat rgb8 = to_rgb8(pass.encoded);
       const double to_encoded = static_cast<double>(image.encoded.cols) / pass.encoded.cols;
       const double max_square = side == kSearchLongSide ? 0.0 : 2 * kFirstPassSmallest * side / kSearchLongSide;
+      CellSamples sampled(pass);
       for (const auto& cand : detail::find_grid_candidates(rgb8, to_encoded, card.cols, card.rows, max_square)) {
-        score_candidate(pass, card, cand, 1.0 / to_encoded, best, best_chart, readings);
+        score_candidate(sampled, card, cand, 1.0 / to_encoded, best, best_chart, readings);
       }
       if (convincing(best, card)) break;
     }
     if (!convincing(best, card) && (sources & detail::kMccFinder) != 0) {
       // mcc's own detector as a second opinion, on the first search copy (it is slow at full size).
       const double to_encoded = static_cast<double>(image.encoded.cols) / search.encoded.cols;
+      CellSamples sampled(search);
       for (const auto& cand : detail::find_mcc_candidates(to_rgb8(search.encoded), to_encoded)) {
-        score_candidate(search, card, cand, 1.0 / to_encoded, best, best_chart, readings);
+        score_candidate(sampled, card, cand, 1.0 / to_encoded, best, best_chart, readings);
       }
     }
   }
