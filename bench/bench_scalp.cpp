@@ -21,6 +21,7 @@
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
+#include <fstream>
 #include <map>
 #include <string>
 #include <vector>
@@ -69,11 +70,20 @@ void generate(const ScalpScene& sc) {
   shadematch::test::Scene scene = shadematch::test::render_scene(spec);
   shadematch::test::add_dot_field(scene, {sc.dot_cover, sc.dot_radius, sc.dot_level, sc.seed});
   cv::imwrite(scene_path(sc), scene.bgr, {cv::IMWRITE_JPEG_QUALITY, 90});
+  // match's regions: the scene's own hair and scalp rectangles, as a sidecar (the automatic
+  // proposals are not what is timed here).
+  std::ofstream regions(scene_path(sc) + ".regions.yaml");
+  const auto rect = [](const cv::Rect& r) {
+    return "[" + std::to_string(r.x) + ", " + std::to_string(r.y) + ", " + std::to_string(r.width) + ", " +
+           std::to_string(r.height) + "]";
+  };
+  regions << "schema: shadematch-regions/1\nregions:\n  hair: " << rect(scene.hair_rect) << "\n  scalp: "
+          << rect(scene.scalp_rect) << "\n";
 }
 
 void ensure_scenes() {
   for (const auto& sc : scenes()) {
-    if (!std::filesystem::exists(scene_path(sc))) {
+    if (!std::filesystem::exists(scene_path(sc)) || !std::filesystem::exists(scene_path(sc) + ".regions.yaml")) {
       std::fprintf(stderr, "generating %s …\n", scene_path(sc).c_str());
       generate(sc);
     }

@@ -96,6 +96,10 @@ constexpr double kColourfulSpread = 0.20;
 // fails cannot be this card (nor a look-alike chart of many colours) and is not scored.
 constexpr double kScreenLuminanceRatio = 3.0;
 constexpr double kScreenChromaRms = 0.08;
+// A lattice of more squares than twice the card's patches (two cards side by side still fit) is
+// a texture: on a dotted scalp the card's own patches were merged into a lattice of ~4000 squares
+// whose card-overlapping windows pass the screen above (670 of them on a 12 MP photo).
+constexpr std::size_t kTextureLattice = 2;
 
 cv::Point2d apply(const cv::Matx33d& h, double x, double y) {
   const cv::Vec3d p = h * cv::Vec3d(x, y, 1);
@@ -494,7 +498,16 @@ CardDetection detail::detect_card_with(const DecodedImage& image, const CardDefi
       const double to_encoded = static_cast<double>(image.encoded.cols) / pass.encoded.cols;
       const double max_square = side == kSearchLongSide ? 0.0 : 2 * kFirstPassSmallest * side / kSearchLongSide;
       CellSamples sampled(pass);
-      for (const auto& cand : detail::find_grid_candidates(rgb8, to_encoded, card.cols, card.rows, max_square)) {
+      std::vector<LatticeCandidate> cands = detail::find_grid_candidates(rgb8, to_encoded, card.cols, card.rows, max_square);
+      // Card-sized lattices first (most squares first, as found); a lattice of more than
+      // kTextureLattice squares is a texture — follicle dots, tiles — or the card merged into
+      // one, and its windows are scored only while no reading convinces.
+      const std::size_t patches = card.patches.size();
+      std::stable_partition(cands.begin(), cands.end(), [&](const LatticeCandidate& c) {
+        return static_cast<std::size_t>(c.squares) <= kTextureLattice * patches;
+      });
+      for (const auto& cand : cands) {
+        if (static_cast<std::size_t>(cand.squares) > kTextureLattice * patches && convincing(best, card)) break;
         score_candidate(sampled, card, cand, 1.0 / to_encoded, best, best_chart, readings);
       }
       if (convincing(best, card)) break;
