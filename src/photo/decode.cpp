@@ -562,6 +562,160 @@ class TiffReader {
 // See decode.hpp "Decisions" for what is read and why. libheif reports every failure as a
 // heif_error value (it never aborts or longjmps), so plain RAII wrappers suffice.
 
+// The canvas size a derived primary image ('grid' or 'iovl', ISO/IEC 23008-12 6.6.2.3 / 6.6.2.2)
+// declares in its item data. libheif 1.15 allocates that canvas when it decodes, whatever 'ispe'
+// says, so it is read here from the bytes and checked before libheif decodes anything. Returns
+// false when the primary image is not derived or the boxes cannot be read (libheif then reports
+// the damage itself). ISOBMFF box layout: ISO/IEC 14496-12 4.2 (box), 8.11.3 (iloc), 8.11.4
+// (pitm), 8.11.6 (iinf/infe), 8.11.11 (idat).
+class BoxReader {
+ public:
+  BoxReader(const Bytes& b, std::size_t begin, std::size_t end) : b_(b), at_(begin), end_(std::min(end, b.size())) {}
+  bool get(int bytes, std::uint64_t& v) {
+    if (bytes < 0 || bytes > 8 || end_ - at_ < static_cast<std::size_t>(bytes)) return false;
+    v = 0;
+    for (int i = 0; i < bytes; ++i) v = (v << 8) | b_[at_++];
+    return true;
+  }
+  bool skip(std::uint64_t n) {
+    if (end_ - at_ < n) return false;
+    at_ += static_cast<std::size_t>(n);
+    return true;
+  }
+  // The next child box: its type, payload start and end. False at the end or on a bad size.
+  bool next_box(std::string& type, std::size_t& body, std::size_t& box_end) {
+    const std::size_t start = at_;
+    std::uint64_t size = 0, fourcc = 0;
+    if (!get(4, size) || !get(4, fourcc)) return false;
+    std::size_t header = 8;
+    if (size == 1) {
+      if (!get(8, size)) return false;
+      header = 16;
+    } else if (size == 0) {
+      size = end_ - start;
+    }
+    if (size < header || size > end_ - start) return false;
+    type.assign({static_cast<char>(fourcc >> 24), static_cast<char>(fourcc >> 16), static_cast<char>(fourcc >> 8),
+                 static_cast<char>(fourcc)});
+    body = start + header;
+    box_end = start + static_cast<std::size_t>(size);
+    at_ = box_end;
+    return true;
+  }
+  std::size_t at() const { return at_; }
+
+ private:
+  const Bytes& b_;
+  std::size_t at_;
+  std::size_t end_;
+};
+
+bool heif_derived_canvas(const Bytes& b, std::uint64_t& width, std::uint64_t& height) {
+  std::string type;
+  std::size_t body = 0, end = 0;
+  BoxReader top(b, 0, b.size());
+  std::size_t meta = 0, meta_end = 0;
+  while (top.next_box(type, body, end)) {
+    if (type == "meta") {
+      meta = body + 4;  // FullBox: version and flags
+      meta_end = end;
+      break;
+    }
+  }
+  if (meta == 0 || meta > meta_end) return false;
+  std::uint64_t primary = 0;
+  bool have_primary = false;
+  std::string primary_type;
+  std::size_t iinf = 0, iinf_end = 0, iloc = 0, iloc_end = 0, idat = 0, idat_end = 0;
+  BoxReader children(b, meta, meta_end);
+  while (children.next_box(type, body, end)) {
+    if (type == "pitm") {
+      BoxReader r(b, body, end);
+      std::uint64_t version = 0;
+      if (!r.get(1, version) || !r.skip(3) || !r.get(version == 0 ? 2 : 4, primary)) return false;
+      have_primary = true;
+    } else if (type == "iinf") {
+      iinf = body;
+      iinf_end = end;
+    } else if (type == "iloc") {
+      iloc = body;
+      iloc_end = end;
+    } else if (type == "idat") {
+      idat = body;
+      idat_end = end;
+    }
+  }
+  if (!have_primary || iinf == 0 || iloc == 0) return false;
+  {  // the primary item's type
+    BoxReader r(b, iinf, iinf_end);
+    std::uint64_t version = 0, count = 0;
+    if (!r.get(1, version) || !r.skip(3) || !r.get(version == 0 ? 2 : 4, count)) return false;
+    while (primary_type.empty() && r.next_box(type, body, end)) {
+      if (type != "infe") continue;
+      BoxReader e(b, body, end);
+      std::uint64_t v = 0, id = 0, protection = 0, item_type = 0;
+      if (!e.get(1, v) || !e.skip(3) || v < 2) continue;  // versions 0/1 carry no item_type
+      if (!e.get(v == 2 ? 2 : 4, id) || !e.get(2, protection) || !e.get(4, item_type)) return false;
+      if (id == primary) {
+        primary_type.assign({static_cast<char>(item_type >> 24), static_cast<char>(item_type >> 16),
+                             static_cast<char>(item_type >> 8), static_cast<char>(item_type)});
+      }
+    }
+  }
+  if (primary_type != "grid" && primary_type != "iovl") return false;
+  // Its data: the first bytes of its first extent are enough (the canvas size comes early).
+  std::size_t data = 0, data_end = 0;
+  {
+    BoxReader r(b, iloc, iloc_end);
+    std::uint64_t version = 0, sizes = 0, sizes2 = 0, items = 0;
+    if (!r.get(1, version) || !r.skip(3) || !r.get(1, sizes) || !r.get(1, sizes2)) return false;
+    const int offset_size = static_cast<int>(sizes >> 4), length_size = static_cast<int>(sizes & 15);
+    const int base_size = static_cast<int>(sizes2 >> 4), index_size = version >= 1 ? static_cast<int>(sizes2 & 15) : 0;
+    if (!r.get(version < 2 ? 2 : 4, items)) return false;
+    for (std::uint64_t i = 0; i < items && data_end == 0; ++i) {
+      std::uint64_t id = 0, method = 0, reference = 0, base = 0, extents = 0;
+      if (!r.get(version < 2 ? 2 : 4, id)) return false;
+      if (version >= 1 && !r.get(2, method)) return false;
+      if (!r.get(2, reference) || !r.get(base_size, base) || !r.get(2, extents)) return false;
+      for (std::uint64_t k = 0; k < extents; ++k) {
+        std::uint64_t index = 0, offset = 0, length = 0;
+        if (!r.get(index_size, index) || !r.get(offset_size, offset) || !r.get(length_size, length)) return false;
+        if (id != primary || k > 0) continue;
+        method &= 15;
+        const std::size_t origin = method == 0 ? 0 : method == 1 ? idat : SIZE_MAX;
+        const std::size_t limit = method == 0 ? b.size() : method == 1 ? idat_end : 0;
+        if (origin == SIZE_MAX || (method == 1 && idat == 0)) return false;
+        const std::uint64_t from = origin + base + offset;
+        if (from < origin || from > limit) return false;
+        data = static_cast<std::size_t>(from);
+        data_end = length == 0 ? limit : static_cast<std::size_t>(std::min<std::uint64_t>(limit, from + length));
+      }
+    }
+  }
+  if (data_end == 0) return false;
+  BoxReader r(b, data, data_end);
+  std::uint64_t version = 0, flags = 0;
+  if (!r.get(1, version) || !r.get(1, flags)) return false;
+  const int field = (flags & 1) ? 4 : 2;
+  if (primary_type == "grid") {
+    if (!r.skip(2)) return false;  // rows_minus_one, columns_minus_one
+  } else if (!r.skip(8)) {
+    return false;  // canvas_fill_value: four 16-bit values
+  }
+  return r.get(field, width) && r.get(field, height);
+}
+
+// A grid or overlay canvas above the pixel limit is refused before libheif allocates it.
+void check_heif_canvas(const std::string& path, const Bytes& b) {
+  std::uint64_t w = 0, h = 0;
+  if (!heif_derived_canvas(b, w, h)) return;
+  if (w * h > static_cast<std::uint64_t>(kMaxPixels)) {
+    fail(path, "image is " + std::to_string(w) + "x" + std::to_string(h) + " (" + std::to_string(w * h) +
+                   " pixels, its grid canvas), above the limit of " + std::to_string(kMaxPixels) +
+                   " pixels; downscale it first");
+  }
+}
+
 void heif_once() {
   // heif_init is reference counted and registers the built-in decoders; called once, never undone
   // (the registry lives as long as the process, like libheif's own static state).
@@ -900,6 +1054,8 @@ ImageInfo probe_image(const std::string& path) {
   } else if (format == "heif") {
     HeifReader r(path, bytes);
     info = r.info();
+    check_dimensions(info);
+    check_heif_canvas(path, bytes);
   } else {
     TiffReader r(path);
     info = r.info();
@@ -943,6 +1099,7 @@ DecodedImage decode_image(const std::string& path, int reduce) {
     HeifReader r(path, bytes);
     d.info = r.info();
     check_dimensions(d.info);  // from the container's declared size, before any pixel is decoded
+    check_heif_canvas(path, bytes);
     d.warnings = r.colour_warnings();
     cv::Mat raw = r.decode(d.info);
     finish(d, std::move(raw), false, reduce);

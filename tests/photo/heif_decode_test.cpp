@@ -675,6 +675,20 @@ TEST_CASE("heif: a declared size above kMaxPixels is refused before decoding", "
   const std::string huge = write_file("huge.heic", with_ispe(heic, 20000, 20000));
   CHECK_THAT(input_error_message([&] { probe_image(huge); }), Catch::Contains("above the limit of 100000000 pixels"));
   CHECK_THAT(input_error_message([&] { decode_image(huge); }), Catch::Contains("above the limit"));
+  // A grid image (the Mini: 300 × 465 as a grid, heif-enc's workaround for odd sizes) whose grid
+  // descriptor (ISO/IEC 23008-12 6.6.2.3.2: version, flags, rows − 1, columns − 1, 16-bit output
+  // width and height, in 'idat') claims 20000 × 20000 while its 'ispe' still says 300 × 465:
+  // libheif would allocate the claimed canvas (1.2 GB measured) before noticing; refused first.
+  Bytes grid = read_bytes(heif_path("plantcv_colorchecker-classic-mini.heic"));
+  const Box idat = child(grid, find_meta(grid).meta, "idat", 4);
+  REQUIRE(grid[idat.body + 1] == 0);  // flags: 16-bit sizes
+  REQUIRE(get_be(grid, idat.body + 4, 2) == 300);
+  set_be(grid, idat.body + 4, 2, 20000);
+  set_be(grid, idat.body + 6, 2, 20000);
+  const std::string huge_grid = write_file("huge-grid.heic", grid);
+  CHECK_THAT(input_error_message([&] { probe_image(huge_grid); }), Catch::Contains("20000x20000"));
+  CHECK_THAT(input_error_message([&] { decode_image(huge_grid); }),
+             Catch::Contains("grid canvas") && Catch::Contains("above the limit"));
   // Exactly at the limit (10000 × 10000) passes the check and fails only at decoding.
   const std::string at_limit = write_file("limit.heic", with_ispe(heic, 10000, 10000));
   CHECK_THAT(input_error_message([&] { decode_image(at_limit); }), !Catch::Contains("above the limit"));
