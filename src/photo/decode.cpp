@@ -2,8 +2,8 @@
 
 // libjpeg needs <cstdio> (FILE) before its header.
 #include <jerror.h>
-#include <libheif/heif.h>
 #include <jpeglib.h>
+#include <libheif/heif.h>
 #include <png.h>
 #include <tiffio.h>
 #include <cstdio>
@@ -59,16 +59,16 @@ bool is_heif(const Bytes& b) {
   if (b.size() < 16 || !starts_with(b, 4, "ftyp", 4)) return false;
   const std::uint32_t box = be32_at(b, 0);
   const std::size_t end = std::min<std::size_t>(b.size(), box >= 16 ? box : 16);
-  static const char* const kBrands[] = {"heic", "heix", "heim", "heis", "hevc", "hevx", "hevm", "hevs",
-                                        "mif1", "msf1", "mif2", "heif", "avif", "avis"};
+  static const char* const kBrands[] = {"heic", "heix", "heim", "heis", "hevc", "hevx", "hevm",
+                                        "hevs", "mif1", "msf1", "mif2", "heif", "avif", "avis"};
   const auto heif_brand = [&](std::size_t at) {
     for (const char* brand : kBrands) {
       if (starts_with(b, at, brand, 4)) return true;
     }
     return false;
   };
-  if (heif_brand(8)) return true;                                      // major brand
-  for (std::size_t at = 16; at + 4 <= end; at += 4) {                  // compatible brands
+  if (heif_brand(8)) return true;                      // major brand
+  for (std::size_t at = 16; at + 4 <= end; at += 4) {  // compatible brands
     if (heif_brand(at)) return true;
   }
   return false;
@@ -853,7 +853,8 @@ class HeifReader {
     const std::unique_ptr<heif_image, HeifImageRelease> image(raw);
     heif_error warning{};
     if (heif_image_get_decoding_warnings(image.get(), 0, &warning, 1) > 0) {
-      fail(path_, "corrupt HEIF image data (" + std::string(warning.message ? warning.message : "decoding warning") + ")");
+      fail(path_,
+           "corrupt HEIF image data (" + std::string(warning.message ? warning.message : "decoding warning") + ")");
     }
     const int w = heif_image_get_width(image.get(), heif_channel_interleaved);
     const int h = heif_image_get_height(image.get(), heif_channel_interleaved);
@@ -866,7 +867,8 @@ class HeifReader {
     if (!data || stride <= 0) fail(path_, "corrupt HEIF file: no pixel data");
     if (!deep) {
       cv::Mat out(h, w, CV_8UC3);
-      for (int y = 0; y < h; ++y) std::memcpy(out.ptr(y), data + static_cast<std::size_t>(y) * stride, 3 * std::size_t(w));
+      for (int y = 0; y < h; ++y)
+        std::memcpy(out.ptr(y), data + static_cast<std::size_t>(y) * stride, 3 * std::size_t(w));
       return out;
     }
     const int bits = heif_image_get_bits_per_pixel_range(image.get(), heif_channel_interleaved);
@@ -893,14 +895,14 @@ class HeifReader {
     std::replace(detail.begin(), detail.end(), '\n', ' ');
     detail.erase(detail.find_last_not_of(' ') + 1);
     if (e.code == heif_error_Memory_allocation_error && e.subcode == heif_suberror_Security_limit_exceeded) {
-      fail(path_, "image too large (" + detail + "); images above " + std::to_string(kMaxPixels) +
-                      " pixels are refused");
+      fail(path_,
+           "image too large (" + detail + "); images above " + std::to_string(kMaxPixels) + " pixels are refused");
     }
     if (e.code == heif_error_Unsupported_feature || e.code == heif_error_Unsupported_filetype) {
       fail(path_, std::string("unsupported HEIF content: ") + what + " (" + detail + ")");
     }
-    const bool truncated = e.subcode == heif_suberror_End_of_data ||
-                           detail.find("outside of file bounds") != std::string::npos;
+    const bool truncated =
+        e.subcode == heif_suberror_End_of_data || detail.find("outside of file bounds") != std::string::npos;
     fail(path_, std::string(truncated ? "truncated HEIF file: " : "corrupt HEIF file: ") + what + " (" + detail + ")");
   }
 

@@ -181,13 +181,20 @@ cmsToneCurve* h273_inverse_transfer(int code, std::string& name) {
 
 std::string primaries_name(int code) {
   switch (code) {
-    case 1: return "BT.709/sRGB";
-    case 5: return "BT.601 625-line";
-    case 6: return "BT.601 525-line";
-    case 9: return "BT.2020";
-    case 11: return "DCI-P3";
-    case 12: return "Display P3";
-    default: return "code " + std::to_string(code);
+    case 1:
+      return "BT.709/sRGB";
+    case 5:
+      return "BT.601 625-line";
+    case 6:
+      return "BT.601 525-line";
+    case 9:
+      return "BT.2020";
+    case 11:
+      return "DCI-P3";
+    case 12:
+      return "Display P3";
+    default:
+      return "code " + std::to_string(code);
   }
 }
 
@@ -238,8 +245,7 @@ std::vector<std::uint8_t> make_nclx_profile(const NclxColour& nclx, std::string&
     }
   }
   description = "nclx " + std::to_string(nclx.colour_primaries) + "/" + std::to_string(nclx.transfer_characteristics) +
-                "/" + std::to_string(nclx.matrix_coefficients) + ": " + primaries + ", " + transfer_name +
-                " transfer";
+                "/" + std::to_string(nclx.matrix_coefficients) + ": " + primaries + ", " + transfer_name + " transfer";
   cmsMLU* mlu = cmsMLUalloc(nullptr, 1);
   if (mlu) {
     cmsMLUsetASCII(mlu, "en", "US", description.c_str());

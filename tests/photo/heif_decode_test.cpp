@@ -55,8 +55,12 @@ Bytes read_bytes(const std::string& path) {
   return Bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
 }
 
-std::string heif_path(const std::string& name) { return test::test_data_dir() + "/heif/" + name; }
-std::string photo_path(const std::string& name) { return test::test_data_dir() + "/photos/" + name; }
+std::string heif_path(const std::string& name) {
+  return test::test_data_dir() + "/heif/" + name;
+}
+std::string photo_path(const std::string& name) {
+  return test::test_data_dir() + "/photos/" + name;
+}
 
 template <class F>
 std::string input_error_message(F&& f) {
@@ -111,7 +115,9 @@ std::vector<cv::Vec3b> grey_ramp() {
   return g;
 }
 // The 10-bit file: a ramp through every 10-bit code (x = code, 1024 × 4, grey).
-std::uint16_t ten_to_sixteen(int code) { return static_cast<std::uint16_t>((code * 65535 + 511) / 1023); }
+std::uint16_t ten_to_sixteen(int code) {
+  return static_cast<std::uint16_t>((code * 65535 + 511) / 1023);
+}
 
 // ---- ISOBMFF (ISO/IEC 14496-12) box editing --------------------------------------------------------
 
@@ -130,17 +136,18 @@ void set_be(Bytes& b, std::size_t at, int n, std::uint64_t v) {
 }
 
 struct Box {
-  std::size_t at = 0;      // offset of the box header
-  std::size_t size = 0;    // whole box (32-bit sizes only: what heif-enc writes)
-  std::size_t body = 0;    // offset of the payload (after the header; FullBox fields included)
+  std::size_t at = 0;    // offset of the box header
+  std::size_t size = 0;  // whole box (32-bit sizes only: what heif-enc writes)
+  std::size_t body = 0;  // offset of the payload (after the header; FullBox fields included)
   std::string type;
 };
 
 std::vector<Box> children(const Bytes& b, std::size_t begin, std::size_t end) {
   std::vector<Box> out;
   for (std::size_t at = begin; at + 8 <= end;) {
-    Box box{at, get_be(b, at, 4), at + 8, std::string(b.begin() + static_cast<std::ptrdiff_t>(at + 4),
-                                                      b.begin() + static_cast<std::ptrdiff_t>(at + 8))};
+    Box box{
+        at, get_be(b, at, 4), at + 8,
+        std::string(b.begin() + static_cast<std::ptrdiff_t>(at + 4), b.begin() + static_cast<std::ptrdiff_t>(at + 8))};
     REQUIRE(box.size >= 8);
     REQUIRE(at + box.size <= end);
     out.push_back(box);
@@ -292,7 +299,9 @@ Bytes irot(int quarter_turns_anticlockwise) {
 // 'imir' (ISO/IEC 23008-12:2017/Amd 2 6.5.12, "mode"): 0 exchanges top and bottom, 1 exchanges left
 // and right. The first edition's wording ("vertical axis") was read both ways; the amendment fixed
 // the reading that iPhones and libheif implement (MPEGGroup/FileFormat issue 22).
-Bytes imir(int mode) { return {0, 0, 0, 9, 'i', 'm', 'i', 'r', static_cast<std::uint8_t>(mode & 1)}; }
+Bytes imir(int mode) {
+  return {0, 0, 0, 9, 'i', 'm', 'i', 'r', static_cast<std::uint8_t>(mode & 1)};
+}
 
 // 'colr' of type nclx (ISO/IEC 23008-12 6.5.5, ISO/IEC 23091-2 = ITU-T H.273 code points).
 Bytes colr_nclx(int primaries, int transfer, int matrix, bool full_range) {
@@ -339,7 +348,9 @@ cv::Matx33d npm(const std::array<double, 8>& xy) {
 }
 
 // IEC 61966-2-1 sRGB decoding; ITU-T H.273 Table 3 codes 1/6/14/15 inverted (α, β as H.273 gives them).
-double srgb_to_linear(double v) { return v <= 0.04045 ? v / 12.92 : std::pow((v + 0.055) / 1.055, 2.4); }
+double srgb_to_linear(double v) {
+  return v <= 0.04045 ? v / 12.92 : std::pow((v + 0.055) / 1.055, 2.4);
+}
 double bt709_to_linear(double v) {
   const double alpha = 1.099296826809442, beta = 0.018053968510807;
   return v < 4.5 * beta ? v / 4.5 : std::pow((v + alpha - 1) / alpha, 1 / 0.45);
@@ -439,17 +450,31 @@ TEST_CASE("heif: irot and imir give the displayed image; the stored size stays t
     CHECK(info.exif_orientation == 1);  // nothing left to apply
     cv::Mat expected;
     switch (c.exif_equivalent) {
-      case 1: expected = stored; break;
-      case 2: cv::flip(stored, expected, 1); break;
-      case 3: cv::rotate(stored, expected, cv::ROTATE_180); break;
-      case 4: cv::flip(stored, expected, 0); break;
-      case 5: cv::transpose(stored, expected); break;
-      case 6: cv::rotate(stored, expected, cv::ROTATE_90_CLOCKWISE); break;
+      case 1:
+        expected = stored;
+        break;
+      case 2:
+        cv::flip(stored, expected, 1);
+        break;
+      case 3:
+        cv::rotate(stored, expected, cv::ROTATE_180);
+        break;
+      case 4:
+        cv::flip(stored, expected, 0);
+        break;
+      case 5:
+        cv::transpose(stored, expected);
+        break;
+      case 6:
+        cv::rotate(stored, expected, cv::ROTATE_90_CLOCKWISE);
+        break;
       case 7:
         cv::transpose(stored, expected);
         cv::rotate(expected, expected, cv::ROTATE_180);
         break;
-      default: cv::rotate(stored, expected, cv::ROTATE_90_COUNTERCLOCKWISE); break;
+      default:
+        cv::rotate(stored, expected, cv::ROTATE_90_COUNTERCLOCKWISE);
+        break;
     }
     const DecodedImage d = decode_image(path);
     CHECK(max_abs_diff(d.encoded, expected) == 0);
@@ -488,8 +513,8 @@ TEST_CASE("heif: the embedded ICC profile is carried and applied as in the sourc
   for (const char* name : {"plantcv_colorchecker-classic-mini", "plantcv_nano", "plantcv_classic"}) {
     CAPTURE(name);
     const std::string source = photo_path(std::string(name) + (std::string(name) == "plantcv_classic" ? ".png"
-                                                               : std::string(name) == "plantcv_nano" ? ".jpeg"
-                                                                                                       : ".jpg"));
+                                                               : std::string(name) == "plantcv_nano"  ? ".jpeg"
+                                                                                                      : ".jpg"));
     const auto src = probe_image(source);
     const DecodedImage d = decode_image(heif_path(std::string(name) + ".heic"));
     REQUIRE_FALSE(src.icc_profile.empty());
@@ -522,7 +547,8 @@ TEST_CASE("heif: Display P3 nclx (12/13/0) decodes to the colours of the P3 prim
     CAPTURE(i);
     const cv::Vec3b code = d.encoded.at<cv::Vec3b>(4, 8 * static_cast<int>(i) + 4);
     for (int c = 0; c < 3; ++c) CHECK(std::abs(code[c] - kP3Patches[i][c]) <= 1);
-    const cv::Vec3d p3(srgb_to_linear(code[0] / 255.0), srgb_to_linear(code[1] / 255.0), srgb_to_linear(code[2] / 255.0));
+    const cv::Vec3d p3(srgb_to_linear(code[0] / 255.0), srgb_to_linear(code[1] / 255.0),
+                       srgb_to_linear(code[2] / 255.0));
     const cv::Vec3d want = p3_to_srgb * p3;
     const cv::Vec3f got = lin.at<cv::Vec3f>(4, 8 * static_cast<int>(i) + 4);
     for (int c = 0; c < 3; ++c) {
@@ -582,7 +608,8 @@ TEST_CASE("heif: a photo without colr box is untagged: taken as sRGB with the us
   const auto j = nlohmann::json::parse(r.out);
   CHECK(j["image"]["assumed_srgb"] == true);
   bool noted = false;
-  for (const auto& w : j["warnings"]) noted = noted || w.get<std::string>().find("treated as sRGB") != std::string::npos;
+  for (const auto& w : j["warnings"])
+    noted = noted || w.get<std::string>().find("treated as sRGB") != std::string::npos;
   CHECK(noted);
 }
 
@@ -696,7 +723,8 @@ TEST_CASE("heif: a declared size above kMaxPixels is refused before decoding", "
 
 TEST_CASE("heif: bad HEIC files exit 1 with one error line naming the file", "[cli]") {
   const Bytes heic = read_bytes(heif_path("pattern_lossless.heic"));
-  const std::string cut = write_file("cli-cut.heic", Bytes(heic.begin(), heic.begin() + static_cast<std::ptrdiff_t>(heic.size() - 40)));
+  const std::string cut =
+      write_file("cli-cut.heic", Bytes(heic.begin(), heic.begin() + static_cast<std::ptrdiff_t>(heic.size() - 40)));
   const std::string huge = write_file("cli-huge.heic", with_ispe(heic, 20000, 20000));
   for (const std::string& path : {cut, huge}) {
     CAPTURE(path);
@@ -714,12 +742,18 @@ TEST_CASE("heif: bad HEIC files exit 1 with one error line naming the file", "[c
 // ---- the development photos as HEIC, through the binary ------------------------------------------------
 
 namespace {
-const char* const kDevPhotos[] = {"pedrodiamel_hand_holding_classic.jpg", "macduff_fishbox1_passport_foot.jpg",
-                                  "plantcv_classic.png",                  "plantcv_colorchecker-classic-mini.jpg",
-                                  "plantcv_nano.jpeg",                    "plantcv_source1_img.png",
-                                  "plantcv_target_img.png",               "argylldoc_colorchecker_thumb.jpg"};
+const char* const kDevPhotos[] = {"pedrodiamel_hand_holding_classic.jpg",
+                                  "macduff_fishbox1_passport_foot.jpg",
+                                  "plantcv_classic.png",
+                                  "plantcv_colorchecker-classic-mini.jpg",
+                                  "plantcv_nano.jpeg",
+                                  "plantcv_source1_img.png",
+                                  "plantcv_target_img.png",
+                                  "argylldoc_colorchecker_thumb.jpg"};
 
-std::string heic_of(const std::string& photo) { return photo.substr(0, photo.rfind('.')) + ".heic"; }
+std::string heic_of(const std::string& photo) {
+  return photo.substr(0, photo.rfind('.')) + ".heic";
+}
 
 nlohmann::json calibrate_json(const std::string& path) {
   const auto r = test::run_cli({"calibrate", path, "--json"});
@@ -740,8 +774,7 @@ TEST_CASE("heif: each development photo as HEIC gives the source's verdict and L
     CHECK(heic["verdict"] == src["verdict"]);
     // 0.3 ΔE00: the HEVC re-encoding (4:2:0 chroma, quantisation) changes patch means a little;
     // the same bound the rotation tests allow for resampling (calibrate_test.cpp).
-    CHECK(heic["fit"]["loo_de00_mean"].get<double>() ==
-          Approx(src["fit"]["loo_de00_mean"].get<double>()).margin(0.3));
+    CHECK(heic["fit"]["loo_de00_mean"].get<double>() == Approx(src["fit"]["loo_de00_mean"].get<double>()).margin(0.3));
   }
 }
 
