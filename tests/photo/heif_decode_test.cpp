@@ -683,6 +683,26 @@ TEST_CASE("heif: corrupt structure and corrupt image data are refused", "[unit]"
              Catch::Contains("bad-hvcc.heic") && Catch::Contains("corrupt HEIF file"));
 }
 
+TEST_CASE("heif: every cut of a grid file's boxes is an InputError or a valid probe, never a crash", "[property]") {
+  // Exercises the canvas pre-check's box reader (decode.cpp) and libheif's parser on every prefix
+  // of the header boxes of a grid image (ftyp + meta + the start of mdat).
+  const Bytes heic = read_bytes(heif_path("plantcv_colorchecker-classic-mini.heic"));
+  const std::size_t mdat = top_level(heic, "mdat").at;
+  int accepted_before_mdat = 0;
+  for (std::size_t n = 1; n <= mdat + 16; ++n) {
+    const std::string path =
+        write_file("prefix.heic", Bytes(heic.begin(), heic.begin() + static_cast<std::ptrdiff_t>(n)));
+    try {
+      probe_image(path);
+      if (n < mdat) ++accepted_before_mdat;
+    } catch (const InputError&) {
+      // refused, with a message: what a cut file must get
+    }
+  }
+  // Before 'meta' ends the container cannot be read, so no such prefix may pass the probe.
+  CHECK(accepted_before_mdat == 0);
+}
+
 TEST_CASE("heif: overwritten HEVC slice data is refused (known gap: decodes damaged)", "[.][known-gap]") {
   // HEVC carries no checksum, and libde265 1.0.11 behind libheif 1.15 decodes damaged slices
   // without an error or a libheif decoding warning (strict decoding is on): the damaged image then
