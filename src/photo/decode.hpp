@@ -38,7 +38,9 @@
 //   hevc, hevx, mif1, msf1, mif2, heif, avif, avis), never by the file name. The primary image is
 //   decoded; thumbnails, depth and auxiliary images are ignored.
 //   - Pixel limit: the primary item's declared size ('ispe') is checked before any pixel is
-//     decoded, and the decoded image must have the size the container declares (else corrupt).
+//     decoded, and so is the canvas a grid or overlay image declares in its own descriptor
+//     (libheif 1.15 allocates that canvas whatever 'ispe' says); the decoded image must then have
+//     the size the container declares (else corrupt).
 //   - Orientation: the container's transformative properties (clean aperture 'clap', rotation
 //     'irot', mirror 'imir') are applied by libheif, in the order the file lists them. The EXIF
 //     Orientation tag is NOT applied on top: ISO/IEC 23008-12 makes the transformative properties
@@ -58,7 +60,10 @@
 //     rescaled to the 16-bit range (v·65535/(2^bits − 1), rounded), so no precision is lost;
 //     bit_depth reports the file's depth (10 for a 10-bit HEIC).
 //   - Truncated or corrupt data (box structure, item data outside the file, codec errors, any
-//     libheif decoding warning: strict decoding) is an InputError; never a half image.
+//     libheif decoding warning: strict decoding) is an InputError; never a half image. Known gap:
+//     HEVC has no checksum and libde265 1.0.11 reports nothing for damaged slice data, so a file
+//     whose coded data (not its boxes) is overwritten decodes to a damaged image (calibration then
+//     refuses it as it would any photo without a readable card).
 //   - Monochrome HEIF is decoded as grey RGB (libheif 1.15 does not tell the chroma before
 //     decoding); greyscale is false and calibration refuses it by content (R = G = B).
 #include <cstdint>
