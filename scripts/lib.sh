@@ -11,6 +11,7 @@ SHADEMATCH_PACKAGES=(
   nlohmann-json3-dev                    # JSON output
   libexif-dev                           # EXIF orientation and camera
   libjpeg-dev libpng-dev libtiff-dev    # ICC profiles, DCT-scaled JPEG decoding, 16-bit files
+  libheif-dev                           # HEIC/HEIF (libheif1 brings its decoders: libde265 HEVC, dav1d/aom AV1)
   catch2                                # tests (Catch2 v2)
   libbenchmark-dev                      # bench/
 )

@@ -3,6 +3,7 @@
 // libjpeg needs <cstdio> (FILE) before its header.
 #include <jerror.h>
 #include <jpeglib.h>
+#include <libheif/heif.h>
 #include <png.h>
 #include <tiffio.h>
 #include <cstdio>
@@ -46,7 +47,34 @@ bool starts_with(const Bytes& b, std::size_t at, const char* s, std::size_t n) {
   return b.size() >= at + n && std::memcmp(b.data() + at, s, n) == 0;
 }
 
-// "jpeg", "png", "tiff", or throws naming what the file is when we can tell.
+std::uint32_t be32_at(const Bytes& b, std::size_t at) {
+  return (std::uint32_t{b[at]} << 24) | (std::uint32_t{b[at + 1]} << 16) | (std::uint32_t{b[at + 2]} << 8) | b[at + 3];
+}
+
+// ISO/IEC 14496-12 4.3: a file starting with an 'ftyp' box whose major or compatible brands name
+// a HEIF image (ISO/IEC 23008-12 Annex B heic/heix/heim/heis (HEVC images), hevc/hevx
+// (sequences), mif1/msf1/mif2 (any HEIF), heif; AV1 Image File Format avif/avis). The brands
+// are read from the bytes: a file name or extension is never consulted.
+bool is_heif(const Bytes& b) {
+  if (b.size() < 16 || !starts_with(b, 4, "ftyp", 4)) return false;
+  const std::uint32_t box = be32_at(b, 0);
+  const std::size_t end = std::min<std::size_t>(b.size(), box >= 16 ? box : 16);
+  static const char* const kBrands[] = {"heic", "heix", "heim", "heis", "hevc", "hevx", "hevm",
+                                        "hevs", "mif1", "msf1", "mif2", "heif", "avif", "avis"};
+  const auto heif_brand = [&](std::size_t at) {
+    for (const char* brand : kBrands) {
+      if (starts_with(b, at, brand, 4)) return true;
+    }
+    return false;
+  };
+  if (heif_brand(8)) return true;                      // major brand
+  for (std::size_t at = 16; at + 4 <= end; at += 4) {  // compatible brands
+    if (heif_brand(at)) return true;
+  }
+  return false;
+}
+
+// "jpeg", "png", "tiff", "heif", or throws naming what the file is when we can tell.
 std::string sniff_format(const std::string& path, const Bytes& b) {
   if (b.size() >= 3 && b[0] == 0xFF && b[1] == 0xD8 && b[2] == 0xFF) return "jpeg";
   if (starts_with(b, 0, "\x89PNG\r\n\x1a\n", 8)) return "png";
@@ -54,16 +82,20 @@ std::string sniff_format(const std::string& path, const Bytes& b) {
       starts_with(b, 0, "MM\0+", 4)) {
     return "tiff";
   }
+  if (is_heif(b)) return "heif";
   std::string what;
   if (starts_with(b, 0, "RIFF", 4) && starts_with(b, 8, "WEBP", 4)) what = "WebP";
   if (starts_with(b, 0, "GIF8", 4)) what = "GIF";
   if (starts_with(b, 0, "BM", 2)) what = "BMP";
-  if (starts_with(b, 4, "ftypheic", 8) || starts_with(b, 4, "ftypheix", 8) || starts_with(b, 4, "ftypmif1", 8)) {
-    what = "HEIC/HEIF";
+  if (b.size() >= 12 && starts_with(b, 4, "ftyp", 4)) {
+    std::string brand(b.begin() + 8, b.begin() + 12);
+    for (char& c : brand) {
+      if (c < 0x20 || c > 0x7e) c = '?';
+    }
+    what = "ISO media (brand '" + brand + "')";
   }
-  if (starts_with(b, 4, "ftypavif", 8)) what = "AVIF";
-  if (!what.empty()) fail(path, "unsupported image format " + what + " (use JPEG, PNG or TIFF)");
-  fail(path, "not an image (expected JPEG, PNG or TIFF)");
+  if (!what.empty()) fail(path, "unsupported image format " + what + " (use JPEG, PNG, TIFF or HEIC)");
+  fail(path, "not an image (expected JPEG, PNG, TIFF or HEIC)");
 }
 
 void check_dimensions(const ImageInfo& info) {
@@ -526,6 +558,360 @@ class TiffReader {
   std::string unsupported_;
 };
 
+// ---- HEIF (libheif) ----------------------------------------------------------------------------
+// See decode.hpp "Decisions" for what is read and why. libheif reports every failure as a
+// heif_error value (it never aborts or longjmps), so plain RAII wrappers suffice.
+
+// The canvas size a derived primary image ('grid' or 'iovl', ISO/IEC 23008-12 6.6.2.3 / 6.6.2.2)
+// declares in its item data. libheif 1.15 allocates that canvas when it decodes, whatever 'ispe'
+// says, so it is read here from the bytes and checked before libheif decodes anything. Returns
+// false when the primary image is not derived or the boxes cannot be read (libheif then reports
+// the damage itself). ISOBMFF box layout: ISO/IEC 14496-12 4.2 (box), 8.11.3 (iloc), 8.11.4
+// (pitm), 8.11.6 (iinf/infe), 8.11.11 (idat).
+class BoxReader {
+ public:
+  BoxReader(const Bytes& b, std::size_t begin, std::size_t end) : b_(b), at_(begin), end_(std::min(end, b.size())) {}
+  bool get(int bytes, std::uint64_t& v) {
+    if (bytes < 0 || bytes > 8 || end_ - at_ < static_cast<std::size_t>(bytes)) return false;
+    v = 0;
+    for (int i = 0; i < bytes; ++i) v = (v << 8) | b_[at_++];
+    return true;
+  }
+  bool skip(std::uint64_t n) {
+    if (end_ - at_ < n) return false;
+    at_ += static_cast<std::size_t>(n);
+    return true;
+  }
+  // The next child box: its type, payload start and end. False at the end or on a bad size.
+  bool next_box(std::string& type, std::size_t& body, std::size_t& box_end) {
+    const std::size_t start = at_;
+    std::uint64_t size = 0, fourcc = 0;
+    if (!get(4, size) || !get(4, fourcc)) return false;
+    std::size_t header = 8;
+    if (size == 1) {
+      if (!get(8, size)) return false;
+      header = 16;
+    } else if (size == 0) {
+      size = end_ - start;
+    }
+    if (size < header || size > end_ - start) return false;
+    type.assign({static_cast<char>(fourcc >> 24), static_cast<char>(fourcc >> 16), static_cast<char>(fourcc >> 8),
+                 static_cast<char>(fourcc)});
+    body = start + header;
+    box_end = start + static_cast<std::size_t>(size);
+    at_ = box_end;
+    return true;
+  }
+  std::size_t at() const { return at_; }
+
+ private:
+  const Bytes& b_;
+  std::size_t at_;
+  std::size_t end_;
+};
+
+bool heif_derived_canvas(const Bytes& b, std::uint64_t& width, std::uint64_t& height) {
+  std::string type;
+  std::size_t body = 0, end = 0;
+  BoxReader top(b, 0, b.size());
+  std::size_t meta = 0, meta_end = 0;
+  while (top.next_box(type, body, end)) {
+    if (type == "meta") {
+      meta = body + 4;  // FullBox: version and flags
+      meta_end = end;
+      break;
+    }
+  }
+  if (meta == 0 || meta > meta_end) return false;
+  std::uint64_t primary = 0;
+  bool have_primary = false;
+  std::string primary_type;
+  std::size_t iinf = 0, iinf_end = 0, iloc = 0, iloc_end = 0, idat = 0, idat_end = 0;
+  BoxReader children(b, meta, meta_end);
+  while (children.next_box(type, body, end)) {
+    if (type == "pitm") {
+      BoxReader r(b, body, end);
+      std::uint64_t version = 0;
+      if (!r.get(1, version) || !r.skip(3) || !r.get(version == 0 ? 2 : 4, primary)) return false;
+      have_primary = true;
+    } else if (type == "iinf") {
+      iinf = body;
+      iinf_end = end;
+    } else if (type == "iloc") {
+      iloc = body;
+      iloc_end = end;
+    } else if (type == "idat") {
+      idat = body;
+      idat_end = end;
+    }
+  }
+  if (!have_primary || iinf == 0 || iloc == 0) return false;
+  {  // the primary item's type
+    BoxReader r(b, iinf, iinf_end);
+    std::uint64_t version = 0, count = 0;
+    if (!r.get(1, version) || !r.skip(3) || !r.get(version == 0 ? 2 : 4, count)) return false;
+    while (primary_type.empty() && r.next_box(type, body, end)) {
+      if (type != "infe") continue;
+      BoxReader e(b, body, end);
+      std::uint64_t v = 0, id = 0, protection = 0, item_type = 0;
+      if (!e.get(1, v) || !e.skip(3) || v < 2) continue;  // versions 0/1 carry no item_type
+      if (!e.get(v == 2 ? 2 : 4, id) || !e.get(2, protection) || !e.get(4, item_type)) return false;
+      if (id == primary) {
+        primary_type.assign({static_cast<char>(item_type >> 24), static_cast<char>(item_type >> 16),
+                             static_cast<char>(item_type >> 8), static_cast<char>(item_type)});
+      }
+    }
+  }
+  if (primary_type != "grid" && primary_type != "iovl") return false;
+  // Its data: the first bytes of its first extent are enough (the canvas size comes early).
+  std::size_t data = 0, data_end = 0;
+  {
+    BoxReader r(b, iloc, iloc_end);
+    std::uint64_t version = 0, sizes = 0, sizes2 = 0, items = 0;
+    if (!r.get(1, version) || !r.skip(3) || !r.get(1, sizes) || !r.get(1, sizes2)) return false;
+    const int offset_size = static_cast<int>(sizes >> 4), length_size = static_cast<int>(sizes & 15);
+    const int base_size = static_cast<int>(sizes2 >> 4), index_size = version >= 1 ? static_cast<int>(sizes2 & 15) : 0;
+    if (!r.get(version < 2 ? 2 : 4, items)) return false;
+    for (std::uint64_t i = 0; i < items && data_end == 0; ++i) {
+      std::uint64_t id = 0, method = 0, reference = 0, base = 0, extents = 0;
+      if (!r.get(version < 2 ? 2 : 4, id)) return false;
+      if (version >= 1 && !r.get(2, method)) return false;
+      if (!r.get(2, reference) || !r.get(base_size, base) || !r.get(2, extents)) return false;
+      for (std::uint64_t k = 0; k < extents; ++k) {
+        std::uint64_t index = 0, offset = 0, length = 0;
+        if (!r.get(index_size, index) || !r.get(offset_size, offset) || !r.get(length_size, length)) return false;
+        if (id != primary || k > 0) continue;
+        method &= 15;
+        const std::size_t origin = method == 0 ? 0 : method == 1 ? idat : SIZE_MAX;
+        const std::size_t limit = method == 0 ? b.size() : method == 1 ? idat_end : 0;
+        if (origin == SIZE_MAX || (method == 1 && idat == 0)) return false;
+        const std::uint64_t from = origin + base + offset;
+        if (from < origin || from > limit) return false;
+        data = static_cast<std::size_t>(from);
+        data_end = length == 0 ? limit : static_cast<std::size_t>(std::min<std::uint64_t>(limit, from + length));
+      }
+    }
+  }
+  if (data_end == 0) return false;
+  BoxReader r(b, data, data_end);
+  std::uint64_t version = 0, flags = 0;
+  if (!r.get(1, version) || !r.get(1, flags)) return false;
+  const int field = (flags & 1) ? 4 : 2;
+  if (primary_type == "grid") {
+    if (!r.skip(2)) return false;  // rows_minus_one, columns_minus_one
+  } else if (!r.skip(8)) {
+    return false;  // canvas_fill_value: four 16-bit values
+  }
+  return r.get(field, width) && r.get(field, height);
+}
+
+// A grid or overlay canvas above the pixel limit is refused before libheif allocates it.
+void check_heif_canvas(const std::string& path, const Bytes& b) {
+  std::uint64_t w = 0, h = 0;
+  if (!heif_derived_canvas(b, w, h)) return;
+  if (w * h > static_cast<std::uint64_t>(kMaxPixels)) {
+    fail(path, "image is " + std::to_string(w) + "x" + std::to_string(h) + " (" + std::to_string(w * h) +
+                   " pixels, its grid canvas), above the limit of " + std::to_string(kMaxPixels) +
+                   " pixels; downscale it first");
+  }
+}
+
+void heif_once() {
+  // heif_init is reference counted and registers the built-in decoders; called once, never undone
+  // (the registry lives as long as the process, like libheif's own static state).
+  static const bool initialised = [] {
+    heif_init(nullptr);
+    return true;
+  }();
+  (void)initialised;
+}
+
+struct HeifContextFree {
+  void operator()(heif_context* c) const { heif_context_free(c); }
+};
+struct HeifHandleRelease {
+  void operator()(heif_image_handle* h) const { heif_image_handle_release(h); }
+};
+struct HeifImageRelease {
+  void operator()(heif_image* i) const { heif_image_release(i); }
+};
+struct HeifOptionsFree {
+  void operator()(heif_decoding_options* o) const { heif_decoding_options_free(o); }
+};
+struct HeifNclxFree {
+  void operator()(heif_color_profile_nclx* n) const { heif_nclx_color_profile_free(n); }
+};
+
+class HeifReader {
+ public:
+  // `bytes` must outlive the reader: libheif reads from it without a copy.
+  HeifReader(const std::string& path, const Bytes& bytes) : path_(path) {
+    heif_once();
+    context_.reset(heif_context_alloc());
+    if (!context_) throw std::runtime_error("libheif: cannot allocate a context");
+    check(heif_context_read_from_memory_without_copy(context_.get(), bytes.data(), bytes.size(), nullptr),
+          "cannot read the container");
+    heif_image_handle* handle = nullptr;
+    check(heif_context_get_primary_image_handle(context_.get(), &handle), "no primary image");
+    handle_.reset(handle);
+  }
+
+  ImageInfo info() {
+    ImageInfo info;
+    info.path = path_;
+    info.format = "heif";
+    const heif_image_handle* h = handle_.get();
+    // The coded size ('ispe'), and the size after clap/irot/imir: both declared by the container.
+    info.stored_width = heif_image_handle_get_ispe_width(h);
+    info.stored_height = heif_image_handle_get_ispe_height(h);
+    info.width = heif_image_handle_get_width(h);
+    info.height = heif_image_handle_get_height(h);
+    if (info.stored_width <= 0 || info.stored_height <= 0) {
+      // No 'ispe' (required by ISO/IEC 23008-12 6.5.3, but be lenient): the transformed size.
+      info.stored_width = info.width;
+      info.stored_height = info.height;
+    }
+    if (info.width <= 0 || info.height <= 0) fail(path_, "corrupt HEIF file: the primary image has no size");
+    const int luma_bits = heif_image_handle_get_luma_bits_per_pixel(h);
+    if (luma_bits < 1 || luma_bits > 16) {
+      fail(path_, "corrupt HEIF file: the primary image declares " + std::to_string(luma_bits) + " bits per sample");
+    }
+    info.bit_depth = luma_bits;
+    info.channels = heif_image_handle_has_alpha_channel(h) ? 4 : 3;
+    info.exif_orientation = 1;  // the container's transforms are the orientation (decode.hpp)
+
+    const heif_color_profile_type type = heif_image_handle_get_color_profile_type(h);
+    if (type == heif_color_profile_type_prof || type == heif_color_profile_type_rICC) {
+      const std::size_t n = heif_image_handle_get_raw_color_profile_size(h);
+      if (n > 0) {
+        info.icc_profile.resize(n);
+        if (heif_image_handle_get_raw_color_profile(h, info.icc_profile.data()).code != heif_error_Ok) {
+          info.icc_profile.clear();
+        }
+      }
+    }
+    heif_color_profile_nclx* raw_nclx = nullptr;
+    if (heif_image_handle_get_nclx_color_profile(h, &raw_nclx).code == heif_error_Ok && raw_nclx) {
+      const std::unique_ptr<heif_color_profile_nclx, HeifNclxFree> nclx(raw_nclx);
+      NclxColour& c = info.nclx;
+      c.present = true;
+      c.colour_primaries = static_cast<int>(nclx->color_primaries);
+      c.transfer_characteristics = static_cast<int>(nclx->transfer_characteristics);
+      c.matrix_coefficients = static_cast<int>(nclx->matrix_coefficients);
+      c.full_range = nclx->full_range_flag != 0;
+      c.red_x = nclx->color_primary_red_x;
+      c.red_y = nclx->color_primary_red_y;
+      c.green_x = nclx->color_primary_green_x;
+      c.green_y = nclx->color_primary_green_y;
+      c.blue_x = nclx->color_primary_blue_x;
+      c.blue_y = nclx->color_primary_blue_y;
+      c.white_x = nclx->color_primary_white_x;
+      c.white_y = nclx->color_primary_white_y;
+    }
+    if (info.icc_profile.empty()) {
+      info.icc_description.clear();
+      const NclxColour& c = info.nclx;
+      // Both "unspecified" (H.273 code 2) says no more than no colour box at all: untagged.
+      if (c.present && !(c.colour_primaries == 2 && c.transfer_characteristics == 2)) {
+        info.icc_profile = make_nclx_profile(c, info.icc_description, colour_warnings_);
+        info.icc_from_nclx = !info.icc_profile.empty();
+      }
+    } else {
+      describe_profile(info);
+    }
+
+    // EXIF (ISO/IEC 23008-12 A.2.1): a 4-byte offset to the TIFF header, then the block. Only the
+    // camera is taken from it; its Orientation tag is ignored (decode.hpp).
+    heif_item_id exif_id = 0;
+    if (heif_image_handle_get_list_of_metadata_block_IDs(h, "Exif", &exif_id, 1) == 1) {
+      const std::size_t n = heif_image_handle_get_metadata_size(h, exif_id);
+      Bytes exif(n);
+      if (n > 4 && heif_image_handle_get_metadata(h, exif_id, exif.data()).code == heif_error_Ok) {
+        const std::size_t offset = be32_at(exif, 0);
+        if (offset < n - 4) info.camera = parse_exif(exif.data() + 4 + offset, n - 4 - offset).camera;
+      }
+    }
+    return info;
+  }
+
+  // Warnings about the colour description (parts of an nclx box that had to be assumed).
+  const std::vector<std::string>& colour_warnings() const { return colour_warnings_; }
+
+  // The primary image as displayed (transforms applied), RGB: CV_8UC3 for 8-bit files, CV_16UC3
+  // (rescaled to 0..65535) for deeper ones. Alpha is dropped.
+  cv::Mat decode(const ImageInfo& info) {
+    const bool deep = info.bit_depth > 8;
+    const std::unique_ptr<heif_decoding_options, HeifOptionsFree> options(heif_decoding_options_alloc());
+    if (!options) throw std::runtime_error("libheif: cannot allocate decoding options");
+    options->ignore_transformations = 0;
+    options->convert_hdr_to_8bit = 0;
+    options->strict_decoding = 1;  // an error, not a best-effort image, for invalid input
+    heif_image* raw = nullptr;
+    check(heif_decode_image(handle_.get(), &raw, heif_colorspace_RGB,
+                            deep ? heif_chroma_interleaved_RRGGBB_LE : heif_chroma_interleaved_RGB, options.get()),
+          "cannot decode the image");
+    const std::unique_ptr<heif_image, HeifImageRelease> image(raw);
+    heif_error warning{};
+    if (heif_image_get_decoding_warnings(image.get(), 0, &warning, 1) > 0) {
+      fail(path_,
+           "corrupt HEIF image data (" + std::string(warning.message ? warning.message : "decoding warning") + ")");
+    }
+    const int w = heif_image_get_width(image.get(), heif_channel_interleaved);
+    const int h = heif_image_get_height(image.get(), heif_channel_interleaved);
+    if (w != info.width || h != info.height) {
+      fail(path_, "corrupt HEIF file: the image decodes to " + std::to_string(w) + "x" + std::to_string(h) +
+                      ", its container declares " + std::to_string(info.width) + "x" + std::to_string(info.height));
+    }
+    int stride = 0;
+    const std::uint8_t* data = heif_image_get_plane_readonly(image.get(), heif_channel_interleaved, &stride);
+    if (!data || stride <= 0) fail(path_, "corrupt HEIF file: no pixel data");
+    if (!deep) {
+      cv::Mat out(h, w, CV_8UC3);
+      for (int y = 0; y < h; ++y)
+        std::memcpy(out.ptr(y), data + static_cast<std::size_t>(y) * stride, 3 * std::size_t(w));
+      return out;
+    }
+    const int bits = heif_image_get_bits_per_pixel_range(image.get(), heif_channel_interleaved);
+    if (bits <= 8 || bits > 16) fail(path_, "corrupt HEIF image data (" + std::to_string(bits) + "-bit samples)");
+    // Code v of `bits` bits → round(v · 65535 / (2^bits − 1)): 0 and the top code map to 0 and 65535.
+    const std::uint32_t top = (1u << bits) - 1;
+    cv::Mat out(h, w, CV_16UC3);
+    for (int y = 0; y < h; ++y) {
+      const std::uint8_t* row = data + static_cast<std::size_t>(y) * stride;
+      std::uint16_t* o = out.ptr<std::uint16_t>(y);
+      for (int i = 0; i < 3 * w; ++i) {
+        const std::uint32_t v = std::min<std::uint32_t>(row[2 * i] | (std::uint32_t{row[2 * i + 1]} << 8), top);
+        o[i] = static_cast<std::uint16_t>((v * 65535u + top / 2) / top);
+      }
+    }
+    return out;
+  }
+
+ private:
+  void check(const heif_error& e, const char* what) const {
+    if (e.code == heif_error_Ok) return;
+    // libheif's messages may end in a newline or hold several lines: one line for the user.
+    std::string detail = e.message && *e.message ? e.message : "unknown libheif error";
+    std::replace(detail.begin(), detail.end(), '\n', ' ');
+    detail.erase(detail.find_last_not_of(' ') + 1);
+    if (e.code == heif_error_Memory_allocation_error && e.subcode == heif_suberror_Security_limit_exceeded) {
+      fail(path_,
+           "image too large (" + detail + "); images above " + std::to_string(kMaxPixels) + " pixels are refused");
+    }
+    if (e.code == heif_error_Unsupported_feature || e.code == heif_error_Unsupported_filetype) {
+      fail(path_, std::string("unsupported HEIF content: ") + what + " (" + detail + ")");
+    }
+    const bool truncated =
+        e.subcode == heif_suberror_End_of_data || detail.find("outside of file bounds") != std::string::npos;
+    fail(path_, std::string(truncated ? "truncated HEIF file: " : "corrupt HEIF file: ") + what + " (" + detail + ")");
+  }
+
+  std::string path_;
+  std::unique_ptr<heif_context, HeifContextFree> context_;
+  std::unique_ptr<heif_image_handle, HeifHandleRelease> handle_;
+  std::vector<std::string> colour_warnings_;
+};
+
 // ---- shared steps -----------------------------------------------------------------------------
 
 // EXIF orientation → the image as displayed (TIFF 6.0 Orientation semantics).
@@ -667,6 +1053,11 @@ ImageInfo probe_image(const std::string& path) {
     check_png_ihdr(path, bytes);
     PngReader r(path, bytes);
     info = r.info();
+  } else if (format == "heif") {
+    HeifReader r(path, bytes);
+    info = r.info();
+    check_dimensions(info);
+    check_heif_canvas(path, bytes);
   } else {
     TiffReader r(path);
     info = r.info();
@@ -705,6 +1096,14 @@ DecodedImage decode_image(const std::string& path, int reduce) {
     if (!r.icc_warning().empty() && d.info.icc_profile.empty()) {
       d.warnings.push_back("the PNG's ICC profile was rejected (" + r.icc_warning() + "); treated as sRGB");
     }
+    finish(d, std::move(raw), false, reduce);
+  } else if (format == "heif") {
+    HeifReader r(path, bytes);
+    d.info = r.info();
+    check_dimensions(d.info);  // from the container's declared size, before any pixel is decoded
+    check_heif_canvas(path, bytes);
+    d.warnings = r.colour_warnings();
+    cv::Mat raw = r.decode(d.info);
     finish(d, std::move(raw), false, reduce);
   } else {
     TiffReader r(path);

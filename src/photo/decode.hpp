@@ -1,10 +1,12 @@
 #pragma once
-// Photo decoding: JPEG, PNG and TIFF, 8 and 16 bits per channel, EXIF orientation applied, the
-// embedded ICC profile read from the file and applied with Little CMS to reach linear light.
+// Photo decoding: JPEG, PNG, TIFF and HEIF (HEIC, and AVIF), 8 to 16 bits per channel, orientation
+// applied, the embedded ICC profile (or a HEIF nclx colour description) applied with Little CMS to
+// reach linear light.
 //
 // Libraries: libjpeg(-turbo) for JPEG (APP1/APP2 markers, DCT-domain reduction, CMYK, corrupt-data
-// warnings), libpng for PNG (iCCP, eXIf), libtiff for TIFF (ICC and orientation tags), libexif for
-// the EXIF block, Little CMS 2 for every colour transform.
+// warnings), libpng for PNG (iCCP, eXIf), libtiff for TIFF (ICC and orientation tags), libheif for
+// HEIF (its HEVC decoder is libde265, AV1 libdav1d/libaom, all linked by Debian's libheif1), libexif
+// for the EXIF block, Little CMS 2 for every colour transform.
 //
 // Decisions (DESIGN.md "Bad input"):
 // - Pixel limit: width × height > kMaxPixels is refused from the header, before any pixel is
@@ -32,6 +34,38 @@
 //   conversion R = (1 − C)(1 − K) … is used, with a warning and assumed_srgb = true (there is no
 //   single "right" CMYK: the colour fit has to absorb the difference).
 // - Alpha channels are dropped (channels = 4 with cmyk = false means RGBA).
+// - HEIF (ISO/IEC 23008-12) is recognised by its ftyp box (a HEIF brand: heic, heix, heim, heis,
+//   hevc, hevx, mif1, msf1, mif2, heif, avif, avis), never by the file name. The primary image is
+//   decoded; thumbnails, depth and auxiliary images are ignored.
+//   - Pixel limit: the primary item's declared size ('ispe') is checked before any pixel is
+//     decoded, and so is the canvas a grid or overlay image declares in its own descriptor
+//     (libheif 1.15 allocates that canvas whatever 'ispe' says); the decoded image must then have
+//     the size the container declares (else corrupt).
+//   - Orientation: the container's transformative properties (clean aperture 'clap', rotation
+//     'irot', mirror 'imir') are applied by libheif, in the order the file lists them. The EXIF
+//     Orientation tag is NOT applied on top: ISO/IEC 23008-12 makes the transformative properties
+//     the orientation of a HEIF image, and phones write both (an iPhone photo held upright has
+//     'irot' and EXIF Orientation 6 describing the same turn: applying both turns it twice). So
+//     exif_orientation is 1 for HEIF, width/height are the size after the transforms and
+//     stored_width/stored_height the coded size ('ispe').
+//   - Colour: an ICC profile in the 'colr' box (types prof and rICC) is used as for other formats.
+//     Without one, an nclx 'colr' box (ITU-T H.273 colour primaries, transfer characteristics,
+//     matrix coefficients) becomes a matrix/TRC ICC profile built by Little CMS from the primaries,
+//     white and transfer curve (icc.hpp: make_nclx_profile), stored in icc_profile with
+//     icc_from_nclx = true. With neither, or with primaries and transfer both "unspecified" (2),
+//     the image is untagged: sRGB, assumed_srgb = true. The YCbCr → RGB conversion (matrix
+//     coefficients, full/limited range) is libheif's; without an nclx box libheif 1.15 takes
+//     BT.601 full range, which is what heif-enc writes and what iPhones encode.
+//   - Bit depth: 8-bit images decode to CV_8UC3; deeper ones (10, 12 bits) to CV_16UC3, each code
+//     rescaled to the 16-bit range (v·65535/(2^bits − 1), rounded), so no precision is lost;
+//     bit_depth reports the file's depth (10 for a 10-bit HEIC).
+//   - Truncated or corrupt data (box structure, item data outside the file, codec errors, any
+//     libheif decoding warning: strict decoding) is an InputError; never a half image. Known gap:
+//     HEVC has no checksum and libde265 1.0.11 reports nothing for damaged slice data, so a file
+//     whose coded data (not its boxes) is overwritten decodes to a damaged image (calibration then
+//     refuses it as it would any photo without a readable card).
+//   - Monochrome HEIF is decoded as grey RGB (libheif 1.15 does not tell the chroma before
+//     decoding); greyscale is false and calibration refuses it by content (R = G = B).
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -44,20 +78,34 @@ namespace shadematch::photo {
 // Documented pixel limit (width × height as stored); refused above, before decoding.
 inline constexpr std::int64_t kMaxPixels = 100'000'000;
 
+// A HEIF nclx colour description (ISO/IEC 23008-12 'colr' box of type nclx): code points of
+// ITU-T H.273 (Tables 2, 3 and 4), and the chromaticities libheif decodes the primaries to.
+struct NclxColour {
+  bool present = false;
+  int colour_primaries = 2;          // H.273 Table 2 (1 BT.709/sRGB, 9 BT.2020, 12 Display P3, 2 unspecified)
+  int transfer_characteristics = 2;  // H.273 Table 3 (1 BT.709, 8 linear, 13 sRGB, 16 PQ, 18 HLG, 2 unspecified)
+  int matrix_coefficients = 2;       // H.273 Table 4 (0 RGB, 1 BT.709, 6 BT.601, 2 unspecified)
+  bool full_range = true;
+  // x, y of red, green, blue and white; all 0 when the primaries code point is unknown to libheif.
+  double red_x = 0, red_y = 0, green_x = 0, green_y = 0, blue_x = 0, blue_y = 0, white_x = 0, white_y = 0;
+};
+
 struct ImageInfo {
   std::string path;
-  std::string format;  // "jpeg" | "png" | "tiff"
+  std::string format;  // "jpeg" | "png" | "tiff" | "heif"
   int width = 0;       // as DISPLAYED, i.e. after EXIF orientation
   int height = 0;
   int stored_width = 0;  // as stored in the file
   int stored_height = 0;
-  int exif_orientation = 1;  // 1..8 (TIFF/EXIF Orientation tag); 1 when absent or invalid
-  int bit_depth = 8;         // 8 or 16 (1/2/4-bit PNG and TIFF are expanded and report 8)
+  int exif_orientation = 1;  // 1..8 (TIFF/EXIF Orientation tag); 1 when absent or invalid, and for HEIF
+  int bit_depth = 8;         // 8 or 16; HEIF 8, 10 or 12 (1/2/4-bit PNG and TIFF are expanded and report 8)
   int channels = 3;          // channels in the file (1 grey, 2 grey+alpha, 3 RGB, 4 CMYK/RGBA)
   bool cmyk = false;
   bool greyscale = false;                 // the file stores one colour channel (grey, with or without alpha)
   std::vector<std::uint8_t> icc_profile;  // empty when untagged
   std::string icc_description;            // the profile's description tag, or ""
+  bool icc_from_nclx = false;             // HEIF: icc_profile was built from the nclx box (see above)
+  NclxColour nclx;                        // HEIF: the nclx colour description, when the file has one
   std::string camera;                     // EXIF Make + " " + Model when present, else ""
 };
 

@@ -139,6 +139,127 @@ std::shared_ptr<const DecodedImage::Transform> make_linear_transform(const std::
   return t;
 }
 
+namespace {
+
+// ITU-T H.273 Table 3 transfer characteristics, inverted (code value → linear light), as Little CMS
+// parametric curves. Type 4 is Y = (aX + b)^g for X ≥ d, Y = cX below (ICC.1:2010 10.18 function 3).
+// Returns nullptr for the codes we do not build (see icc.hpp).
+cmsToneCurve* h273_inverse_transfer(int code, std::string& name) {
+  const auto camera_curve = [](double alpha, double beta, double slope) {
+    // V = α·L^0.45 − (α − 1) for L ≥ β, V = slope·L below: inverted, the break is at V = slope·β.
+    const cmsFloat64Number p[5] = {1.0 / 0.45, 1.0 / alpha, (alpha - 1.0) / alpha, 1.0 / slope, slope * beta};
+    return cmsBuildParametricToneCurve(nullptr, 4, p);
+  };
+  switch (code) {
+    case 1:
+    case 6:
+    case 14:
+    case 15:
+      name = code == 1 ? "BT.709" : code == 6 ? "BT.601" : "BT.2020";
+      return camera_curve(1.099296826809442, 0.018053968510807, 4.5);
+    case 4:
+      name = "gamma 2.2";
+      return cmsBuildGamma(nullptr, 2.2);
+    case 5:
+      name = "gamma 2.8";
+      return cmsBuildGamma(nullptr, 2.8);
+    case 7:
+      name = "SMPTE ST 240";
+      return camera_curve(1.1115, 0.0228, 4.0);
+    case 8:
+      name = "linear";
+      return cmsBuildGamma(nullptr, 1.0);
+    case 13: {
+      name = "sRGB";
+      const cmsFloat64Number p[5] = {2.4, 1.0 / 1.055, 0.055 / 1.055, 1.0 / 12.92, 0.04045};
+      return cmsBuildParametricToneCurve(nullptr, 4, p);
+    }
+    default:
+      return nullptr;
+  }
+}
+
+std::string primaries_name(int code) {
+  switch (code) {
+    case 1:
+      return "BT.709/sRGB";
+    case 5:
+      return "BT.601 625-line";
+    case 6:
+      return "BT.601 525-line";
+    case 9:
+      return "BT.2020";
+    case 11:
+      return "DCI-P3";
+    case 12:
+      return "Display P3";
+    default:
+      return "code " + std::to_string(code);
+  }
+}
+
+bool plausible_chromaticity(double x, double y) {
+  return std::isfinite(x) && std::isfinite(y) && x >= 0 && y > 0 && x + y <= 1.0 + 1e-9;
+}
+
+}  // namespace
+
+std::vector<std::uint8_t> make_nclx_profile(const NclxColour& nclx, std::string& description,
+                                            std::vector<std::string>& warnings) {
+  std::string transfer_name;
+  cmsToneCurve* curve = h273_inverse_transfer(nclx.transfer_characteristics, transfer_name);
+  if (!curve) {
+    warnings.push_back("nclx transfer characteristics " + std::to_string(nclx.transfer_characteristics) +
+                       (nclx.transfer_characteristics == 2 ? " (unspecified)" : " (not supported: HDR or log curve)") +
+                       ": the sRGB curve is assumed");
+    curve = h273_inverse_transfer(13, transfer_name);
+    transfer_name += " (assumed)";
+  }
+  if (!curve) return {};
+  std::unique_ptr<cmsToneCurve, void (*)(cmsToneCurve*)> curve_owner(curve, cmsFreeToneCurve);
+  cmsToneCurve* curves[3] = {curve, curve, curve};
+
+  const bool known = nclx.colour_primaries != 2 && plausible_chromaticity(nclx.red_x, nclx.red_y) &&
+                     plausible_chromaticity(nclx.green_x, nclx.green_y) &&
+                     plausible_chromaticity(nclx.blue_x, nclx.blue_y) &&
+                     plausible_chromaticity(nclx.white_x, nclx.white_y);
+  std::string primaries = primaries_name(nclx.colour_primaries);
+  Profile h;
+  if (known) {
+    const cmsCIExyY white{nclx.white_x, nclx.white_y, 1.0};
+    const cmsCIExyYTRIPLE prim{
+        {nclx.red_x, nclx.red_y, 1.0}, {nclx.green_x, nclx.green_y, 1.0}, {nclx.blue_x, nclx.blue_y, 1.0}};
+    h.reset(cmsCreateRGBProfile(&white, &prim, curves));
+  }
+  if (!h) {
+    // Unspecified or unknown primaries (or ones Little CMS cannot invert): the sRGB colorants, as
+    // the built-in sRGB profile has them, with the transfer curve of the file.
+    warnings.push_back("nclx colour primaries " + std::to_string(nclx.colour_primaries) +
+                       (nclx.colour_primaries == 2 ? " (unspecified)" : " (unknown)") +
+                       ": the sRGB primaries are assumed");
+    primaries = "sRGB primaries (assumed)";
+    h.reset(cmsCreate_sRGBProfile());
+    if (!h || !cmsWriteTag(h.get(), cmsSigRedTRCTag, curve) || !cmsWriteTag(h.get(), cmsSigGreenTRCTag, curve) ||
+        !cmsWriteTag(h.get(), cmsSigBlueTRCTag, curve)) {
+      return {};
+    }
+  }
+  description = "nclx " + std::to_string(nclx.colour_primaries) + "/" + std::to_string(nclx.transfer_characteristics) +
+                "/" + std::to_string(nclx.matrix_coefficients) + ": " + primaries + ", " + transfer_name + " transfer";
+  cmsMLU* mlu = cmsMLUalloc(nullptr, 1);
+  if (mlu) {
+    cmsMLUsetASCII(mlu, "en", "US", description.c_str());
+    cmsWriteTag(h.get(), cmsSigProfileDescriptionTag, mlu);
+    cmsMLUfree(mlu);
+  }
+  cmsUInt32Number n = 0;
+  if (!cmsSaveProfileToMem(h.get(), nullptr, &n) || n == 0) return {};
+  std::vector<std::uint8_t> bytes(n);
+  if (!cmsSaveProfileToMem(h.get(), bytes.data(), &n)) return {};
+  bytes.resize(n);
+  return bytes;
+}
+
 void lcms_rgb_float(const DecodedImage::Transform& t, const float* in, float* out, std::size_t pixels) {
   cmsDoTransform(static_cast<cmsHTRANSFORM>(t.lcms_transform.get()), in, out, static_cast<cmsUInt32Number>(pixels));
 }
