@@ -11,6 +11,8 @@ SHADEMATCH_PACKAGES=(
   nlohmann-json3-dev                    # JSON output
   libexif-dev                           # EXIF orientation and camera
   libjpeg-dev libpng-dev libtiff-dev    # ICC profiles, DCT-scaled JPEG decoding, 16-bit files
+  libsqlite3-dev                        # the client history (one SQLite file per clinic)
+  nettle-dev                            # SHA-256 of recorded photos and palettes
   catch2                                # tests (Catch2 v2)
   libbenchmark-dev                      # bench/
 )
