@@ -1,7 +1,6 @@
 #include "history/clients.hpp"
 
 #include <algorithm>
-#include <map>
 
 #include "common/error.hpp"
 

@@ -1,6 +1,7 @@
 #include "history/next_session.hpp"
 
 #include <algorithm>
+#include <cstdio>
 
 #include "colour/delta_e.hpp"
 #include "common/error.hpp"
@@ -93,9 +94,10 @@ NextSessionPlan plan_next_session(const std::string& db_path, const std::string&
   out.next_target = out.target;
   out.next_target.l = std::max(out.target.l, out.current.l - palette.shade_step_dl);
   if (out.current.l - out.target.l <= 0.5 * palette.shade_step_dl) {
-    out.warnings.push_back("the healed colour is already within half a shade of the target's lightness (ΔE00 " +
-                           std::to_string(out.current_de00).substr(0, 4) +
-                           "): this session aims at the target itself (a touch-up)");
+    char de[32];
+    std::snprintf(de, sizeof de, "%.2f", out.current_de00);
+    out.warnings.push_back(std::string("the healed colour is already within half a shade of the target's lightness (ΔE00 ") +
+                           de + "): this session aims at the target itself (a touch-up)");
   }
 
   plan::PlanTargets targets;
