@@ -43,7 +43,7 @@ struct TempDir {
 
 }  // namespace
 
-TEST_CASE("cli client: add, list, show with --json; errors and their exit codes", "[cli]") {
+TEST_CASE("cli client: add, list, show with --json, errors and their exit codes", "[cli]") {
   TempDir dir;
   const std::string db = dir.path + "/clinic.db";
   auto r = run_cli({"client", "list", "--db", db});
@@ -83,7 +83,7 @@ TEST_CASE("cli client: add, list, show with --json; errors and their exit codes"
   CHECK(r.out.find("anna-k  Anna K") != std::string::npos);
 }
 
-TEST_CASE("cli client: record and healed store what mix predicts and what healed; show lists it", "[cli]") {
+TEST_CASE("cli client: record and healed store what mix predicts and what healed, show lists it", "[cli]") {
   TempDir dir;
   const std::string db = dir.path + "/clinic.db";
   REQUIRE(run_cli({"client", "add", "c1", "--name", "C One", "--db", db}).exit_code == 0);
@@ -260,7 +260,7 @@ TEST_CASE("cli healing fit: the evidence — 16 healed records, --write, then mi
   CHECK(r.out.find("Nothing written") != std::string::npos);
 }
 
-TEST_CASE("cli client next: the next session aims a shade darker than what healed; over darkens more than among", "[cli]") {
+TEST_CASE("cli client next: the next session aims a shade darker than what healed, over darkens more than among", "[cli]") {
   TempDir dir;
   const std::string db = dir.path + "/clinic.db";
   REQUIRE(run_cli({"client", "add", "c1", "--name", "C One", "--db", db}).exit_code == 0);

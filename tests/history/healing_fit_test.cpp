@@ -81,7 +81,7 @@ TEST_CASE("history fit: ΔE00 components square-sum to CIEDE2000 on the Sharma e
   CHECK(pairs == 34);
 }
 
-TEST_CASE("history fit: no records give the defaults back; two records stay near them", "[property]") {
+TEST_CASE("history fit: no records give the defaults back, two records stay near them", "[property]") {
   pigment::Palette p = house();
   p.healing.retention = 0.5;  // the fit starts from the palette's values, the prior pulls to defaults
   const history::HealingFit none = history::fit_healing(p, {});

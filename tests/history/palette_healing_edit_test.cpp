@@ -90,7 +90,7 @@ TEST_CASE("palette healing edit: invalid palettes and values outside the parser'
                     Catch::Contains("healing.retention") && Catch::Contains("the palette was not changed"));
 }
 
-TEST_CASE("palette healing edit: the house palette keeps every byte but the four values; F.bak holds the old file", "[unit]") {
+TEST_CASE("palette healing edit: the house palette keeps every byte but the four values, F.bak holds the old file", "[unit]") {
   const std::string dir = test::make_temp_dir("healing-edit");
   const std::string path = dir + "/house.yaml";
   std::filesystem::copy_file(test::source_dir() + "/palettes/house.yaml", path);
