@@ -12,6 +12,8 @@ SHADEMATCH_PACKAGES=(
   libexif-dev                           # EXIF orientation and camera
   libjpeg-dev libpng-dev libtiff-dev    # ICC profiles, DCT-scaled JPEG decoding, 16-bit files
   libheif-dev                           # HEIC/HEIF (libheif1 brings its decoders: libde265 HEVC, dav1d/aom AV1)
+  libsqlite3-dev                        # the client history (one SQLite file per clinic)
+  nettle-dev                            # SHA-256 of recorded photos and palettes
   catch2                                # tests (Catch2 v2)
   libbenchmark-dev                      # bench/
 )

@@ -63,9 +63,16 @@ std::string_view delta_e_formula_name(DeltaEFormula formula) {
   return "?";
 }
 
+namespace {
+// The weighted terms of CIEDE2000: ΔL'/S_L, ΔC'/S_C, ΔH'/S_H and R_T (eq. 16–20), so that
+// ΔE00² = tl² + tc² + th² + rt·tc·th.
+struct De2000Terms {
+  double tl, tc, th, rt;
+};
+
 // CIEDE2000 following Sharma, Wu & Dalal (2005), equations (1)–(20), kL = kC = kH = 1.
 // Hue angles in radians internally; the mean hue uses the |Δh| > 180° rule of eq. (14).
-double delta_e_2000_fast(const Lab& x, const Lab& y) noexcept {
+De2000Terms delta_e_2000_terms(const Lab& x, const Lab& y) noexcept {
   constexpr double pi = std::numbers::pi;
   constexpr double deg = pi / 180.0;
   constexpr double pow25_7 = 6103515625.0;  // 25^7, eq. (4)
@@ -115,7 +122,21 @@ double delta_e_2000_fast(const Lab& x, const Lab& y) noexcept {
   const double tl = dlp / sl;
   const double tc = dcp / sc;
   const double th = dHp / sh;
-  return std::sqrt(tl * tl + tc * tc + th * th + rt * tc * th);
+  return {tl, tc, th, rt};
+}
+}  // namespace
+
+double delta_e_2000_fast(const Lab& x, const Lab& y) noexcept {
+  const De2000Terms t = delta_e_2000_terms(x, y);
+  return std::sqrt(t.tl * t.tl + t.tc * t.tc + t.th * t.th + t.rt * t.tc * t.th);
+}
+
+std::array<double, 3> delta_e_2000_components(const Lab& reference, const Lab& sample) noexcept {
+  // tc² + rt·tc·th + th² = u² + v² with u = tc + (rt/2)·th, v = √(1 − rt²/4)·th (the Cholesky
+  // factor of [[1, rt/2], [rt/2, 1]]); |rt| ≤ 2·sin 60° < 2 (eq. 17–19), so the root is real.
+  const De2000Terms t = delta_e_2000_terms(reference, sample);
+  const double half = 0.5 * t.rt;
+  return {t.tl, t.tc + half * t.th, std::sqrt(std::max(0.0, 1.0 - half * half)) * t.th};
 }
 
 LabDifference lab_difference(const Lab& reference, const Lab& sample) {

@@ -6,6 +6,7 @@
 //   ΔE76: Euclidean distance in CIELAB — cmsDeltaE.
 // delta_e_2000_fast is a hand-written CIEDE2000 for hot loops (blend search); it is tested against
 // the Little CMS one and the Sharma table.
+#include <array>
 #include <optional>
 #include <string_view>
 
@@ -22,6 +23,11 @@ double delta_e_76(const Lab& a, const Lab& b);
 double delta_e(DeltaEFormula formula, const Lab& reference, const Lab& sample);
 
 double delta_e_2000_fast(const Lab& a, const Lab& b) noexcept;
+// CIEDE2000 of sample against reference as three components whose squares sum to ΔE00²:
+// ΔL'/S_L, then the chroma and hue terms with the rotation term R_T folded in (Cholesky factor of
+// the C–H quadratic form). Smooth where ΔE00 itself is not (at zero difference): the residuals of
+// a least-squares fit on ΔE00 (history/healing_fit.hpp). Same arithmetic as delta_e_2000_fast.
+std::array<double, 3> delta_e_2000_components(const Lab& reference, const Lab& sample) noexcept;
 
 // "2000", "94", "cmc", "76" (as on the command line) → formula.
 std::optional<DeltaEFormula> parse_delta_e_formula(std::string_view name);

@@ -35,7 +35,7 @@ std::vector<RegionMeasurement> measure_regions(const DecodedImage& image, const 
   std::vector<std::size_t> order(regions.size());
   for (std::size_t i = 0; i < regions.size(); ++i) order[i] = i;
   std::stable_partition(order.begin(), order.end(),
-                        [&](std::size_t i) { return region_kind(regions[i].name) == RegionKind::scalp; });
+                        [&](std::size_t i) { return kind_of(regions[i]) == RegionKind::scalp; });
   MeasureOptions opts = options;
   std::vector<RegionMeasurement> out(regions.size());
   for (std::size_t index : order) {

@@ -44,6 +44,9 @@ struct ImageInfo;     // photo/decode.hpp
 enum class RegionKind { hair, scalp, scar, other };
 // "hair" → hair, "scalp" → scalp, "scar" → scar, anything else → other.
 RegionKind region_kind(std::string_view name);
+struct Region;
+// The region's kind: Region::kind when set, else region_kind(name).
+RegionKind kind_of(const Region& region);
 
 struct Region {
   std::string name;               // "hair", "scalp", "scar" or any user name ([A-Za-z0-9_-]+)
@@ -56,6 +59,9 @@ struct Region {
   std::string origin;
   int line = 0;
   int column = 0;
+  // Measured as this kind whatever its name (e.g. `client healed --treated`: healed SMP dots are
+  // measured as follicles are, the dark mode inside the region); unset: region_kind(name).
+  std::optional<RegionKind> kind;
 };
 
 struct RegionMeasurement {

@@ -22,6 +22,8 @@ RegionKind region_kind(std::string_view name) {
   return RegionKind::other;
 }
 
+RegionKind kind_of(const Region& region) { return region.kind ? *region.kind : region_kind(region.name); }
+
 namespace {
 
 std::string rect_text(const cv::Rect& r) {
@@ -107,7 +109,7 @@ RegionMeasurement measure_lab_pixels(const Region& region, const cv::Mat& lab, c
   CV_Assert(lab.type() == CV_32FC3);
   RegionMeasurement m;
   m.name = region.name;
-  m.kind = region_kind(region.name);
+  m.kind = kind_of(region);
   m.rect = region.rect;
   m.proposed = region.proposed;
   m.confidence = region.confidence;

@@ -227,10 +227,10 @@ std::vector<Region> propose_regions(const DecodedImage& image, const LinearToLab
   };
   // Below 0.5 the best tile is less than half skin or very uneven: not worth proposing.
   if (best_hair.score >= 0.5) {
-    out.push_back({"hair", to_full(best_hair.cells), {}, true, best_hair.score, "proposed", 0, 0});
+    out.push_back({"hair", to_full(best_hair.cells), {}, true, best_hair.score, "proposed", 0, 0, std::nullopt});
   }
   if (best_scalp.score >= 0.5) {
-    out.push_back({"scalp", to_full(best_scalp.cells), {}, true, best_scalp.score, "proposed", 0, 0});
+    out.push_back({"scalp", to_full(best_scalp.cells), {}, true, best_scalp.score, "proposed", 0, 0, std::nullopt});
   }
   return out;
 }

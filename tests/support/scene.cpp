@@ -105,7 +105,26 @@ Scene render_scene(const SceneSpec& spec) {
   char subject[32];
   std::snprintf(subject, sizeof subject, "subject_%03d_avg", std::clamp(spec.skin_subject, 1, 100));
   spectra[kSkin] = column_spectrum(skin_table, skin_table.column(subject));
-  {
+  if (!spec.dot_reflectance.empty()) {
+    if (spec.dot_reflectance.size() != spec.dot_wavelengths_nm.size()) {
+      throw std::invalid_argument("render_scene: dot_reflectance and dot_wavelengths_nm differ in length");
+    }
+    // Held flat beyond the given range (the model's grid is 400–700 nm; the scene's 380–780).
+    colour::SampledSpectrum dot;
+    if (spec.dot_wavelengths_nm.front() > 380.0) {
+      dot.wavelengths_nm.push_back(380.0);
+      dot.values.push_back(spec.dot_reflectance.front());
+    }
+    for (std::size_t i = 0; i < spec.dot_reflectance.size(); ++i) {
+      dot.wavelengths_nm.push_back(spec.dot_wavelengths_nm[i]);
+      dot.values.push_back(spec.dot_reflectance[i]);
+    }
+    if (spec.dot_wavelengths_nm.back() < 780.0) {
+      dot.wavelengths_nm.push_back(780.0);
+      dot.values.push_back(spec.dot_reflectance.back());
+    }
+    spectra[kHair] = dot;
+  } else {
     colour::SampledSpectrum hair;
     hair.values = hair_reflectance(spec.hair_melanin, hair.wavelengths_nm);
     spectra[kHair] = hair;

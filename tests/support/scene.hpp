@@ -55,6 +55,11 @@ struct SceneSpec {
   double card_angle_deg = 0;             // rotation of the card, clockwise
   double perspective = 0.03;             // random corner displacement, fraction of the card width
   bool card = true;                      // false: no card in the frame
+  // When not empty: the dots' reflectance instead of the follicle model above (e.g. healed SMP
+  // dots from the ink-in-skin model, tests/history), sampled at dot_wavelengths_nm; outside
+  // their range the end values are held.
+  std::vector<double> dot_wavelengths_nm;
+  std::vector<double> dot_reflectance;
 };
 
 struct Scene {
