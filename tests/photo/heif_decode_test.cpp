@@ -814,10 +814,10 @@ TEST_CASE("heif: a rotated HEIC (irot) is calibrated upright-relative, with the 
 }
 
 TEST_CASE("heif: measure, match and palette measure accept a HEIC like its JPEG", "[cli]") {
-  // samples/demo/photo.jpg is pedrodiamel_hand_holding_classic.jpg; its regions file names the
+  // samples/hand/photo.jpg is pedrodiamel_hand_holding_classic.jpg; its regions file names the
   // hair (bracelet strands over skin) and scalp (forearm skin) boxes.
   const std::string root = test::source_dir();
-  const std::string jpg = root + "/samples/demo/photo.jpg";
+  const std::string jpg = root + "/samples/hand/photo.jpg";
   const std::string heic = heif_path("pedrodiamel_hand_holding_classic.heic");
   const std::vector<std::string> regions = {"--hair", "115,205,50,75", "--scalp", "25,205,75,30"};
   auto run = [&](std::vector<std::string> args) {
@@ -846,7 +846,7 @@ TEST_CASE("heif: measure, match and palette measure accept a HEIC like its JPEG"
     cmsCIELab lb{jb[0].get<double>(), jb[1].get<double>(), jb[2].get<double>()};
     CHECK(cmsCIE2000DeltaE(&la, &lb, 1, 1, 1) < 0.5);
   }
-  std::vector<std::string> match = {"match", heic, "--palette", root + "/samples/demo/palette.yaml", "--json"};
+  std::vector<std::string> match = {"match", heic, "--palette", root + "/samples/hand/palette.yaml", "--json"};
   match.insert(match.end(), regions.begin(), regions.end());
   CHECK(run(match)["sessions"].size() == 3);
   const auto swatch = run({"palette", "measure", heic, "--roi", "25,205,75,30", "--json"});
