@@ -381,6 +381,12 @@ std::string match_html(const MatchReport& r) {
   }
   b += "</table>\n";
 
+  if (!r.preview_data_uri.empty()) {
+    b += "<h2>Healed preview</h2>\n<img class=\"thumb\" alt=\"each session's first choice as healed dots on the "
+         "scalp, beside the hair\" src=\"" +
+         r.preview_data_uri + "\">\n";
+  }
+
   b += "<h2>Sessions</h2>\n";
   for (const plan::SessionBlends& s : r.plan.sessions) {
     b += "<section class=\"session\"><h3>Session " + std::to_string(s.session) + " of " +

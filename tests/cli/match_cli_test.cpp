@@ -300,3 +300,39 @@ TEST_CASE("cli match: --html writes one self-contained page with the recipes", "
   std::filesystem::remove_all(dir);
 }
 
+TEST_CASE("cli match: --preview writes the healed preview PNG, whole, and the HTML embeds it", "[cli]") {
+  const std::string dir = shadematch::test::make_temp_dir("shadematch-match-preview");
+  const std::string png = dir + "/preview.png";
+  const std::string html = dir + "/report.html";
+  auto args = sample_args();
+  args.insert(args.end(), {"--preview", png, "--html", html});
+  const auto r = run_cli(args);
+  REQUIRE(r.exit_code == 0);
+  const std::string bytes = shadematch::test::read_text_file(png);
+  REQUIRE(bytes.size() > 8);
+  CHECK(bytes.compare(0, 8, "\x89PNG\r\n\x1a\n") == 0);  // the PNG signature
+  // One panel per session and one for the hair, 240 px each with 8 px gaps: 8 + 4·248 = 1000 wide,
+  // 8 + 240 + 40 = 288 high (photo/preview.hpp). The IHDR chunk holds width and height big-endian.
+  auto be32 = [&](std::size_t at) {
+    return (static_cast<unsigned>(static_cast<unsigned char>(bytes[at])) << 24) |
+           (static_cast<unsigned>(static_cast<unsigned char>(bytes[at + 1])) << 16) |
+           (static_cast<unsigned>(static_cast<unsigned char>(bytes[at + 2])) << 8) |
+           static_cast<unsigned>(static_cast<unsigned char>(bytes[at + 3]));
+  };
+  CHECK(be32(16) == 1000U);
+  CHECK(be32(20) == 288U);
+  const std::string page = shadematch::test::read_text_file(html);
+  CHECK(page.find("<h2>Healed preview</h2>") != std::string::npos);
+  CHECK(page.find("data:image/png;base64,") != std::string::npos);
+  // Written whole: only the two files in the directory.
+  std::size_t files = 0;
+  for ([[maybe_unused]] const auto& e : std::filesystem::directory_iterator(dir)) ++files;
+  CHECK(files == 2);
+  // An unwritable path: one error line, exit 1, nothing written.
+  auto bad = sample_args();
+  bad.insert(bad.end(), {"--preview", dir + "/no/such/dir/p.png"});
+  const auto rb = run_cli(bad);
+  CHECK(rb.exit_code == 1);
+  CHECK(std::count(rb.err.begin(), rb.err.end(), '\n') == 1);
+  std::filesystem::remove_all(dir);
+}
