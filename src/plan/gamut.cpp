@@ -65,29 +65,31 @@ P2 nearest_in_hull(const std::vector<P2>& h, const P2& p) {
   return best;
 }
 
+bool finite(const colour::Lab& p) { return std::isfinite(p.l) && std::isfinite(p.a) && std::isfinite(p.b); }
+
 }  // namespace
 
-HealedGamut::HealedGamut(const colour::Lab* predictions, std::size_t n) {
-  points_.reserve(n);
+HealedGamut::HealedGamut(const colour::Lab* predictions, std::size_t n) : points_(predictions), n_(n) {
   darkest_ = std::numeric_limits<double>::infinity();
   lightest_ = -std::numeric_limits<double>::infinity();
   for (std::size_t i = 0; i < n; ++i) {
     const colour::Lab& p = predictions[i];
-    if (!std::isfinite(p.l) || !std::isfinite(p.a) || !std::isfinite(p.b)) continue;
-    points_.push_back(p);
+    if (!finite(p)) continue;
+    ++finite_;
     darkest_ = std::min(darkest_, p.l);
     lightest_ = std::max(lightest_, p.l);
   }
-  if (points_.empty()) darkest_ = lightest_ = 0.0;
+  if (finite_ == 0) darkest_ = lightest_ = 0.0;
 }
 
 colour::Lab HealedGamut::map(const colour::Lab& target) const {
-  if (points_.empty()) return target;
+  if (finite_ == 0) return target;
   const double l = std::clamp(target.l, darkest_, lightest_);
   std::vector<P2> slice;
   for (double half = 0.5; slice.empty() && half <= 8.0; half *= 2.0) {
-    for (const colour::Lab& p : points_) {
-      if (std::abs(p.l - l) <= half) slice.push_back({p.a, p.b});
+    for (std::size_t i = 0; i < n_; ++i) {
+      const colour::Lab& p = points_[i];
+      if (std::abs(p.l - l) <= half && finite(p)) slice.push_back({p.a, p.b});
     }
   }
   if (slice.empty()) return {l, target.a, target.b};  // cannot happen: l lies within the gamut's range

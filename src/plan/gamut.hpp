@@ -25,16 +25,19 @@ namespace shadematch::plan {
 
 class HealedGamut {
  public:
-  // Non-finite predictions are ignored.
+  // Non-finite predictions are ignored. The predictions are not copied (a search holds up to
+  // kMaxCandidates of them): they must outlive the gamut.
   HealedGamut(const colour::Lab* predictions, std::size_t n);
-  bool empty() const noexcept { return points_.empty(); }
+  bool empty() const noexcept { return finite_ == 0; }
   double darkest_l() const noexcept { return darkest_; }
   double lightest_l() const noexcept { return lightest_; }
   // The nearest reachable colour (above); the target itself when the gamut is empty.
   colour::Lab map(const colour::Lab& target) const;
 
  private:
-  std::vector<colour::Lab> points_;
+  const colour::Lab* points_ = nullptr;
+  std::size_t n_ = 0;
+  std::size_t finite_ = 0;
   double darkest_ = 0.0;
   double lightest_ = 0.0;
 };
