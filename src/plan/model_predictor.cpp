@@ -22,7 +22,7 @@ namespace ex = pigment::optics::detail;
 // The model's band (pigment/model.hpp, healed_band) with several pigment factors c side by side;
 // exp_neg2 as in pigment/skin_optics.hpp, operation for operation.
 __attribute__((target("avx2"))) inline __m256d exp_neg2_avx2(__m256d y) noexcept {
-  __m256d x = _mm256_sub_pd(_mm256_setzero_pd(), _mm256_add_pd(y, y));
+  __m256d x = _mm256_mul_pd(y, _mm256_set1_pd(-2.0));
   x = _mm256_max_pd(x, _mm256_set1_pd(ex::kExpClamp));
   const __m256d magic = _mm256_set1_pd(ex::kRoundMagic);
   const __m256d t = _mm256_add_pd(_mm256_mul_pd(x, _mm256_set1_pd(ex::kLog2e)), magic);
@@ -31,14 +31,13 @@ __attribute__((target("avx2"))) inline __m256d exp_neg2_avx2(__m256d y) noexcept
                                   _mm256_mul_pd(n, _mm256_set1_pd(ex::kLn2Lo)));
   const __m256d r2 = _mm256_mul_pd(r, r);
   const __m256d r4 = _mm256_mul_pd(r2, r2);
-  const __m256d r8 = _mm256_mul_pd(r4, r4);
   const __m256d q0 = _mm256_add_pd(_mm256_set1_pd(ex::kExpC[0]), _mm256_mul_pd(_mm256_set1_pd(ex::kExpC[1]), r));
   const __m256d q1 = _mm256_add_pd(_mm256_set1_pd(ex::kExpC[2]), _mm256_mul_pd(_mm256_set1_pd(ex::kExpC[3]), r));
   const __m256d q2 = _mm256_add_pd(_mm256_set1_pd(ex::kExpC[4]), _mm256_mul_pd(_mm256_set1_pd(ex::kExpC[5]), r));
   const __m256d q3 = _mm256_add_pd(_mm256_set1_pd(ex::kExpC[6]), _mm256_mul_pd(_mm256_set1_pd(ex::kExpC[7]), r));
   const __m256d s0 = _mm256_add_pd(q0, _mm256_mul_pd(q1, r2));
   const __m256d s1 = _mm256_add_pd(q2, _mm256_mul_pd(q3, r2));
-  const __m256d p = _mm256_add_pd(_mm256_add_pd(s0, _mm256_mul_pd(s1, r4)), _mm256_mul_pd(_mm256_set1_pd(ex::kExpC[8]), r8));
+  const __m256d p = _mm256_add_pd(s0, _mm256_mul_pd(s1, r4));
   const __m256i bits = _mm256_slli_epi64(
       _mm256_add_epi64(_mm256_sub_epi64(_mm256_castpd_si256(t), _mm256_castpd_si256(magic)), _mm256_set1_epi64x(1023)),
       52);
@@ -46,7 +45,7 @@ __attribute__((target("avx2"))) inline __m256d exp_neg2_avx2(__m256d y) noexcept
 }
 
 inline __m128d exp_neg2_sse2(__m128d y) noexcept {
-  __m128d x = _mm_sub_pd(_mm_setzero_pd(), _mm_add_pd(y, y));
+  __m128d x = _mm_mul_pd(y, _mm_set1_pd(-2.0));
   x = _mm_max_pd(x, _mm_set1_pd(ex::kExpClamp));
   const __m128d magic = _mm_set1_pd(ex::kRoundMagic);
   const __m128d t = _mm_add_pd(_mm_mul_pd(x, _mm_set1_pd(ex::kLog2e)), magic);
@@ -55,14 +54,13 @@ inline __m128d exp_neg2_sse2(__m128d y) noexcept {
       _mm_sub_pd(_mm_sub_pd(x, _mm_mul_pd(n, _mm_set1_pd(ex::kLn2Hi))), _mm_mul_pd(n, _mm_set1_pd(ex::kLn2Lo)));
   const __m128d r2 = _mm_mul_pd(r, r);
   const __m128d r4 = _mm_mul_pd(r2, r2);
-  const __m128d r8 = _mm_mul_pd(r4, r4);
   const __m128d q0 = _mm_add_pd(_mm_set1_pd(ex::kExpC[0]), _mm_mul_pd(_mm_set1_pd(ex::kExpC[1]), r));
   const __m128d q1 = _mm_add_pd(_mm_set1_pd(ex::kExpC[2]), _mm_mul_pd(_mm_set1_pd(ex::kExpC[3]), r));
   const __m128d q2 = _mm_add_pd(_mm_set1_pd(ex::kExpC[4]), _mm_mul_pd(_mm_set1_pd(ex::kExpC[5]), r));
   const __m128d q3 = _mm_add_pd(_mm_set1_pd(ex::kExpC[6]), _mm_mul_pd(_mm_set1_pd(ex::kExpC[7]), r));
   const __m128d s0 = _mm_add_pd(q0, _mm_mul_pd(q1, r2));
   const __m128d s1 = _mm_add_pd(q2, _mm_mul_pd(q3, r2));
-  const __m128d p = _mm_add_pd(_mm_add_pd(s0, _mm_mul_pd(s1, r4)), _mm_mul_pd(_mm_set1_pd(ex::kExpC[8]), r8));
+  const __m128d p = _mm_add_pd(s0, _mm_mul_pd(s1, r4));
   const __m128i bits = _mm_slli_epi64(
       _mm_add_epi64(_mm_sub_epi64(_mm_castpd_si128(t), _mm_castpd_si128(magic)), _mm_set1_epi64x(1023)), 52);
   return _mm_mul_pd(p, _mm_castsi128_pd(bits));
@@ -72,7 +70,9 @@ using Hot = pigment::InkInSkinModel::HotBands;
 
 // G groups of four lanes side by side (G = 2: the seven dilution steps of a mix in one pass, so
 // the out-of-order core overlaps two independent chains of square root, exponential and division).
-template <int G>
+// kUnitQ: ink_scatter is exactly 1, so the model's cs·q is cs itself (x·1 = x in IEEE arithmetic)
+// and the multiplication can be left out without changing a bit.
+template <int G, bool kUnitQ>
 __attribute__((target("avx2"))) void xyz_avx2(const Hot& h, const double* w, const double* ink_ks, const double* c,
                                               double* x, double* y, double* z) noexcept {
   __m256d vc[G], ax[G], ay[G], az[G];
@@ -92,7 +92,7 @@ __attribute__((target("avx2"))) void xyz_avx2(const Hot& h, const double* w, con
     for (int g = 0; g < G; ++g) {
       const __m256d cs = _mm256_mul_pd(vc[g], sd);
       const __m256d k = _mm256_add_pd(kd, _mm256_mul_pd(cs, m));
-      const __m256d s = _mm256_add_pd(sd, _mm256_mul_pd(cs, q));
+      const __m256d s = _mm256_add_pd(sd, kUnitQ ? cs : _mm256_mul_pd(cs, q));
       const __m256d yy = _mm256_sqrt_pd(_mm256_mul_pd(k, _mm256_add_pd(k, _mm256_add_pd(s, s))));
       const __m256d n = _mm256_add_pd(_mm256_add_pd(s, k), yy);
       const __m256d e = _mm256_sub_pd(n, _mm256_mul_pd(s, rg));
@@ -206,10 +206,11 @@ void InkInSkinPredictor::healed_dot_labs(const colour::Spectrum& mixed_ks, const
       // The model's c = strength · retention · P/(W+P), in its order; spare lanes repeat the last.
       c[k] = hot_.c_scale * pigment_fractions[begin + std::min(k, count - 1)];
     }
+    const bool unit_q = hot_.q == 1.0;
     if (lanes == 8) {
-      xyz_avx2<2>(hot_, w_.data(), mixed_ks.values.data(), c, x, y, z);
+      (unit_q ? xyz_avx2<2, true> : xyz_avx2<2, false>)(hot_, w_.data(), mixed_ks.values.data(), c, x, y, z);
     } else if (lanes == 4) {
-      xyz_avx2<1>(hot_, w_.data(), mixed_ks.values.data(), c, x, y, z);
+      (unit_q ? xyz_avx2<1, true> : xyz_avx2<1, false>)(hot_, w_.data(), mixed_ks.values.data(), c, x, y, z);
     } else {
       xyz2_sse2(hot_, w_.data(), mixed_ks.values.data(), c, x, y, z);
     }
