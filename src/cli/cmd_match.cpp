@@ -24,6 +24,8 @@
 #include "pigment/model.hpp"
 #include "plan/model_predictor.hpp"
 #include "plan/search.hpp"
+#include "photo/decode.hpp"
+#include "photo/preview.hpp"
 #include "plan/targets.hpp"
 #include "report/calibration_report.hpp"
 #include "report/html.hpp"
@@ -51,7 +53,7 @@ const photo::RegionMeasurement* find_region(const report::MeasureResult& m, phot
 
 int run_match(const std::vector<std::string>& args) {
   po::options_description visible("Options");
-  std::string palette_path, goal_name = "follicle", hair, scalp, scar, calibration, html, target, skin, today;
+  std::string palette_path, goal_name = "follicle", hair, scalp, scar, calibration, html, target, skin, today, preview;
   int sessions = 3;
   int top = 5;
   double coverage = 0.3;
@@ -71,13 +73,15 @@ int run_match(const std::vector<std::string>& args) {
       ("include-unavailable", "also search out-of-stock and expired inks")
       ("today", po::value(&today), "YYYY-MM-DD: the date expiry is checked against (default: today, UTC)")
       ("json", "print one JSON object")
-      ("html", po::value(&html), "write a self-contained HTML report to this file");
+      ("html", po::value(&html), "write a self-contained HTML report to this file")
+      ("preview", po::value(&preview), "write a PNG: each session's first choice as healed dots on the scalp, beside the hair");
   std::vector<std::string> photos;
   po::variables_map vm;
   if (parse_command_line(
           "match",
           "PHOTO --palette F [--sessions N] [--goal follicle|reduce-contrast|scar] [--top K] [--hair R]\n"
           "       [--scalp R] [--scar R] [--calibration F] [--accent] [--include-unavailable] [--json] [--html OUT]\n"
+          "       [--preview OUT.png]\n"
           "       shadematch match --target L,a,b --skin L,a,b --palette F [...]\n\n"
           "Plans one target per session (lighter first, one shade apart) from the hair and scalp colours of a\n"
           "calibrated photo, or from given colours, and ranks every blend the palette allows for each session.\n"
@@ -107,10 +111,14 @@ int run_match(const std::vector<std::string>& args) {
     today = today_utc();
   }
   if (vm.count("html") && html.empty()) throw UsageError("match: --html: empty path");
+  if (vm.count("preview") && preview.empty()) throw UsageError("match: --preview: empty path");
 
   // Colours: given, or measured in the photo.
   report::MatchReport rep;
   plan::PlanColours colours;
+  // For the healed preview: the regions of the photo and their measured colours.
+  std::optional<cv::Rect> scalp_rect, hair_rect;
+  colour::Lab hair_region_lab;
   colours.coverage = coverage;
   if (given) {
     colours.follicle = parse_lab_argument(target, "match: --target");
@@ -157,6 +165,9 @@ int run_match(const std::vector<std::string>& args) {
     if (s == nullptr) throw InputError(request.photo, "no scalp region to measure the skin from; give --scalp x,y,w,h");
     colours.follicle = *h->follicle_lab;
     colours.scalp = s->lab;
+    scalp_rect = s->rect;
+    hair_rect = h->rect;
+    hair_region_lab = h->lab;
     if (h->coverage) colours.coverage = *h->coverage;
     if (const photo::RegionMeasurement* sc = find_region(m, photo::RegionKind::scar)) colours.scar = sc->lab;
     if (*goal == plan::Goal::scar && !colours.scar) {
@@ -196,6 +207,33 @@ int run_match(const std::vector<std::string>& args) {
   rep.palette_source = palette_path;
   rep.today = today;
 
+  if (vm.count("preview") || vm.count("html")) {
+    // The photo is decoded again, reduced (the panels are small), only for the picture.
+    std::optional<photo::DecodedImage> image;
+    if (!given) {
+      const photo::ImageInfo info = photo::probe_image(photos[0]);
+      image = photo::decode_image(photos[0], photo::reduce_for(info, 1600));
+    }
+    photo::PreviewInput in;
+    in.image = image ? &*image : nullptr;
+    in.scalp_rect = scalp_rect;
+    in.hair_rect = hair_rect;
+    in.skin = targets.substrate;
+    in.hair = given ? colours.follicle : hair_region_lab;
+    in.coverage = colours.coverage;
+    const std::size_t n = rep.plan.sessions.size();
+    for (const plan::SessionBlends& s : rep.plan.sessions) {
+      photo::PreviewSession ps;
+      ps.label = "Session " + std::to_string(s.session) + ": " +
+                 (s.blends.empty() ? std::string("no blend") : s.blends.front().recipe);
+      if (!s.blends.empty()) ps.dot = s.blends.front().predicted;
+      // Density built up over the sessions: session k of N at k/N of the hair's coverage.
+      ps.density = colours.coverage * static_cast<double>(s.session) / static_cast<double>(n);
+      in.sessions.push_back(std::move(ps));
+    }
+    if (vm.count("preview")) photo::write_healed_preview(preview, in);
+    if (vm.count("html")) rep.preview_data_uri = report::data_uri("image/png", photo::encode_healed_preview_png(in));
+  }
   if (vm.count("html")) {
     files::write_file_atomically(html, report::match_html(rep));
   }

@@ -106,8 +106,13 @@ nlohmann::json palette_json(const pigment::Palette& p) {
   j["blends"] = {{"max_inks", p.max_inks}, {"parts_total", p.parts_total}};
   j["healing"] = {{"strength", p.healing.strength},
                   {"retention", p.healing.retention},
-                  {"overlay_scatter", p.healing.overlay_scatter},
-                  {"overlay_exponent", p.healing.overlay_exponent}};
+                  {"epidermis_um", p.healing.epidermis_um},
+                  {"dermis_above_um", p.healing.dermis_above_um},
+                  {"pigment_layer_um", p.healing.pigment_layer_um},
+                  {"ink_scatter", p.healing.ink_scatter},
+                  {"skin_index", p.healing.skin_index},
+                  {"drawdown_index", p.healing.drawdown_index},
+                  {"drawdown_specular_included", p.healing.drawdown_specular_included}};
   j["plan"] = {{"shade_step_dL", p.shade_step_dl}};
   return j;
 }
@@ -145,8 +150,12 @@ int run_palette_show(const std::vector<std::string>& args) {
   for (const pigment::DilutionStep& s : p.dilution) std::cout << " " << s.label();
   std::cout << "\nblends: up to " << p.max_inks << " inks in " << p.parts_total << " parts\n";
   std::cout << "healing: strength " << report::fixed(p.healing.strength, 2) << ", retention "
-            << report::fixed(p.healing.retention, 2) << ", overlay_scatter " << report::fixed(p.healing.overlay_scatter, 3)
-            << ", overlay_exponent " << report::fixed(p.healing.overlay_exponent, 2) << "\n";
+            << report::fixed(p.healing.retention, 2) << ", epidermis " << report::fixed(p.healing.epidermis_um, 0)
+            << " µm, dermis above the pigment " << report::fixed(p.healing.dermis_above_um, 0) << " µm, pigment layer "
+            << report::fixed(p.healing.pigment_layer_um, 0) << " µm, ink_scatter " << report::fixed(p.healing.ink_scatter, 2)
+            << ", skin_index " << report::fixed(p.healing.skin_index, 2) << ", drawdown_index "
+            << report::fixed(p.healing.drawdown_index, 2)
+            << (p.healing.drawdown_specular_included ? " (specular included)" : " (specular excluded)") << "\n";
   std::cout << "plan: shade step ΔL* " << report::fixed(p.shade_step_dl, 1) << "\n";
   return 0;
 }

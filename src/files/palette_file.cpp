@@ -145,6 +145,49 @@ class PaletteParser {
     fail(n, key, "expected true or false, found " + describe(n, true));
   }
 
+  // The `healing` section: the layered ink-in-skin model's parameters (pigment/model.hpp has the
+  // defaults and their sources). overlay_scatter and overlay_exponent belonged to the single-layer
+  // model's dermis overlay, which the layered model replaced with the skin's published optics; they
+  // have no faithful translation, so a palette that still sets them gets one error naming the keys
+  // that replaced them.
+  void parse_healing(const YAML::Node& h, pigment::HealingParams& out) const {
+    mapping(h, "healing", "{strength, retention, epidermis_um, dermis_above_um, …}");
+    for (const char* old : {"overlay_scatter", "overlay_exponent"}) {
+      if (h[old]) {
+        fail(h[old], std::string("healing.") + old,
+             "the layered skin model replaced overlay_scatter and overlay_exponent (the dermis above the pigment now "
+             "has Jacques 2013's scattering); remove them and set, if needed, epidermis_um, dermis_above_um, "
+             "pigment_layer_um, ink_scatter, skin_index, drawdown_index, drawdown_specular_included "
+             "(palettes/README.md)");
+      }
+    }
+    check_keys(h, {"strength", "retention", "epidermis_um", "dermis_above_um", "pigment_layer_um", "ink_scatter",
+                   "skin_index", "drawdown_index", "drawdown_specular_included"},
+               "healing");
+    if (h["strength"]) out.strength = number_in(h["strength"], "healing.strength", 0.0, 10.0, true, "a number > 0 and ≤ 10");
+    if (h["retention"]) out.retention = number_in(h["retention"], "healing.retention", 0.0, 1.0, true, "a fraction > 0 and ≤ 1");
+    if (h["epidermis_um"]) {
+      out.epidermis_um = number_in(h["epidermis_um"], "healing.epidermis_um", 10.0, 300.0, false, "µm from 10 to 300");
+    }
+    if (h["dermis_above_um"]) {
+      out.dermis_above_um =
+          number_in(h["dermis_above_um"], "healing.dermis_above_um", 0.0, 1000.0, false, "µm from 0 to 1000");
+    }
+    if (h["pigment_layer_um"]) {
+      out.pigment_layer_um =
+          number_in(h["pigment_layer_um"], "healing.pigment_layer_um", 10.0, 1000.0, false, "µm from 10 to 1000");
+    }
+    if (h["ink_scatter"]) out.ink_scatter = number_in(h["ink_scatter"], "healing.ink_scatter", 0.0, 2.0, false, "a number from 0 to 2");
+    if (h["skin_index"]) out.skin_index = number_in(h["skin_index"], "healing.skin_index", 1.0, 1.7, false, "a refractive index from 1 to 1.7");
+    if (h["drawdown_index"]) {
+      out.drawdown_index =
+          number_in(h["drawdown_index"], "healing.drawdown_index", 1.0, 1.7, false, "a refractive index from 1 to 1.7");
+    }
+    if (h["drawdown_specular_included"]) {
+      out.drawdown_specular_included = boolean(h["drawdown_specular_included"], "healing.drawdown_specular_included");
+    }
+  }
+
   pigment::Palette parse(std::string_view text_in) {
     YAML::Node root;
     try {
@@ -186,18 +229,7 @@ class PaletteParser {
                  std::to_string(p.max_inks));
       }
     }
-    if (const YAML::Node h = root["healing"]) {
-      mapping(h, "healing", "{strength, retention, overlay_scatter, overlay_exponent}");
-      check_keys(h, {"strength", "retention", "overlay_scatter", "overlay_exponent"}, "healing");
-      if (h["strength"]) p.healing.strength = number_in(h["strength"], "healing.strength", 0.0, 10.0, true, "a number > 0 and ≤ 10");
-      if (h["retention"]) p.healing.retention = number_in(h["retention"], "healing.retention", 0.0, 1.0, true, "a fraction > 0 and ≤ 1");
-      if (h["overlay_scatter"]) {
-        p.healing.overlay_scatter = number_in(h["overlay_scatter"], "healing.overlay_scatter", 0.0, 2.0, false, "a number from 0 to 2");
-      }
-      if (h["overlay_exponent"]) {
-        p.healing.overlay_exponent = number_in(h["overlay_exponent"], "healing.overlay_exponent", 0.0, 6.0, false, "a number from 0 to 6");
-      }
-    }
+    if (const YAML::Node h = root["healing"]) parse_healing(h, p.healing);
     if (const YAML::Node pl = root["plan"]) {
       mapping(pl, "plan", "{shade_step_dL}");
       check_keys(pl, {"shade_step_dL"}, "plan");

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <cmath>
+#include <tuple>
+#include <utility>
 
 #include "colour/lab.hpp"
 #include "colour/spectral.hpp"
@@ -20,8 +22,6 @@ constexpr double kMinReflectance = 1e-4;
 // The NIST principal components reproduce every NIST subject's Lab to 1e-7 ΔE00 (tests); a
 // residual above 0.5 ΔE*ab (the bound for the skin model) means the Lab lies outside them.
 constexpr double kSkinPcaTolerance = 0.5;
-// A dermis layer reflects at most this fraction of the skin it belongs to (model.hpp).
-constexpr double kMaxOverlayShare = 0.9;
 
 inline double km_reflectance(double ks) noexcept {
   // R∞ = 1 + K/S − √((K/S)² + 2K/S), written as its reciprocal form (no cancellation).
@@ -49,6 +49,65 @@ colour::Spectrum ks_to_reflectance(const colour::Spectrum& ks) {
 
 colour::Lab ks_to_lab_d50(const colour::Spectrum& ks) { return colour::spectrum_to_lab_d50(ks_to_reflectance(ks)); }
 
+namespace {
+
+// The melanosome fraction is searched in [0, kMaxMelanin]: Jacques 1998 gives 1.3–6.3 % for
+// light, 11–16 % for moderately and 18–43 % for darkly pigmented adults; 0.6 leaves room above.
+constexpr double kMaxMelanin = 0.6;
+// Bands (nm) where the melanin is fitted: blood absorbs least there (model.hpp).
+constexpr double kMelaninFitFromNm = 620.0;
+
+// The dermis's R∞ is kept at or below this (K/S ≥ 5e-9: a dermis always absorbs a little).
+constexpr double kMaxDermis = 0.9999;
+
+double cm(double um) { return um * 1e-4; }
+
+
+
+// The epidermis with melanosome fraction m, as a KM layer, at band i.
+optics::LayerRT epidermis_layer(double m, double lambda, double thickness_cm) {
+  const double mua = m * optics::melanosome_absorption_cm(lambda) + (1.0 - m) * optics::skin_baseline_absorption_cm(lambda);
+  return optics::km_layer(optics::km_absorption(mua) * thickness_cm,
+                          optics::km_scattering(optics::skin_reduced_scattering_cm(lambda)) * thickness_cm);
+}
+
+// The layer `top` over a background of reflectance rg (Kubelka).
+double over(const optics::LayerRT& top, double rg) { return top.r + top.t * top.t * rg / (1.0 - top.r * rg); }
+
+// Melanin fraction whose epidermis over bloodless dermis reflects, averaged over the fit bands,
+// what the body does (bisection: more melanin is darker).
+double fit_melanin(const colour::Spectrum& body, double epidermis_cm) {
+  double target = 0.0;
+  int count = 0;
+  for (std::size_t i = 0; i < kN; ++i) {
+    if (colour::band_wavelength_nm(i) < kMelaninFitFromNm) continue;
+    target += body[i];
+    ++count;
+  }
+  target /= count;
+  auto model = [&](double m) {
+    double sum = 0.0;
+    for (std::size_t i = 0; i < kN; ++i) {
+      const double lambda = colour::band_wavelength_nm(i);
+      if (lambda < kMelaninFitFromNm) continue;
+      const double ks = optics::km_absorption(optics::skin_baseline_absorption_cm(lambda)) /
+                        optics::km_scattering(optics::skin_reduced_scattering_cm(lambda));
+      sum += over(epidermis_layer(m, lambda, epidermis_cm), km_reflectance(ks));
+    }
+    return sum / count;
+  };
+  if (model(0.0) <= target) return 0.0;
+  if (model(kMaxMelanin) >= target) return kMaxMelanin;
+  double lo = 0.0, hi = kMaxMelanin;
+  for (int it = 0; it < 60; ++it) {
+    const double mid = 0.5 * (lo + hi);
+    (model(mid) > target ? lo : hi) = mid;
+  }
+  return 0.5 * (lo + hi);
+}
+
+}  // namespace
+
 InkInSkinModel::InkInSkinModel(const Palette& palette, const colour::Lab& skin_lab)
     : palette_(&palette), healing_(palette.healing) {
   const SkinSpectralModel::Estimate skin = nist_skin_model().estimate(skin_lab);
@@ -64,23 +123,84 @@ InkInSkinModel::InkInSkinModel(const Palette& palette, const colour::Lab& skin_l
   }
   for (double& v : skin_r_.values) v = std::clamp(v, kMinReflectance, 1.0);
   skin_ks_ = reflectance_to_ks(skin_r_);
-  ink_ks_.reserve(palette.inks.size());
-  for (const Ink& ink : palette.inks) ink_ks_.push_back(reflectance_to_ks(ink.reflectance));
 
+  skin_surface_ = optics::Surface::of_index(healing_.skin_index, false);
+  drawdown_surface_ = optics::Surface::of_index(healing_.drawdown_index, healing_.drawdown_specular_included);
+  ink_ks_.reserve(palette.inks.size());
+  for (const Ink& ink : palette.inks) {
+    colour::Spectrum body;
+    for (std::size_t i = 0; i < kN; ++i) body[i] = drawdown_surface_.to_body(ink.reflectance[i]);
+    ink_ks_.push_back(reflectance_to_ks(body));
+  }
+
+  for (std::size_t i = 0; i < kN; ++i) body_r_[i] = skin_surface_.to_body(skin_r_[i]);
+  const double epidermis_cm = cm(healing_.epidermis_um);
+  melanin_ = fit_melanin(body_r_, epidermis_cm);
+
+  const double k1 = skin_surface_.k1;
+  const double k2 = skin_surface_.k2;
+  const double g = (1.0 - k1) * (1.0 - k2);
+  hot_.q = healing_.ink_scatter;
+  hot_.c_scale = healing_.strength * healing_.retention;
   for (std::size_t i = 0; i < kN; ++i) {
     const double lambda = colour::band_wavelength_nm(i);
-    const double s = std::max(0.0, healing_.overlay_scatter * std::pow(550.0 / lambda, healing_.overlay_exponent));
-    overlay_s_[i] = s;
-    const double r_skin = std::clamp(skin_r_[i], 0.0, 1.0);
-    double r_layer = s / (1.0 + s);
-    r_layer = std::min(r_layer, kMaxOverlayShare * r_skin);
-    // Transmittance of the (possibly capped) non-absorbing layer: T = 1 − R_layer.
-    const double t = 1.0 - r_layer;
-    overlay_r_[i] = r_layer;
-    overlay_t2_[i] = t * t;
-    const double excess = r_skin - r_layer;
-    const double r_deep = excess / (t * t + r_layer * excess);
-    substrate_ks_[i] = km_ks(r_deep);
+    const double s_dermis = optics::km_scattering(optics::skin_reduced_scattering_cm(lambda));  // per cm
+    // The dermis under the epidermis: solve R_body = R_e + T_e²·R_d/(1 − R_e·R_d) for R_d. Where
+    // the fitted melanin leaves no solution in [kMinReflectance, kMaxDermis] — its λ^−3.5 law
+    // need not match every skin's blue — that band's melanin is moved towards one that has (more
+    // melanin raises R_d), and the band is counted; clamped only if none in [0, kMaxMelanin] has.
+    auto dermis_under = [&](double m) {
+      const optics::LayerRT e = epidermis_layer(m, lambda, epidermis_cm);
+      const double excess = body_r_[i] - e.r;
+      return std::pair{e, excess / (e.t * e.t + e.r * excess)};
+    };
+    auto [epi, r_d] = dermis_under(melanin_);
+    auto solvable = [&](double m, double lo_goal, double hi_goal) {
+      const auto [e, v] = dermis_under(m);
+      return body_r_[i] > e.r && v >= lo_goal && v <= hi_goal;
+    };
+    if (!solvable(melanin_, kMinReflectance, kMaxDermis)) {
+      ++clamped_bands_;
+      // R_d grows with the melanin. Too bright a dermis needed (or none at all because T_e ≈ 0):
+      // the largest melanin below the fit with R_d ≤ 0.99; an epidermis reflecting more than the
+      // body (R_d < 0): the smallest melanin above it with R_d ≥ 0.01.
+      const bool less = body_r_[i] > epi.r;
+      double lo = less ? 0.0 : melanin_, hi = less ? melanin_ : kMaxMelanin;
+      // R_d(m) where the epidermis leaves an excess, −1 where not: increasing in m.
+      auto dermis_of = [&](double m) {
+        const auto [e, v] = dermis_under(m);
+        return body_r_[i] > e.r ? v : -1.0;
+      };
+      for (int it = 0; it < 60; ++it) {
+        const double mid = 0.5 * (lo + hi);
+        if (less) {
+          (dermis_of(mid) <= 0.99 ? lo : hi) = mid;
+        } else {
+          (dermis_of(mid) >= 0.01 ? hi : lo) = mid;
+        }
+      }
+      std::tie(epi, r_d) = dermis_under(less ? lo : hi);
+      if (!(body_r_[i] > epi.r) || !std::isfinite(r_d)) r_d = less ? kMaxDermis : kMinReflectance;
+      r_d = std::clamp(r_d, kMinReflectance, kMaxDermis);
+    }
+    dermis_r_[i] = r_d;
+    dermis_ks_[i] = km_ks(r_d);
+    const double k_dermis = dermis_ks_[i] * s_dermis;  // per cm
+    const optics::LayerRT above = optics::km_layer(k_dermis * cm(healing_.dermis_above_um), s_dermis * cm(healing_.dermis_above_um));
+    const optics::StackRT stack = optics::km_stack(epi, above);
+    // Body = R_a + T_a²·R/(1 − R_a′·R) = (pR + q)/(sR + t); measured = g·B/(1 − k2·B).
+    const double p = stack.t * stack.t - stack.r_top * stack.r_bottom;
+    const double q = stack.r_top;
+    const double sm = -stack.r_bottom;
+    const double t = 1.0;
+    hot_.alpha[i] = g * p;
+    hot_.beta[i] = g * q;
+    hot_.gamma[i] = sm - k2 * p;
+    hot_.delta[i] = t - k2 * q;
+    const double layer_cm = cm(healing_.pigment_layer_um);
+    hot_.kd[i] = k_dermis * layer_cm;
+    hot_.sd[i] = s_dermis * layer_cm;
+    hot_.rg[i] = r_d;
   }
   const colour::SpectralObserver& o = colour::d50_observer();
   wx_ = o.weights_x();
@@ -91,25 +211,19 @@ InkInSkinModel::InkInSkinModel(const Palette& palette, const colour::Lab& skin_l
 
 colour::Spectrum InkInSkinModel::healed_dot_reflectance(const colour::Spectrum& mixed_ink_ks,
                                                         double pigment_fraction) const noexcept {
-  const double c = healing_.strength * healing_.retention * pigment_fraction;
+  const double c = hot_.c_scale * pigment_fraction;
   colour::Spectrum r;
-  for (std::size_t i = 0; i < kN; ++i) {
-    const double dot = km_reflectance(substrate_ks_[i] + c * mixed_ink_ks[i]);
-    r[i] = overlay_r_[i] + overlay_t2_[i] * dot / (1.0 - overlay_r_[i] * dot);
-  }
+  for (std::size_t i = 0; i < kN; ++i) r[i] = healed_band(hot_, i, c, mixed_ink_ks[i]);
   return r;
 }
 
 colour::Lab InkInSkinModel::healed_dot_lab(const colour::Spectrum& mixed_ink_ks, double pigment_fraction) const noexcept {
   // Same arithmetic as healed_dot_reflectance, fused with the XYZ sums and the Lab formula: no
   // temporaries, one pass over 31 bands (called millions of times by the blend search).
-  const double c = healing_.strength * healing_.retention * pigment_fraction;
+  const double c = hot_.c_scale * pigment_fraction;
   double x = 0.0, y = 0.0, z = 0.0;
   for (std::size_t i = 0; i < kN; ++i) {
-    const double ks = substrate_ks_[i] + c * mixed_ink_ks[i];
-    const double dot = 1.0 / (1.0 + ks + std::sqrt(ks * (ks + 2.0)));
-    const double rl = overlay_r_[i];
-    const double r = rl + overlay_t2_[i] * dot / (1.0 - rl * dot);
+    const double r = healed_band(hot_, i, c, mixed_ink_ks[i]);
     x += r * wx_[i];
     y += r * wy_[i];
     z += r * wz_[i];
@@ -144,7 +258,12 @@ colour::Spectrum InkInSkinModel::mixed_ks(const Blend& blend) const {
   return ks;
 }
 
-colour::Lab InkInSkinModel::masstone_lab(const Blend& blend) const { return ks_to_lab_d50(mixed_ks(blend)); }
+colour::Lab InkInSkinModel::masstone_lab(const Blend& blend) const {
+  const colour::Spectrum body = ks_to_reflectance(mixed_ks(blend));
+  colour::Spectrum measured;
+  for (std::size_t i = 0; i < kN; ++i) measured[i] = drawdown_surface_.to_measured(body[i]);
+  return colour::spectrum_to_lab_d50(measured);
+}
 
 colour::Lab InkInSkinModel::healed_dot_lab(const Blend& blend) const {
   return healed_dot_lab(mixed_ks(blend), blend.dilution.pigment_fraction());

@@ -1,51 +1,82 @@
 #pragma once
-// Ink-in-skin model (DESIGN.md, "Ink-in-skin model"). Contract between the palette model and the
-// blend search (src/plan): the search forms the blend's mixed K/S itself, in its hot loop, and asks
-// the model for the healed colour.
+// Ink-in-skin model (DESIGN.md, "Ink-in-skin model"): a layered Kubelka–Munk model of a healed dot.
+// Contract with the blend search (src/plan): the search forms the blend's mixed K/S itself, in its
+// hot loop, and asks the model for the healed colour.
 //
-//   Ink K/S from masstone reflectance:   (K/S)ᵢ = (1 − Rᵢ)² / 2Rᵢ           per band (Kubelka–Munk)
-//   Mixed ink:                          (K/S)ink = Σ wᵢ (K/S)ᵢ,  wᵢ = partsᵢ / Σ parts
-//   Healed dot in skin:                 (K/S)dot = (K/S)skin + c · (K/S)ink
-//                                       c = strength · retention · P / (W + P)
-//                                       R = 1 + K/S − √((K/S)² + 2 K/S)
-//   Dermis overlay (Kubelka layer formula over the dot), S(λ) = overlay_scatter·(550/λ)^overlay_exponent
-//   Area appearance: XYZ mix of dot and skin by follicle coverage.
+// The stack, top to bottom, per band of the model grid (400–700 nm, 10 nm):
+//   skin surface  Saunderson (1942) boundary of index healing.skin_index (1.4: the dermis's 1.41,
+//                 Tearney et al. 1995, Opt. Lett. 20:2258; Jacques 2013 uses 1.4 for soft tissue)
+//   epidermis     healing.epidermis_um (80 µm: the middle of the 60–100 µm of most body sites,
+//                 Sandby-Møller, Poulsen & Wulf 2003, Acta Derm. Venereol. 83:410), absorbing
+//                 M·μa.mel + (1 − M)·μa.baseline (Jacques 2013 eq. 8; Jacques 1998), the client's
+//                 melanosome fraction M estimated from the measured skin (below), scattering μs′
+//   pigment layer healing.pigment_layer_um (200 µm) of dermis holding the ink, starting
+//                 healing.dermis_above_um (0 µm) below the epidermis. Healed tattoo pigment sits in
+//                 the papillary dermis, concentrated just below the dermo-epidermal junction (OCT of
+//                 black tattoos: pigment clusters as columns through the papillary dermis, Morsy et
+//                 al. 2007, Skin Res. Technol. 13:444); SMP and cosmetic tattooing aim at the upper
+//                 to mid papillary dermis, a band of the order of 0.2 mm. A clinic whose technique
+//                 goes deeper raises dermis_above_um (the dermis above then veils the pigment more:
+//                 lighter, bluer).
+//   skin below    the same dermis, semi-infinite: the substrate R_g
+// Scattering everywhere is Jacques 2013's skin μs′ = 46.0·(λ/500 nm)^−1.421 cm⁻¹, as KM
+// S = (3/4)μs′, absorption K = 2μa (skin_optics.hpp has every constant with its source).
 //
-// Domain and range: reflectance factors in [0, 1] per band of the model grid (400–700 nm, 10 nm);
-// K/S in [0, ∞); Lab relative to D50 (CIE 1931 2°). Every predicted reflectance stays in [0, 1].
+// Why Kubelka–Munk layers: every layer has a closed form (Kubelka 1948) and layers combine by
+// Kubelka's formulas, so one prediction stays a few hundred floating-point operations (the blend
+// search makes millions; adding-doubling or Monte Carlo could not); the drawdowns' K/S are KM
+// quantities already, so ink and skin meet in one theory; and the single-layer formula DESIGN.md
+// started from is its limit (below). Its known weakness: KM with S = (3/4)μs′ is a diffuse-light
+// model and over-states the backscatter of layers thinner than a transport mean free path (~200 µm
+// here) — the tissue above the pigment may veil it less than predicted. The clinic's healed
+// follow-ups refit the depths (healing fit), which is where that error is taken out.
 //
-// Choices made where DESIGN.md leaves room (see also palettes/README.md):
-//  * Kubelka–Munk reflectance is computed as R = 1 / (1 + K/S + √((K/S)² + 2 K/S)), algebraically
-//    equal to 1 + K/S − √((K/S)² + 2 K/S) but free of cancellation for dark inks (large K/S).
-//  * The dermis overlay is a thin, non-absorbing scattering layer of optical thickness
-//    s(λ) = S(λ)·d = overlay_scatter·(550/λ)^overlay_exponent (the parameter is the scattering power
-//    of the whole layer at 550 nm; the exponent the λ⁻ᵇ law of scattering in tissue). For K = 0 Kubelka's layer solution is
-//    R_layer = s / (1 + s), T = 1 / (1 + s), and over a background R_dot
-//        R_total = R_layer + T²·R_dot / (1 − R_layer·R_dot)          (Kubelka 1948)
-//    which keeps a white background white (energy is only redistributed) and turns a black one into
-//    R_layer: blue-grey, because s is larger at short wavelengths. This is why carbon reads cooler
-//    healed than in the bottle.
-//  * The measured skin already includes that layer. The substrate under the dot is therefore the
-//    "deep" skin R_deep that, seen through the layer, gives the skin's reflectance:
-//        R_deep = (R_skin − R_layer) / (T² + R_layer·(R_skin − R_layer)),
-//    so that a dot with no pigment predicts exactly the client's skin. A dermis cannot reflect more
-//    than the skin it is part of, so R_layer is capped at 90 % of R_skin per band (matters only for
-//    very dark skin in the blue, where the overlay would otherwise exceed the skin itself).
-//  * Defaults (palette.hpp HealingParams; a palette's `healing` section overrides them):
-//      strength 1.0 — the inks' K/S are used as measured in their drawdown; a clinic whose healed
-//        work reads systematically lighter or darker than predicted tunes this one number.
-//      retention 0.7 — healing sheds part of the implanted pigment with the scabs; SMP practice
-//        expects about a third of the colour to go in the first weeks (hence the 2–4 sessions).
-//      overlay_scatter 0.06, overlay_exponent 3.0 — chosen so that, on the NIST-like light skin
-//        Lab (66, 11, 17), undiluted carbon black (a flat 4 % drawdown, masstone L* ≈ 24) heals to
-//        L* ≈ 38 with b* ≈ −9: very dark but not black, and blue-grey, as clinicians see healed
-//        black work; diluted 2:1 it still reads cooler (b* < 0) than the neutral grey the bottle
-//        promises, by 4:1 the skin's own warmth takes over. The exponent sits between the λ⁻¹·⁵ of
-//        bulk dermis scattering (Jacques 2013, Phys. Med. Biol. 58:R37) and the λ⁻⁴ Rayleigh law of
-//        the collagen fibrils (≈ 100 nm, much smaller than λ) that cause the bluish "Tyndall" cast.
-//        DESIGN.md's example palette (0.15, 1.5) reads lighter (black heals to L* ≈ 48) and is not
-//        cooler than neutral once diluted — hence these defaults (tests/pigment/model_test.cpp).
+// The client's skin. Its measured Lab gives its spectrum R_skin (pigment/skin.hpp, NIST spectra);
+// the surface is taken off by Saunderson's inverse (body reflectance R_body). The melanosome
+// fraction M is the one that makes the epidermis over bloodless dermis (baseline absorption only)
+// reflect, on average over 620–700 nm, what the body does: there blood absorbs least (whole blood's
+// μa falls by ~100× from 540 to 650 nm) and melanin is the one strong absorber. The dermis's own
+// absorption — blood, which differs from client to client — is then taken from the skin itself:
+// the dermis R∞ is the reflectance that, under the epidermis, gives R_body (Kubelka's layer formula
+// solved for the background), and K_dermis = S·(1 − R∞)²/(2R∞). So a dot with no pigment predicts
+// exactly the client's skin (KM: a dermis layer over dermis is dermis). Where the fitted melanin
+// leaves the inversion without a solution (the epidermis alone darker, or too transparent, for the
+// body reflectance: melanin's λ^−3.5 need not match every skin's blue), that band's melanin is moved
+// to the nearest value that has one, and the band is counted (clamped_bands()).
+//
+// The ink. Its drawdown reflectance (measured, or upsampled from its Lab) loses its surface by
+// Saunderson's inverse with the binder's index (healing.drawdown_index 1.5, k₂ = 0.596, Judd
+// 1942; specular excluded, as 45°/0° and d/8° SCE instruments measure, unless
+// healing.drawdown_specular_included), then (K/S)ᵢ = (1 − R)²/2R. Mixed ink (K/S)ink = Σ wᵢ (K/S)ᵢ.
+// In the pigment layer, with c = strength · retention · P/(W + P):
+//     K = K_dermis + c·(K/S)ink·S_dermis        S = S_dermis + ink_scatter·c·S_dermis
+// The ink's absorption per unit concentration is its K/S times the dermis's scattering — the
+// single-layer formula's own scale, kept so that strength 1 means the same amount of ink — and with
+// ink_scatter 1 it scatters as much again as that, so the undiluted ink in the layer has its
+// drawdown's K/S (carbon-black particles scatter as well as absorb: India ink's single-scattering
+// albedo is ≈ 0.1–0.2, Di Ninni, Martelli & Zaccanti 2010, Opt. Express 18:26854). ink_scatter 0
+// is an absorbing-only ink. Defaults: strength 1; retention 0.6 — practitioners report 30–50 % of
+// the pigment shed with the scabs, 40 % is the middle.
+//
+// The healed dot: the pigment layer over R_g (Kubelka 1948), under the dermis above and the
+// epidermis (Kubelka's two-layer formula), through the surface (Saunderson). Area appearance at
+// viewing distance: XYZ mix of dot and skin by follicle coverage.
+//
+// The limit: with no epidermis, no dermis above, no surface (index 1), an absorbing-only ink and a
+// pigment layer thick enough to be opaque, R_dot = R∞((K/S)skin + c·(K/S)ink): the single-layer
+// formula (tests/pigment/model_test.cpp checks it).
+//
+// Domain and range: reflectance factors in [0, 1] per band; K/S in [0, ∞); Lab relative to D50
+// (CIE 1931 2°). Every predicted reflectance stays in [0, 1].
+//
+// The hot path (healed_dot_lab) evaluates, per band, only the pigment layer and one rational map:
+// everything above it (epidermis, dermis above, surface) is a fixed Möbius map of the layer's
+// reflectance, R_measured = (αR + β)/(γR + δ), precomputed per client; the layer's own formula is
+// written without divisions, R = (S·E + N·F·u)/(N·E + S·F·u) with N = S + K + y, y = √(K(K + 2S)),
+// E = N − S·R_g, F = N·R_g − S, u = e^{−2y} (skin_optics.hpp's exp_neg2), so the band costs one
+// square root and one division.
 #include <array>
+#include <cmath>
 #include <cstddef>
 #include <string>
 #include <string_view>
@@ -53,6 +84,7 @@
 
 #include "colour/types.hpp"
 #include "pigment/palette.hpp"
+#include "pigment/skin_optics.hpp"
 
 namespace shadematch::pigment {
 
@@ -83,10 +115,11 @@ Blend parse_blend(std::string_view text, const Palette& palette, const std::stri
 class InkInSkinModel {
  public:
   InkInSkinModel(const Palette& palette, const colour::Lab& skin_lab);
-  // The skin spectrum estimated from its Lab (pigment/skin.hpp) and its K/S.
+  // The skin spectrum estimated from its Lab (pigment/skin.hpp, as measured: with its surface) and
+  // its K/S.
   const colour::Spectrum& skin_reflectance() const noexcept { return skin_r_; }
   const colour::Spectrum& skin_ks() const noexcept { return skin_ks_; }
-  // K/S of palette.inks[i]'s masstone, in palette order.
+  // K/S of palette.inks[i]'s masstone under its drawdown's surface (Saunderson), in palette order.
   const std::vector<colour::Spectrum>& ink_ks() const noexcept { return ink_ks_; }
 
   // Hot path: healed dot colour from the blend's mixed ink K/S (Σ wᵢ (K/S)ᵢ, weights summing to 1)
@@ -96,7 +129,7 @@ class InkInSkinModel {
 
   // Conveniences over a Blend (the ids must exist in the palette).
   colour::Spectrum mixed_ks(const Blend& blend) const;
-  colour::Lab masstone_lab(const Blend& blend) const;     // undiluted mix, drawdown, no skin
+  colour::Lab masstone_lab(const Blend& blend) const;     // undiluted mix, drawdown (with its surface), no skin
   colour::Lab healed_dot_lab(const Blend& blend) const;
   // Area appearance at viewing distance: XYZ mix of dot and skin, coverage in [0, 1].
   colour::Lab area_lab(const Blend& blend, double coverage) const;
@@ -107,11 +140,27 @@ class InkInSkinModel {
   // Lab of the estimated skin spectrum (equals the given skin Lab up to skin_fit_residual()).
   colour::Lab skin_lab() const;
   double skin_fit_residual() const noexcept { return skin_residual_; }
-  // Per band: the dermis layer's own reflectance and its transmittance squared (Kubelka 1948),
-  // and the K/S of the deep skin the dot is mixed into.
-  const colour::Spectrum& overlay_reflectance() const noexcept { return overlay_r_; }
-  const colour::Spectrum& overlay_transmittance_squared() const noexcept { return overlay_t2_; }
-  const colour::Spectrum& substrate_ks() const noexcept { return substrate_ks_; }
+  // The client's melanosome volume fraction in the epidermis, estimated from the skin (0..0.6).
+  double melanin_fraction() const noexcept { return melanin_; }
+  // Bands whose melanin had to differ from the fit for the skin to be inverted (model.cpp).
+  int clamped_bands() const noexcept { return clamped_bands_; }
+  // Per band: the body reflectance under the skin surface, the dermis's R∞ (the substrate) and
+  // its K/S.
+  const colour::Spectrum& body_reflectance() const noexcept { return body_r_; }
+  const colour::Spectrum& dermis_reflectance() const noexcept { return dermis_r_; }
+  const colour::Spectrum& dermis_ks() const noexcept { return dermis_ks_; }
+  // Saunderson surfaces of the skin and of the drawdowns.
+  const optics::Surface& skin_surface() const noexcept { return skin_surface_; }
+  const optics::Surface& drawdown_surface() const noexcept { return drawdown_surface_; }
+  // What the hot loop reads, per band (the SIMD predictor copies it): the pigment layer's dermis
+  // optical depths kd = K·X, sd = S·X, the substrate rg, and the Möbius map (α, β, γ, δ) of
+  // everything above; q = ink_scatter; c_scale = strength · retention.
+  struct HotBands {
+    std::array<double, colour::kSpectrumBands> kd{}, sd{}, rg{}, alpha{}, beta{}, gamma{}, delta{};
+    double q = 0.0;
+    double c_scale = 0.0;
+  };
+  const HotBands& hot_bands() const noexcept { return hot_; }
   // Slow reference path for healed_dot_lab (spectrum, then Little CMS XYZ→Lab); for tests.
   colour::Lab healed_dot_lab_reference(const colour::Spectrum& mixed_ink_ks, double pigment_fraction) const;
   // Index of an ink id in palette order; throws InputError naming the palette's ids if unknown.
@@ -122,11 +171,15 @@ class InkInSkinModel {
   HealingParams healing_;
   colour::Spectrum skin_r_;
   colour::Spectrum skin_ks_;
+  colour::Spectrum body_r_;
+  colour::Spectrum dermis_r_;
+  colour::Spectrum dermis_ks_;
   std::vector<colour::Spectrum> ink_ks_;
-  colour::Spectrum overlay_s_;  // dermis scattering per band
-  colour::Spectrum overlay_r_;     // R_layer per band
-  colour::Spectrum overlay_t2_;    // T² per band
-  colour::Spectrum substrate_ks_;  // K/S of the deep skin under the dermis layer
+  optics::Surface skin_surface_;
+  optics::Surface drawdown_surface_;
+  HotBands hot_;
+  double melanin_ = 0.0;
+  int clamped_bands_ = 0;
   double skin_residual_ = 0.0;
   // Hot-path copies of the D50 observer (weights and white) so the loop touches only this object.
   std::array<double, colour::kSpectrumBands> wx_{};
@@ -134,6 +187,23 @@ class InkInSkinModel {
   std::array<double, colour::kSpectrumBands> wz_{};
   colour::Xyz white_;
 };
+
+// One band of the healed dot (model.hpp): the pigment layer of optical depths K = kd + c·sd·m,
+// S = sd + q·c·sd over rg, through the Möbius map of the layers above. The scalar model and the
+// SIMD predictor perform exactly these operations in this order.
+inline double healed_band(const InkInSkinModel::HotBands& h, std::size_t i, double c, double m) noexcept {
+  const double cs = c * h.sd[i];
+  const double k = h.kd[i] + cs * m;
+  const double s = h.sd[i] + cs * h.q;
+  const double y = std::sqrt(k * (k + (s + s)));
+  const double n = (s + k) + y;
+  const double e = n - s * h.rg[i];
+  const double f = n * h.rg[i] - s;
+  const double fu = f * optics::detail::exp_neg2(y);
+  const double t1 = s * e + n * fu;
+  const double t2 = n * e + s * fu;
+  return (h.alpha[i] * t1 + h.beta[i] * t2) / (h.gamma[i] * t1 + h.delta[i] * t2);
+}
 
 // Lab D50 of an opaque layer with this K/S (a drawdown: no skin, no overlay).
 colour::Lab ks_to_lab_d50(const colour::Spectrum& ks);

@@ -108,6 +108,7 @@ double closest_de00(const pigment::Palette& palette, const ReferenceSkin& skin, 
   search.include_unavailable = true;  // stock and dates are findings of their own
   search.today = options.today;
   search.threads = options.threads;
+  search.reachable_targets = false;  // the distance to the target itself, not to its nearest reachable colour
   *keep = plan_blends(palette, predictor, targets, search);
   const RankedBlend* closest = nullptr;
   for (const RankedBlend& b : keep->sessions.front().blends) {

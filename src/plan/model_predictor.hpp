@@ -3,8 +3,9 @@
 //
 // healed_dot_labs can evaluate one mixed ink at all dilution steps together, the steps side by side
 // in SIMD lanes (AVX2 when the CPU has it, else SSE2): each lane performs exactly the scalar
-// model's operations in the same order (multiply, add, square root and divide are correctly
-// rounded IEEE operations, and no fused multiply-add is used), so the results are bit-identical
+// model's operations in the same order (pigment::healed_band; multiply, add, square root and
+// divide are correctly rounded IEEE operations, the exponential is the model's own polynomial
+// exp_neg2, and no fused multiply-add is used), so the results are bit-identical
 // to InkInSkinModel::healed_dot_lab (tests/plan/search_test.cpp checks ==).
 #include <array>
 #include <cstddef>
@@ -35,9 +36,10 @@ class InkInSkinPredictor final : public DotPredictor {
  private:
   const pigment::InkInSkinModel* model_;
   bool simd_ = false;
-  double strength_retention_ = 0.0;  // healing strength · retention, as the model multiplies them
-  // The model's per-band constants (the same values it reads in healed_dot_lab).
-  std::array<double, colour::kSpectrumBands> substrate_ks_{}, overlay_r_{}, overlay_t2_{}, wx_{}, wy_{}, wz_{};
+  // The model's per-band constants (the same values it reads in healed_dot_lab) and the D50
+  // observer's weights x, y, z one after the other.
+  pigment::InkInSkinModel::HotBands hot_;
+  std::array<double, 3 * colour::kSpectrumBands> w_{};
   colour::Xyz white_;
 };
 

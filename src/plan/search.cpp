@@ -21,6 +21,7 @@
 
 #include "common/error.hpp"
 #include "plan/describe.hpp"
+#include "plan/gamut.hpp"
 
 namespace shadematch::plan {
 namespace {
@@ -453,23 +454,54 @@ PlanResult plan_blends(const pigment::Palette& palette, const DotPredictor& pred
   s.threads = result.candidates < 20'000 ? 1U : std::min(hw, 64U);
   s.predict_all();
 
-  const double half_shade = 0.5 * targets.shade_step_dl;
+  // Half a shade of this plan (of the shade step, or of the shrunk step when the skin leaves less
+  // room: see search.hpp).
+  double half_shade = 0.5 * targets.shade_step_dl;
   if (const std::optional<std::size_t> dark = s.darkest()) {
+    const HealedGamut gamut(&s.predicted[0], s.predicted.size());
     Reach reach;
     reach.darkest = s.predicted[*dark];
     reach.darkest_recipe = s.describe(*dark, targets.final_target).recipe;
+    reach.lightest = reach.darkest;
+    for (std::size_t i = 0; i < s.predicted.size(); ++i) {
+      if (s.predicted[i].l > reach.lightest.l) reach.lightest = s.predicted[i];  // NaN never compares greater
+    }
     reach.beyond_dl = reach.darkest.l - targets.final_target.l;
     reach.margin_dl = kReachMarginShades * targets.shade_step_dl;
-    reach.aimed_final = targets.final_target;
-    if (reach.beyond_dl > reach.margin_dl) {
-      reach.anchored = true;
-      reach.aimed_final.l = reach.darkest.l;
-      reach.lacks = missing_ink(targets.final_target, reach.darkest);
-      const std::size_t n = result.targets.sessions.size();
-      for (std::size_t si = 0; si < n; ++si) {
-        result.targets.sessions[si] = reach.aimed_final;
-        result.targets.sessions[si].l += static_cast<double>(n - 1 - si) * targets.shade_step_dl;
+    reach.ideal_sessions = targets.sessions;
+    const std::size_t n = targets.sessions.size();
+    const colour::Lab final_reachable = gamut.map(targets.final_target);
+    double step = targets.shade_step_dl;
+    const double room = gamut.lightest_l() - final_reachable.l;
+    if (n > 1 && final_reachable.l + static_cast<double>(n) * step > gamut.lightest_l()) {
+      // The first session would not lie a step below the lightest blend (about the skin itself):
+      // the reachable range is divided evenly instead, one step between the skin and session 1.
+      step = std::max(0.0, room / static_cast<double>(n));
+      result.warnings.push_back("this skin leaves ΔL* " + fmt1(room) +
+                                " between the darkest reachable target and the lightest blend: the sessions are ΔL* " +
+                                fmt1(step) + " apart instead of one shade (" + fmt1(targets.shade_step_dl) + ")");
+    }
+    if (room < 0.5) {
+      result.warnings.push_back("the target is not darker than this skin: pigment only darkens the skin, so no blend "
+                                "comes closer than the lightest, and the sessions cannot each be darker");
+    }
+    reach.step_dl = step;
+    for (std::size_t si = 0; si < n; ++si) {
+      colour::Lab ideal = targets.final_target;
+      ideal.l = final_reachable.l + static_cast<double>(n - 1 - si) * step;
+      if (step == targets.shade_step_dl && final_reachable.l == targets.final_target.l) {
+        ideal = targets.sessions[si];  // exactly DESIGN.md's spacing
       }
+      const colour::Lab mapped = si + 1 == n ? final_reachable : gamut.map(ideal);
+      if (!options.reachable_targets) continue;
+      if (colour::delta_e_2000(mapped, targets.sessions[si]) > 1e-9) reach.mapped = true;
+      result.targets.sessions[si] = mapped;
+    }
+    reach.aimed_final = final_reachable;
+    reach.gap_de00 = colour::delta_e_2000(targets.final_target, final_reachable);
+    reach.anchored = options.reachable_targets && reach.gap_de00 > 1e-9;
+    if (reach.anchored) {
+      reach.lacks = missing_ink(targets.final_target, final_reachable);
       if (targets.goal == Goal::follicle) {
         const colour::Lab& skin = targets.substrate;
         const colour::Lab& hair = targets.final_target;
@@ -479,6 +511,7 @@ PlanResult plan_blends(const pigment::Palette& palette, const DotPredictor& pred
         if (reach.darkest.l - rc.l <= reach.margin_dl) reach.reduce_contrast_target = rc;
       }
     }
+    if (options.reachable_targets) half_shade = 0.5 * reach.step_dl;
     result.reach = std::move(reach);
   }
 

@@ -70,6 +70,10 @@ struct SearchOptions {
   std::string today;                 // YYYY-MM-DD; an ink is expired when its date is before today
   bool accent = false;               // add a darker accent blend to the last session
   unsigned threads = 0;              // 0: all hardware threads
+  // Map session targets outside the healed gamut to the nearest reachable colour (Reach); off,
+  // the targets stay as given and only `reach` reports the gamut (palette lint compares blends
+  // with the hair itself).
+  bool reachable_targets = true;
   // Progress of the prediction pass, fraction in [0, 1]; called from the calling thread only.
   std::function<void(double)> progress;
 };
@@ -112,30 +116,41 @@ struct LeftOutInk {
   std::string reason;  // "out of stock", "expired 2025-01-31"
 };
 
-// A final target darker than anything the palette heals to in this skin cannot be met, and
-// planning towards it leaves no blend for the later sessions (none is half a shade darker than
-// the darkest). When the final target's L* lies below the darkest prediction's by more than
-// kReachMarginShades of a shade (half a shade: the plan's own smallest step between sessions), the
-// plan is anchored to what is reachable: the last session aims at the darkest reachable L* with
-// the target's a*, b* (its hue and chroma), each earlier one a shade lighter, as DESIGN.md spaces
-// them. Within the margin the targets stay exactly as DESIGN.md says.
+// Reachable targets (DESIGN.md): the palette's healed gamut in this skin (plan/gamut.hpp) bounds
+// what any blend can do. The session targets DESIGN.md spaces (final target, each earlier one a
+// shade lighter) are mapped into it:
+//   * the final target's L* is clamped to the gamut's lightness range (a final target darker than
+//     the darkest blend aims at the darkest), then each session's target is the gamut's nearest
+//     colour to (L*final,reachable + (N − k)·step, a*final, b*final) — lightness first, then the
+//     nearest chromaticity at that lightness (HealedGamut::map);
+//   * when the first session would not lie a full step below the lightest blend (a dark skin
+//     leaves little room between the darkest blend and the skin itself), the plan's step shrinks to
+//     (L*lightest − L*final,reachable)/N — the reachable range divided evenly, one step between the
+//     skin and session 1 — and "half a shade" (by which each session's list must be darker than the
+//     session before's first choice) is half of that step; a warning says so.
+// A target inside the gamut stays exactly as DESIGN.md says.
 inline constexpr double kReachMarginShades = 0.5;
 
 struct Reach {
   colour::Lab darkest;         // the darkest prediction of all searched candidates (dot or area)
   std::string darkest_recipe;  // its recipe (first in enumeration order among equally dark)
-  double beyond_dl = 0.0;      // L*darkest − L*final target; > margin_dl when anchored
-  double margin_dl = 0.0;      // kReachMarginShades · shade_step_dL
-  bool anchored = false;       // session targets were moved to the reachable range
+  colour::Lab lightest;        // the lightest prediction
+  double beyond_dl = 0.0;      // L*darkest − L*final target (> 0: the target is darker than any blend)
+  double margin_dl = 0.0;      // kReachMarginShades · shade_step_dL (the half shade)
+  bool anchored = false;       // the final target lay outside the gamut and was mapped into it
+  bool mapped = false;         // some session target was mapped (anchored, or a lighter session)
   colour::Lab aimed_final;     // last session's target (== final target unless anchored)
-  std::string lacks;           // when anchored: the ink that would help ("a darker, warmer ink")
+  double gap_de00 = 0.0;       // ΔE00 between the final target and aimed_final
+  double step_dl = 0.0;        // ΔL* between the planned sessions (shade_step_dL unless shrunk)
+  std::vector<colour::Lab> ideal_sessions;  // the targets before mapping, lighter first
+  std::string lacks;           // when anchored: the ink that would close the gap ("a darker, warmer ink")
   // When anchored under the follicle goal and the reduce-contrast target (scalp + α·(hair −
   // scalp)) lies within reach: that target, as the other way out.
   std::optional<colour::Lab> reduce_contrast_target;
 };
 
 struct PlanResult {
-  // The goal's targets; when reach->anchored, sessions hold the anchored targets (so
+  // The goal's targets; when reach->mapped, sessions hold the reachable targets (so
   // sessions.back() is reach->aimed_final) while final_target stays the goal's own.
   PlanTargets targets;
   std::optional<Reach> reach;  // empty when there was no candidate

@@ -133,13 +133,21 @@ std::vector<std::string> beyond_reach_sentences(const MatchReport& r) {
   const plan::Reach& reach = *r.plan.reach;
   const plan::PlanTargets& t = r.plan.targets;
   const std::string skin = t.goal == plan::Goal::scar ? "this scar" : "this skin";
-  out.push_back("Beyond reach: " + target_noun(t.goal) + " (L* " + fixed(t.final_target.l, 1) +
-                ") is darker than anything this palette heals to in " + skin + ", by ΔL* " + fixed(reach.beyond_dl, 1) +
-                ".");
-  out.push_back("Its darkest blend, " + reach.darkest_recipe + ", heals to " + lab_text(reach.darkest) + " " +
-                hex_of(reach.darkest) + ".");
-  out.push_back("The plan aims the last session at that lightness (L* " + fixed(reach.aimed_final.l, 1) +
-                ", with the target's a* and b*) and each earlier session one shade lighter.");
+  if (reach.beyond_dl > 0.0) {
+    out.push_back("Beyond reach: " + target_noun(t.goal) + " (L* " + fixed(t.final_target.l, 1) +
+                  ") is darker than anything this palette heals to in " + skin + ", by ΔL* " +
+                  fixed(reach.beyond_dl, 1) + ".");
+    out.push_back("Its darkest blend, " + reach.darkest_recipe + ", heals to " + lab_text(reach.darkest) + " " +
+                  hex_of(reach.darkest) + ".");
+  } else {
+    out.push_back("Beyond reach: no blend of this palette heals to " + target_noun(t.goal) + "'s colour (" +
+                  lab_text(t.final_target) + ") in " + skin + ".");
+  }
+  out.push_back("Nearest reachable: " + lab_text(reach.aimed_final) + " " + hex_of(reach.aimed_final) + ", ΔE00 " +
+                fixed(reach.gap_de00, 1) + " from " + target_noun(t.goal) +
+                " (lightness first, then the nearest a*, b* at that lightness).");
+  out.push_back("The plan aims the last session there and each earlier session ΔL* " + fixed(reach.step_dl, 1) +
+                " lighter, mapped into reach the same way.");
   std::string help = "What would help: " + reach.lacks;
   if (reach.reduce_contrast_target) {
     help += ", or --goal reduce-contrast (softens the contrast instead; its target, L* " +
@@ -185,11 +193,26 @@ json match_json(const MatchReport& r) {
     const plan::Reach& reach = *r.plan.reach;
     j["plan"]["darkest_reachable"] = {
         {"lab", lab_json(reach.darkest)}, {"hex", hex_of(reach.darkest)}, {"recipe", reach.darkest_recipe}};
+    json ideal = json::array();
+    for (const colour::Lab& c : reach.ideal_sessions) ideal.push_back(lab_json(c));
+    j["plan"]["reachable"] = {{"ideal_lab", lab_json(t.final_target)},
+                              {"target_lab", lab_json(reach.aimed_final)},
+                              {"target_hex", hex_of(reach.aimed_final)},
+                              {"gap_de00", num(reach.gap_de00)},
+                              {"gap_dL", num(reach.aimed_final.l - t.final_target.l)},
+                              {"mapped", reach.mapped},
+                              {"session_step_dL", num(reach.step_dl)},
+                              {"ideal_session_targets", ideal},
+                              {"lightest_lab", lab_json(reach.lightest)},
+                              {"mapping", "lightness first (clamped to the healed gamut), then the nearest a*, b* "
+                                          "of the gamut at that lightness"}};
+    if (reach.anchored) j["plan"]["reachable"]["palette_lacks"] = reach.lacks;
     if (reach.anchored) {
       json b = {{"target_lab", lab_json(t.final_target)}, {"darkest_lab", lab_json(reach.darkest)},
                 {"darkest_recipe", reach.darkest_recipe}, {"dL", num(reach.beyond_dl)},
                 {"margin_dL", num(reach.margin_dl)},      {"aimed_final_lab", lab_json(reach.aimed_final)},
-                {"palette_lacks", reach.lacks},           {"message", joined(beyond_reach_sentences(r))}};
+                {"gap_de00", num(reach.gap_de00)},        {"palette_lacks", reach.lacks},
+                {"message", joined(beyond_reach_sentences(r))}};
       if (reach.reduce_contrast_target) {
         b["alternative"] = {{"goal", "reduce-contrast"}, {"target_lab", lab_json(*reach.reduce_contrast_target)}};
       }
@@ -248,7 +271,10 @@ std::string match_text(const MatchReport& r, bool swatches) {
   colour_row(t.goal == plan::Goal::scar ? "substrate (scar)" : "substrate (skin)", t.substrate);
   colour_row(t.appearance == plan::Appearance::area ? "final target (area)" : "final target", t.final_target);
   const std::vector<std::string> beyond = beyond_reach_sentences(r);
-  if (!beyond.empty()) colour_row("darkest reachable", r.plan.reach->darkest);
+  if (!beyond.empty()) {
+    colour_row("darkest reachable", r.plan.reach->darkest);
+    colour_row("nearest reachable", r.plan.reach->aimed_final);
+  }
   for (const std::string& sentence : beyond) out += (&sentence == &beyond.front() ? "\n" : "") + sentence + "\n";
   out += "\n" + colours.render();
 
@@ -323,7 +349,7 @@ std::string match_html(const MatchReport& r) {
   if (!beyond.empty()) {
     // Said once, first: the target, the darkest the palette reaches, side by side, then in words.
     b += "<div class=\"warn\"><strong>Beyond this palette's reach</strong><div class=\"target\">" +
-         html_swatch(t.final_target, "target", 56) + html_swatch(r.plan.reach->darkest, "darkest blend", 56) +
+         html_swatch(t.final_target, "target", 56) + html_swatch(r.plan.reach->aimed_final, "nearest reachable", 56) +
          "</div><p>" + html_escape(joined(beyond)) + "</p></div>\n";
   }
 
@@ -349,8 +375,17 @@ std::string match_html(const MatchReport& r) {
   for (const auto& [label, c] : measured_colours(r.regions)) colour_row(label, c);
   colour_row(t.goal == plan::Goal::scar ? "substrate (scar)" : "substrate (skin)", t.substrate);
   colour_row("final target", t.final_target);
-  if (!beyond.empty()) colour_row("darkest reachable", r.plan.reach->darkest);
+  if (!beyond.empty()) {
+    colour_row("darkest reachable", r.plan.reach->darkest);
+    colour_row("nearest reachable", r.plan.reach->aimed_final);
+  }
   b += "</table>\n";
+
+  if (!r.preview_data_uri.empty()) {
+    b += "<h2>Healed preview</h2>\n<img class=\"thumb\" alt=\"each session's first choice as healed dots on the "
+         "scalp, beside the hair\" src=\"" +
+         r.preview_data_uri + "\">\n";
+  }
 
   b += "<h2>Sessions</h2>\n";
   for (const plan::SessionBlends& s : r.plan.sessions) {

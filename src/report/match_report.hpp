@@ -24,6 +24,8 @@ struct MatchReport {
   std::string today;                  // YYYY-MM-DD the expiry dates were checked against
   // HTML only: the photo thumbnail with card and regions outlined, as a data: URI (may be empty).
   std::string thumbnail_data_uri;
+  // HTML only: the healed preview (photo/preview.hpp) as a data: URI (may be empty).
+  std::string preview_data_uri;
 };
 
 // Numbers are rounded to 4 decimals (far below anything visible; keeps output stable).

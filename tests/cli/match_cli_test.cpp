@@ -83,7 +83,14 @@ TEST_CASE("cli match: JSON of the sample matches the golden file and has the fie
   }
   // The sample palette has one ink out of stock and expired, one expired on 2026-11-23.
   CHECK(j["palette"]["inks_left_out"] == 2);
-  CHECK(j["sessions"][2].contains("accent"));
+  // The layered skin model heals this palette's darkest blend to L* ≈ 42.6 in this skin and the
+  // last session's first choice (L* 44.7) is the closest to the hair's 45: no blend lies half a
+  // shade below it, so there is no accent, and the warning says why (the accent itself is tested
+  // in tests/plan/search_test.cpp).
+  CHECK_FALSE(j["sessions"][2].contains("accent"));
+  bool said = false;
+  for (const auto& w : j["warnings"]) said = said || w.get<std::string>().find("no accent blend") != std::string::npos;
+  CHECK(said);
 }
 
 TEST_CASE("cli match: --include-unavailable searches every ink", "[cli]") {
@@ -113,7 +120,7 @@ TEST_CASE("cli match: goals reduce-contrast and scar from given colours", "[cli]
 }
 
 // A near-black follicle on very light skin (the demo photo's case): the darkest blend of the
-// sample palette heals to L* ≈ 37.5 there, far lighter than the hair's 15.
+// sample palette heals to L* ≈ 49 there (layered skin optics), far lighter than the hair's 15.
 std::vector<std::string> beyond_reach_args() {
   return {"match",          "--target", "15,-1,2",    "--skin", "85,12,12", "--palette",
           sample_palette(), "--today",  "2026-11-23", "--top",  "3"};
@@ -131,7 +138,10 @@ TEST_CASE("cli match: hair darker than the palette can heal gets an anchored pla
   CHECK(out.find("Beyond reach:", note + 1) == std::string::npos);
   CHECK(note < out.find("Session 1 of 3"));
   CHECK(out.find("No blend qualifies") == std::string::npos);
-  CHECK(out.find("reduce-contrast") != std::string::npos);
+  CHECK(out.find("Nothing comes within") == std::string::npos);
+  // The reduce-contrast target, 85 + 0.6·(15 − 85) = L* 43, lies more than half a shade below the
+  // darkest blend (L* ≈ 49 here) as well: it is not offered as the way out.
+  CHECK(out.find("--goal reduce-contrast") == std::string::npos);
 
   auto args = beyond_reach_args();
   args.emplace_back("--json");
@@ -142,26 +152,89 @@ TEST_CASE("cli match: hair darker than the palette can heal gets an anchored pla
   CHECK(j["plan"]["final_target_lab"][0].get<double>() == Approx(15.0));  // the goal's target is kept
   const auto& b = j["beyond_reach"];
   for (const char* key : {"target_lab", "darkest_lab", "darkest_recipe", "dL", "margin_dL", "aimed_final_lab",
-                          "palette_lacks", "message", "alternative"}) {
+                          "gap_de00", "palette_lacks", "message"}) {
     CHECK(b.contains(key));
   }
+  CHECK_FALSE(b.contains("alternative"));
   const double darkest = b["darkest_lab"][0].get<double>();
   CHECK(b["dL"].get<double>() == Approx(darkest - 15.0).margin(1e-3));  // JSON rounds to 1e-4
   CHECK(b["dL"].get<double>() > b["margin_dL"].get<double>());
   CHECK(b["margin_dL"].get<double>() == Approx(2.5));  // half of the palette's shade step 5
-  CHECK(b["alternative"]["goal"] == "reduce-contrast");
-  CHECK(b["alternative"]["target_lab"][0].get<double>() == Approx(85.0 + 0.6 * (15.0 - 85.0)));
+  CHECK(darkest - (85.0 + 0.6 * (15.0 - 85.0)) > 2.5);
   CHECK(j["plan"]["darkest_reachable"]["recipe"] == b["darkest_recipe"]);
-  // The last session aims at the darkest reachable L* with the hair's a*, b*, earlier ones a shade lighter.
+  // plan.reachable: the ideal, the reachable target (lightness first: the darkest L*), the gap.
+  const auto& reach = j["plan"]["reachable"];
+  CHECK(reach["ideal_lab"][0].get<double>() == Approx(15.0));
+  CHECK(reach["target_lab"][0].get<double>() == Approx(darkest).margin(1e-3));
+  CHECK(reach["target_lab"] == b["aimed_final_lab"]);
+  CHECK(reach["gap_de00"].get<double>() > 10.0);
+  CHECK(reach["gap_dL"].get<double>() == Approx(darkest - 15.0).margin(1e-3));
+  CHECK(reach["session_step_dL"].get<double>() == Approx(5.0));
+  REQUIRE(reach["ideal_session_targets"].size() == 3);
+  // The last session aims at the reachable target, earlier ones a shade lighter, each within
+  // ΔE00 2 of its first choice.
   REQUIRE(j["sessions"].size() == 3);
   for (std::size_t k = 0; k < 3; ++k) {
     const auto& s = j["sessions"][k];
     CHECK(s["target_lab"][0].get<double>() == Approx(darkest + 5.0 * static_cast<double>(2 - k)).margin(1e-3));
-    CHECK(s["target_lab"][1].get<double>() == Approx(-1.0));
-    CHECK(s["target_lab"][2].get<double>() == Approx(2.0));
-    CHECK_FALSE(s["blends"].empty());
+    REQUIRE_FALSE(s["blends"].empty());
+    CHECK(s["blends"][0]["de00"].get<double>() < 2.0);
   }
+  CHECK(j["sessions"][2]["target_lab"] == reach["target_lab"]);
   for (const auto& w : j["warnings"]) CHECK(w.get<std::string>().find("half a shade") == std::string::npos);
+}
+
+// The issue's evidence (issue 14): hair black, dark brown, mid brown and grey on Monk 2, 5 and 8
+// skin with palettes/house.yaml, three sessions. Hair colours: black and dark-brown tresses of
+// Scanavez et al. 2000 (J Cosmet Sci 51:289: L* 18.0–21.6 and 21.7–23.8), mid brown and grey as
+// the issue states them. Skins: the Monk Skin Tone Scale's sRGB (calibration/
+// monk_skin_tone_srgb.csv #f3e7db, #d7bd96, #604134) as Lab D50 (Bradford-adapted sRGB).
+// What must hold where the hair is darker than the skin: three sessions, each first choice at least
+// half a shade of this plan darker than the one before and within ΔE00 2 of its stated
+// (reachable) target, and the report says how far the final target is from the hair. Where the
+// hair is not darker than the skin (mid brown and grey on Monk 8) pigment cannot help: the plan
+// must say so instead.
+TEST_CASE("cli match: the issue-14 evidence matrix of hair colours and Monk skins", "[cli]") {
+  const std::string palette = shadematch::test::source_dir() + "/palettes/house.yaml";
+  const std::vector<std::pair<std::string, std::string>> hairs{
+      {"black", "18,0,-1"}, {"dark brown", "22,4,5"}, {"mid brown", "35,8,14"}, {"grey", "55,0,2"}};
+  const std::vector<std::pair<std::string, std::string>> skins{
+      {"Monk 2", "92.36,2.73,7.39"}, {"Monk 5", "78.14,5.32,23.36"}, {"Monk 8", "30.88,12.57,13.64"}};
+  for (const auto& [hair_name, hair] : hairs) {
+    for (const auto& [skin_name, skin] : skins) {
+      INFO(hair_name << " hair on " << skin_name);
+      // --today fixed so that the example inks' expiry dates do not change the plan.
+      const auto r = run_cli({"match", "--target", hair, "--skin", skin, "--palette", palette, "--sessions", "3",
+                              "--today", "2026-01-01", "--json"});
+      REQUIRE(r.exit_code == 0);
+      const auto j = nlohmann::json::parse(r.out);
+      const double hair_l = std::stod(hair.substr(0, hair.find(',')));
+      const double skin_l = std::stod(skin.substr(0, skin.find(',')));
+      const auto& reach = j["plan"]["reachable"];
+      REQUIRE(reach.contains("gap_de00"));  // how far the final target is from the hair
+      REQUIRE(j["sessions"].size() == 3);
+      if (hair_l >= skin_l) {
+        bool said = false;
+        for (const auto& w : j["warnings"]) said = said || w.get<std::string>().find("not darker than this skin") != std::string::npos;
+        CHECK(said);
+        continue;
+      }
+      const double half = 0.5 * reach["session_step_dL"].get<double>();
+      double previous = 101.0;
+      for (const auto& s : j["sessions"]) {
+        REQUIRE_FALSE(s["blends"].empty());
+        const auto& first = s["blends"][0];
+        const double l = first["predicted_lab"][0].get<double>();
+        INFO("session " << s["session"] << ": " << first["recipe"] << " L* " << l << ", ΔE00 " << first["de00"]);
+        CHECK(first["de00"].get<double>() < 2.0);
+        CHECK(l <= previous - half + 1e-9);
+        previous = l;
+      }
+      // On light and medium skin the shade is the palette's own (5); only a dark skin shrinks it.
+      if (skin_name != "Monk 8") CHECK(reach["session_step_dL"].get<double>() == Approx(5.0));
+      for (const auto& s : j["sessions"]) CHECK_FALSE(s.contains("palette_lacks"));  // no "Nothing comes within"
+    }
+  }
 }
 
 TEST_CASE("cli match: usage errors exit 2 and bad files exit 1, with one line on stderr", "[cli]") {
@@ -224,5 +297,42 @@ TEST_CASE("cli match: --html writes one self-contained page with the recipes", "
   std::size_t files = 0;
   for ([[maybe_unused]] const auto& e : std::filesystem::directory_iterator(dir)) ++files;
   CHECK(files == 1);
+  std::filesystem::remove_all(dir);
+}
+
+TEST_CASE("cli match: --preview writes the healed preview PNG, whole, and the HTML embeds it", "[cli]") {
+  const std::string dir = shadematch::test::make_temp_dir("shadematch-match-preview");
+  const std::string png = dir + "/preview.png";
+  const std::string html = dir + "/report.html";
+  auto args = sample_args();
+  args.insert(args.end(), {"--preview", png, "--html", html});
+  const auto r = run_cli(args);
+  REQUIRE(r.exit_code == 0);
+  const std::string bytes = shadematch::test::read_text_file(png);
+  REQUIRE(bytes.size() > 8);
+  CHECK(bytes.compare(0, 8, "\x89PNG\r\n\x1a\n") == 0);  // the PNG signature
+  // One panel per session and one for the hair, 240 px each with 8 px gaps: 8 + 4·248 = 1000 wide,
+  // 8 + 240 + 40 = 288 high (photo/preview.hpp). The IHDR chunk holds width and height big-endian.
+  auto be32 = [&](std::size_t at) {
+    return (static_cast<unsigned>(static_cast<unsigned char>(bytes[at])) << 24) |
+           (static_cast<unsigned>(static_cast<unsigned char>(bytes[at + 1])) << 16) |
+           (static_cast<unsigned>(static_cast<unsigned char>(bytes[at + 2])) << 8) |
+           static_cast<unsigned>(static_cast<unsigned char>(bytes[at + 3]));
+  };
+  CHECK(be32(16) == 1000U);
+  CHECK(be32(20) == 288U);
+  const std::string page = shadematch::test::read_text_file(html);
+  CHECK(page.find("<h2>Healed preview</h2>") != std::string::npos);
+  CHECK(page.find("data:image/png;base64,") != std::string::npos);
+  // Written whole: only the two files in the directory.
+  std::size_t files = 0;
+  for ([[maybe_unused]] const auto& e : std::filesystem::directory_iterator(dir)) ++files;
+  CHECK(files == 2);
+  // An unwritable path: one error line, exit 1, nothing written.
+  auto bad = sample_args();
+  bad.insert(bad.end(), {"--preview", dir + "/no/such/dir/p.png"});
+  const auto rb = run_cli(bad);
+  CHECK(rb.exit_code == 1);
+  CHECK(std::count(rb.err.begin(), rb.err.end(), '\n') == 1);
   std::filesystem::remove_all(dir);
 }

@@ -61,7 +61,13 @@ TEST_CASE("cli palette show: table and --json", "[cli]") {
   // Lab-only ink: the upsampled spectrum reproduces the given Lab (to 1e-3, the upsampler's bound).
   CHECK(j["inks"][1]["masstone_lab"][0].get<double>() == Approx(28.4).margin(1e-3));
   CHECK(j["dilution"]["steps"] == nlohmann::json::array({"0:1", "4:1", "12:1"}));
-  CHECK(j["healing"]["retention"] == 0.7);
+  // Not set in the file: the documented default (pigment/palette.hpp, palettes/README.md), and
+  // every key of the layered model's healing section is shown.
+  CHECK(j["healing"]["retention"] == 0.6);
+  for (const char* key : {"strength", "epidermis_um", "dermis_above_um", "pigment_layer_um", "ink_scatter", "skin_index",
+                          "drawdown_index", "drawdown_specular_included"}) {
+    CHECK(j["healing"].contains(key));
+  }
 }
 
 TEST_CASE("cli palette: missing and unknown actions are usage errors", "[cli]") {

@@ -31,7 +31,7 @@ const char* const kValid =
     "    lab: [28.4, 9.1, 14.7]\n"
     "dilution: {diluent: distilled water, steps: [\"0:1\", \"2:1\", \"8:1\", \"20:1\"]}\n"
     "blends: {max_inks: 2, parts_total: 4}\n"
-    "healing: {strength: 1.1, retention: 0.6, overlay_scatter: 0.1, overlay_exponent: 2}\n"
+    "healing: {strength: 1.1, retention: 0.6, epidermis_um: 70, dermis_above_um: 20, pigment_layer_um: 150, ink_scatter: 0.5, skin_index: 1.38, drawdown_index: 1.52, drawdown_specular_included: true}\n"
     "plan: {shade_step_dL: 4.5}\n";
 
 // kValid with line `line` (1-based) replaced by `replacement` (which may hold several lines or none).
@@ -95,8 +95,13 @@ TEST_CASE("parse_palette: reads every field of a valid palette", "[unit]") {
   CHECK(p.parts_total == 4);
   CHECK(p.healing.strength == 1.1);
   CHECK(p.healing.retention == 0.6);
-  CHECK(p.healing.overlay_scatter == 0.1);
-  CHECK(p.healing.overlay_exponent == 2.0);
+  CHECK(p.healing.epidermis_um == 70.0);
+  CHECK(p.healing.dermis_above_um == 20.0);
+  CHECK(p.healing.pigment_layer_um == 150.0);
+  CHECK(p.healing.ink_scatter == 0.5);
+  CHECK(p.healing.skin_index == 1.38);
+  CHECK(p.healing.drawdown_index == 1.52);
+  CHECK(p.healing.drawdown_specular_included);
   CHECK(p.shade_step_dl == 4.5);
 }
 
@@ -240,7 +245,7 @@ TEST_CASE("parse_palette: NaN, infinities and quoted numbers are rejected", "[un
   CHECK(f.line == 12);
   CHECK(f.column == 11);
   CHECK(f.message == "inks[2].lab[1]: expected a finite number, found '.nan'");
-  f = failure(with_line(15, "healing: {strength: 1.1, retention: NaN, overlay_scatter: 0.1, overlay_exponent: 2}"));
+  f = failure(with_line(15, "healing: {strength: 1.1, retention: NaN, epidermis_um: 80}"));
   CHECK(f.column == 37);
   CHECK(f.message == "healing.retention: expected a finite number, found 'NaN'");
   f = failure(with_line(15, "healing: {strength: .inf}"));
@@ -253,6 +258,33 @@ TEST_CASE("parse_palette: NaN, infinities and quoted numbers are rejected", "[un
   f = failure(with_line(16, "plan: {shade_step_dL: five}"));
   CHECK(f.column == 23);
   CHECK(f.message == "plan.shade_step_dL: expected a number, found 'five'");
+}
+
+TEST_CASE("parse_palette: the layered model's healing keys, their ranges, and the replaced overlay keys", "[unit]") {
+  // The single-layer model's overlay keys have no faithful translation (pigment/model.hpp): one
+  // error naming the keys that replaced them, at the old key's value.
+  Failure f = failure(with_line(15, "healing: {strength: 1.0, overlay_scatter: 0.06, overlay_exponent: 3.0}"));
+  CHECK(f.line == 15);
+  CHECK(f.column == 43);
+  CHECK_THAT(f.message, Catch::StartsWith("healing.overlay_scatter: the layered skin model replaced overlay_scatter"));
+  CHECK_THAT(f.message, Catch::Contains("epidermis_um, dermis_above_um, pigment_layer_um, ink_scatter"));
+  f = failure(with_line(15, "healing: {overlay_exponent: 3.0}"));
+  CHECK_THAT(f.message, Catch::StartsWith("healing.overlay_exponent: the layered skin model replaced"));
+  // Ranges (palettes/README.md).
+  f = failure(with_line(15, "healing: {epidermis_um: 5}"));
+  CHECK(f.message == "healing.epidermis_um: expected µm from 10 to 300, found 5");
+  f = failure(with_line(15, "healing: {dermis_above_um: -1}"));
+  CHECK(f.message == "healing.dermis_above_um: expected µm from 0 to 1000, found -1");
+  f = failure(with_line(15, "healing: {pigment_layer_um: 2000}"));
+  CHECK(f.message == "healing.pigment_layer_um: expected µm from 10 to 1000, found 2000");
+  f = failure(with_line(15, "healing: {ink_scatter: 3}"));
+  CHECK(f.message == "healing.ink_scatter: expected a number from 0 to 2, found 3");
+  f = failure(with_line(15, "healing: {skin_index: 0.9}"));
+  CHECK(f.message == "healing.skin_index: expected a refractive index from 1 to 1.7, found 0.9");
+  f = failure(with_line(15, "healing: {drawdown_specular_included: maybe}"));
+  CHECK(f.message == "healing.drawdown_specular_included: expected true or false, found 'maybe'");
+  f = failure(with_line(15, "healing: {epidermis: 80}"));
+  CHECK_THAT(f.message, Catch::StartsWith("healing.epidermis: expected one of the keys"));
 }
 
 TEST_CASE("parse_palette: dilution steps", "[unit]") {

@@ -191,16 +191,22 @@ TEST_CASE("plan search: when nothing is within ΔE00 3 the plan names the ink th
   const std::vector<colour::Lab> labs{{55.0, 15.0, 25.0}, {60.0, 10.0, 20.0}};
   const auto palette = make_palette({"honey", "sand"}, labs, kSteps, 2, 4);
   const LinearLabPredictor predictor(labs, kSkin);
-  SECTION("a cool target within reach in L*: the session lacks a cooler ink") {
-    const auto r = plan::plan_blends(palette, predictor, follicle_plan({58.0, -8.0, -12.0}, 1, 5.0), {});
+  SECTION("a cool target within reach in L*: mapped into the warm gamut, which lacks a cooler ink") {
+    const colour::Lab ideal{58.0, -8.0, -12.0};
+    const auto r = plan::plan_blends(palette, predictor, follicle_plan(ideal, 1, 5.0), {});
     REQUIRE(r.reach);
-    CHECK_FALSE(r.reach->anchored);
+    // The L* is reachable, the chroma is not: lightness kept, a*, b* moved to the nearest the
+    // warm inks reach at that lightness (plan/gamut.hpp), and what would close the gap is named.
+    CHECK(r.reach->anchored);
+    CHECK(r.reach->aimed_final.l == Approx(58.0));
+    CHECK(r.reach->aimed_final.b > ideal.b);
+    CHECK(r.reach->lacks.find("cooler") != std::string::npos);
+    CHECK(r.reach->gap_de00 == Approx(colour::delta_e_2000(ideal, r.reach->aimed_final)));
     const auto& s = r.sessions[0];
-    REQUIRE(s.shortfall);
-    CHECK(s.shortfall->find("cooler") != std::string::npos);
-    REQUIRE_FALSE(r.warnings.empty());
-    CHECK(r.warnings.back().find("no blend comes within ΔE00 3") != std::string::npos);
-    CHECK(s.blends.front().direction.find("warmer") != std::string::npos);
+    CHECK(s.target == r.reach->aimed_final);
+    REQUIRE_FALSE(s.blends.empty());
+    CHECK(s.blends.front().de00 < 2.0);  // the reachable target is reached
+    CHECK_FALSE(s.shortfall);
   }
   SECTION("a near-black target: the palette lacks a darker ink") {
     const auto r = plan::plan_blends(palette, predictor, follicle_plan({18.0, 0.0, 0.0}, 1, 5.0), {});
@@ -429,9 +435,8 @@ TEST_CASE("plan search: for hair and skin colours the lower bound is close to th
 }
 
 // Beyond the palette's reach. With the linear stand-in the darkest prediction is the darkest ink
-// undiluted: jet-black, L* 15; anything lighter than 15 − ½·shade is within reach.
-TEST_CASE("plan search: a target darker than any blend by more than half a shade anchors the plan to the darkest",
-          "[unit]") {
+// undiluted: jet-black, L* 15 (0, 0), alone at that lightness, so it is the reachable final target.
+TEST_CASE("plan search: a target darker than any blend is mapped to the nearest reachable colour", "[unit]") {
   const auto palette = make_palette(kIds, kLabs, kSteps, 2, 4);
   const LinearLabPredictor predictor(kLabs, kSkin);
   const colour::Lab hair{5.0, 1.0, 2.0};  // 10 L* below jet-black, the darkest any blend gets
@@ -440,23 +445,29 @@ TEST_CASE("plan search: a target darker than any blend by more than half a shade
   CHECK(r.reach->darkest.l == Approx(15.0));
   CHECK(r.reach->darkest_recipe == "1 jet-black @ 0:1");
   CHECK(r.reach->beyond_dl == Approx(10.0));
-  CHECK(r.reach->margin_dl == Approx(2.5));
   REQUIRE(r.reach->anchored);
-  // The goal's final target is kept; the sessions aim at L* 25, 20, 15 with the hair's a*, b*.
+  CHECK(r.reach->mapped);
+  // Lightness first: L* 15; the only candidate within ±0.5 of it is jet-black itself (the next
+  // darkest, 3 jet-black + 1 cool-grey, heals to 20): a*, b* = 0, 0.
+  CHECK(r.reach->aimed_final.l == Approx(15.0));
+  CHECK(r.reach->aimed_final.a == Approx(0.0).margin(1e-12));
+  CHECK(r.reach->aimed_final.b == Approx(0.0).margin(1e-12));
+  CHECK(r.reach->gap_de00 == Approx(colour::delta_e_2000(hair, colour::Lab{15.0, 0.0, 0.0})));
+  // The goal's final target is kept; the sessions aim at L* 25, 20, 15 (the skin, L* 65, leaves
+  // room for full shades), each mapped into reach, and their ideal targets are reported.
   CHECK(r.targets.final_target == hair);
+  CHECK(r.reach->step_dl == 5.0);
+  REQUIRE(r.reach->ideal_sessions.size() == 3);
   REQUIRE(r.sessions.size() == 3);
   for (std::size_t k = 0; k < 3; ++k) {
+    CHECK(r.reach->ideal_sessions[k].l == Approx(5.0 + 5.0 * static_cast<double>(2 - k)));
     CHECK(r.sessions[k].target.l == Approx(15.0 + 5.0 * static_cast<double>(2 - k)));
-    CHECK(r.sessions[k].target.a == hair.a);
-    CHECK(r.sessions[k].target.b == hair.b);
     REQUIRE_FALSE(r.sessions[k].blends.empty());  // every session gets a plan
   }
-  CHECK(r.reach->aimed_final.l == Approx(15.0));
-  // Sessions darken by at least half a shade, and the last one reaches the darkest blend.
+  CHECK(r.sessions[2].target == r.reach->aimed_final);
+  // Sessions darken by at least half a shade.
   CHECK(r.sessions[1].blends.front().predicted.l <= r.sessions[0].blends.front().predicted.l - 2.5);
   CHECK(r.sessions[2].blends.front().predicted.l <= r.sessions[1].blends.front().predicted.l - 2.5);
-  // 3 jet-black + 1 dark-brown (L* 17.5) beats jet-black alone, whose b* is 2 below the target's.
-  CHECK(r.sessions[2].blends.front().de00 < 3.0);
   // What would help names a darker ink; reduce-contrast (65 + 0.6·(5 − 65) = 29) is within reach.
   CHECK(r.reach->lacks.find("darker") != std::string::npos);
   REQUIRE(r.reach->reduce_contrast_target);
@@ -466,19 +477,41 @@ TEST_CASE("plan search: a target darker than any blend by more than half a shade
   for (const std::string& w : r.warnings) CHECK(w.find("half a shade") == std::string::npos);
 }
 
-TEST_CASE("plan search: within half a shade of the darkest blend the targets stay as DESIGN.md says", "[unit]") {
+TEST_CASE("plan search: a target inside the healed gamut keeps DESIGN.md's targets", "[unit]") {
   const auto palette = make_palette(kIds, kLabs, kSteps, 2, 4);
   const LinearLabPredictor predictor(kLabs, kSkin);
-  const colour::Lab hair{13.0, 1.0, 2.0};  // 2 below the darkest: inside the 2.5 margin
+  // 1 dark-brown + 1 mid-brown, undiluted: (32.5, 8, 14), a blend's own colour, so in the gamut;
+  // a shade and two lighter lie between it and the skin's diluted blends.
+  const colour::Lab hair = predictor.predict({{1, 0.5}, {2, 0.5}}, 1.0);
   const auto t = follicle_plan(hair, 3, 5.0);
   const auto r = plan::plan_blends(palette, predictor, t, {});
   REQUIRE(r.reach);
-  CHECK(r.reach->beyond_dl == Approx(2.0));
   CHECK_FALSE(r.reach->anchored);
   CHECK_FALSE(r.reach->reduce_contrast_target);
   CHECK(r.reach->aimed_final == hair);
-  for (std::size_t k = 0; k < 3; ++k) CHECK(r.sessions[k].target == t.sessions[k]);
-  CHECK(r.targets.sessions == t.sessions);
+  CHECK(r.reach->gap_de00 == 0.0);
+  CHECK(r.sessions.back().target == hair);
+}
+
+// A dark skin leaves less room than the plan's shades between the darkest blend and itself.
+TEST_CASE("plan search: on a skin close to the darkest blend the sessions share the room evenly", "[unit]") {
+  // Carbon alone on a skin of L* 21: the linear stand-in heals jet-black at pigment fraction f
+  // to 21 + f·(15 − 21): 15, 18, 19, 19.8, 20.33 for the five steps. The hair (L* 5) maps to 15;
+  // 15 + 3·5 lies above the lightest (20.33), so the step is (20.33 − 15)/3 = 1.78.
+  const auto palette = make_palette({"jet-black"}, {{15.0, 0.0, 0.0}}, kSteps, 1, 1);
+  const colour::Lab dark_skin{21.0, 8.0, 10.0};
+  const LinearLabPredictor predictor({{15.0, 0.0, 0.0}}, dark_skin);
+  const auto t = plan::plan_targets({plan::Goal::follicle, 3, 5.0}, {{5.0, 1.0, 2.0}, dark_skin, std::nullopt, 0.3});
+  const auto r = plan::plan_blends(palette, predictor, t, {});
+  REQUIRE(r.reach);
+  CHECK(r.reach->lightest.l == Approx(21.0 - 6.0 / 9.0));
+  const double step = (21.0 - 6.0 / 9.0 - 15.0) / 3.0;
+  CHECK(r.reach->step_dl == Approx(step));
+  REQUIRE(r.sessions.size() == 3);
+  for (std::size_t k = 0; k < 3; ++k) CHECK(r.sessions[k].target.l == Approx(15.0 + static_cast<double>(2 - k) * step));
+  bool warned = false;
+  for (const std::string& w : r.warnings) warned = warned || w.find("instead of one shade") != std::string::npos;
+  CHECK(warned);
 }
 
 TEST_CASE("plan search: reduce-contrast beyond reach names only the ink; scar compares area appearances", "[unit]") {

@@ -1,0 +1,61 @@
+#include "pigment/skin_optics.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <numbers>
+
+namespace shadematch::pigment::optics {
+
+double diffuse_internal_reflectance(double n) {
+  if (!(n > 1.0)) return 0.0;
+  // Light inside (index n) meets the boundary at θ; beyond the critical angle it is reflected
+  // whole. Midpoint rule on 20 000 steps: the integrand is smooth except for its kink at the
+  // critical angle, which a step of 8e-5 rad resolves to ~1e-8.
+  constexpr int kSteps = 20000;
+  const double half_pi = 0.5 * std::numbers::pi;
+  double sum = 0.0;
+  for (int i = 0; i < kSteps; ++i) {
+    const double theta = (i + 0.5) * half_pi / kSteps;
+    const double si = std::sin(theta);
+    const double ci = std::cos(theta);
+    const double st = n * si;  // sin of the refracted angle in air
+    double r = 1.0;
+    if (st < 1.0) {
+      const double ct = std::sqrt(1.0 - st * st);
+      const double rs = (n * ci - ct) / (n * ci + ct);
+      const double rp = (n * ct - ci) / (n * ct + ci);
+      r = 0.5 * (rs * rs + rp * rp);
+    }
+    sum += r * 2.0 * si * ci;
+  }
+  return sum * half_pi / kSteps;
+}
+
+double Surface::to_body(double measured) const {
+  const double m = specular_included ? measured - k1 : measured;
+  const double g = (1.0 - k1) * (1.0 - k2);
+  const double body = m / (g + k2 * m);
+  if (!(body >= 1e-4)) return 1e-4;  // also NaN
+  return std::min(body, 0.9999);
+}
+
+LayerRT km_layer(double kx, double sx) {
+  // ρ(1 − u)/(1 − ρ²u) is 0/0 for a non-absorbing layer (ρ = u = 1). Multiplied out with N² − S² =
+  // (K + y)(N + S) and w = (K + y)/(1 − u) (→ 1/2 as K → 0, since y ≈ √(2KS) ≫ K):
+  //   R = S·N / (w(N + S) + S²),   T = w(N + S)√u / (w(N + S) + S²)
+  // which gives Kubelka's R = SX/(1 + SX), T = 1/(1 + SX) at K = 0.
+  const double y = std::sqrt(kx * (kx + 2.0 * sx));
+  const double n = sx + kx + y;
+  if (!(n > 0.0)) return {0.0, 1.0};  // an empty layer
+  const double one_minus_u = -std::expm1(-2.0 * y);
+  const double w = one_minus_u > 0.0 ? (kx + y) / one_minus_u : 0.5;
+  const double den = w * (n + sx) + sx * sx;
+  return {sx * n / den, w * (n + sx) * std::exp(-y) / den};
+}
+
+StackRT km_stack(const LayerRT& top, const LayerRT& bottom) {
+  const double den = 1.0 - top.r * bottom.r;
+  return {top.r + top.t * top.t * bottom.r / den, bottom.r + bottom.t * bottom.t * top.r / den, top.t * bottom.t / den};
+}
+
+}  // namespace shadematch::pigment::optics
