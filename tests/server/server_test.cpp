@@ -305,7 +305,7 @@ TEST_CASE("server: SIGTERM and SIGINT stop it cleanly", "[cli][server]") {
   }
 }
 
-TEST_CASE("server: another host than loopback warns that the page has no login; --db is not there yet",
+TEST_CASE("server: another host than loopback warns that the page has no login, and --db is not there yet",
           "[cli][server]") {
   ServerProcess server({"--palette", house_palette(), "--host", "0.0.0.0", "--db", "clinic.db"});
   require_still_serving(server);
