@@ -16,9 +16,14 @@ SHADEMATCH_PACKAGES=(
   nettle-dev                            # SHA-256 of recorded photos and palettes
   catch2                                # tests (Catch2 v2)
   libbenchmark-dev                      # bench/
+  libcpp-httplib-dev                    # shadematch serve (HTTP server, multipart forms)
 )
-# Only the tests need a browser (the HTML report is rendered in headless Chromium).
-SHADEMATCH_TEST_PACKAGES=(chromium)
+# Only the tests need a browser (the HTML report is rendered in headless Chromium; the
+# technician's page is driven there by playwright-core from npm, which needs Node.js and npm).
+SHADEMATCH_TEST_PACKAGES=(chromium nodejs)
+# npm: Debian's `npm` package, unless an npm is already there (a Node.js build that bundles its
+# own npm conflicts with Debian's package).
+command -v npm >/dev/null 2>&1 || SHADEMATCH_TEST_PACKAGES+=(npm)
 
 shadematch_root() { cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd; }
 

@@ -3,34 +3,22 @@
 // shadematch match --target L,a,b --skin L,a,b --palette F [...]
 // Plans every session's target, searches every blend the palette allows and reports the ranked
 // blends (DESIGN.md "Session plan and ranking").
-#include <unistd.h>
-
 #include <chrono>
 #include <cstdio>
-#include <filesystem>
-#include <fstream>
 #include <iostream>
-#include <optional>
-#include <sstream>
 
 #include <nlohmann/json.hpp>
 
 #include "cli/command.hpp"
 #include "cli/options.hpp"
 #include "colour/types.hpp"
+#include "common/atomic_file.hpp"
 #include "common/error.hpp"
-#include "files/calibration_file.hpp"
 #include "files/palette_file.hpp"
-#include "pigment/model.hpp"
-#include "plan/model_predictor.hpp"
-#include "plan/search.hpp"
-#include "photo/decode.hpp"
-#include "photo/preview.hpp"
 #include "plan/targets.hpp"
-#include "report/calibration_report.hpp"
 #include "report/html.hpp"
 #include "report/match_report.hpp"
-#include "report/measure_report.hpp"
+#include "session/match.hpp"
 
 namespace shadematch::cli {
 namespace {
@@ -42,13 +30,6 @@ photo::Region region_from(const std::string& name, const std::string& text, cons
   r.rect = {v[0], v[1], v[2], v[3]};
   r.origin = flag;
   return r;
-}
-
-const photo::RegionMeasurement* find_region(const report::MeasureResult& m, photo::RegionKind kind) {
-  for (const photo::RegionMeasurement& r : m.regions) {
-    if (r.kind == kind) return &r;
-  }
-  return nullptr;
 }
 
 int run_match(const std::vector<std::string>& args) {
@@ -113,132 +94,59 @@ int run_match(const std::vector<std::string>& args) {
   if (vm.count("html") && html.empty()) throw UsageError("match: --html: empty path");
   if (vm.count("preview") && preview.empty()) throw UsageError("match: --preview: empty path");
 
-  // Colours: given, or measured in the photo.
-  report::MatchReport rep;
-  plan::PlanColours colours;
-  // For the healed preview: the regions of the photo and their measured colours.
-  std::optional<cv::Rect> scalp_rect, hair_rect;
-  colour::Lab hair_region_lab;
-  colours.coverage = coverage;
+  // Colours: given, or measured in the photo; then the plan (session/match.hpp).
+  session::MatchRequest request;
+  request.given.coverage = coverage;
   if (given) {
-    colours.follicle = parse_lab_argument(target, "match: --target");
-    colours.scalp = parse_lab_argument(skin, "match: --skin");
-    if (vm.count("scar")) colours.scar = parse_lab_argument(scar, "match: --scar");
-    if (*goal == plan::Goal::scar && !colours.scar) throw UsageError("match: --goal scar needs --scar L,a,b");
-    rep.regions = report::given_regions_json(colours, *goal == plan::Goal::scar, *goal == plan::Goal::scar);
+    request.given.follicle = parse_lab_argument(target, "match: --target");
+    request.given.scalp = parse_lab_argument(skin, "match: --skin");
+    if (vm.count("scar")) request.given.scar = parse_lab_argument(scar, "match: --scar");
+    if (*goal == plan::Goal::scar && !request.given.scar) throw UsageError("match: --goal scar needs --scar L,a,b");
   } else {
-    report::MeasureRequest request;
-    request.photo = photos[0];
-    if (vm.count("calibration")) request.calibration_path = calibration;
-    if (vm.count("hair")) request.regions.push_back(region_from("hair", hair, "--hair"));
-    if (vm.count("scalp")) request.regions.push_back(region_from("scalp", scalp, "--scalp"));
-    if (vm.count("scar")) request.regions.push_back(region_from("scar", scar, "--scar"));
-    // For the HTML report: the measurement's overlay (a reduced photo with the regions outlined)
-    // goes through a private temporary file and into the page as a data: URI.
-    std::optional<std::filesystem::path> overlay_tmp;
-    if (vm.count("html")) {
-      overlay_tmp = std::filesystem::temp_directory_path() /
-                    ("shadematch-match-" + std::to_string(::getpid()) + "-overlay.png");
-      request.overlay_path = overlay_tmp->string();
-    }
-    const report::MeasureResult m = report::run_measure(request);
-    if (overlay_tmp) {
-      std::ifstream in(*overlay_tmp, std::ios::binary);
-      if (in) {
-        std::ostringstream bytes;
-        bytes << in.rdbuf();
-        rep.thumbnail_data_uri = report::data_uri("image/png", bytes.str());
-      }
-      std::error_code ignored;
-      std::filesystem::remove(*overlay_tmp, ignored);
-    }
-    if (!m.usable()) {
-      std::cerr << "shadematch: " << request.photo << ": error: no usable card (" << m.calibration.reason
-                << "); give --calibration F (a calibration saved from a photo of the card in the same setup)\n";
-      return static_cast<int>(ExitCode::no_card);
-    }
-    const photo::RegionMeasurement* h = find_region(m, photo::RegionKind::hair);
-    const photo::RegionMeasurement* s = find_region(m, photo::RegionKind::scalp);
-    if (h == nullptr || !h->follicle_lab) {
-      throw InputError(request.photo, "no hair region to measure the follicle colour from; give --hair x,y,w,h");
-    }
-    if (s == nullptr) throw InputError(request.photo, "no scalp region to measure the skin from; give --scalp x,y,w,h");
-    colours.follicle = *h->follicle_lab;
-    colours.scalp = s->lab;
-    scalp_rect = s->rect;
-    hair_rect = h->rect;
-    hair_region_lab = h->lab;
-    if (h->coverage) colours.coverage = *h->coverage;
-    if (const photo::RegionMeasurement* sc = find_region(m, photo::RegionKind::scar)) colours.scar = sc->lab;
-    if (*goal == plan::Goal::scar && !colours.scar) {
-      throw InputError(request.photo, "--goal scar needs a scar region; give --scar x,y,w,h");
-    }
-    rep.photo = request.photo;
-    rep.calibration = report::calibration_summary_json(m.calibration);
-    rep.regions = nlohmann::json::object();
-    for (const photo::RegionMeasurement& r : m.regions) rep.regions[r.name] = report::region_json(r);
-    rep.warnings = m.warnings;
+    session::PhotoInput photo;
+    photo.name = photos[0];
+    if (vm.count("calibration")) photo.calibration_path = calibration;
+    if (vm.count("hair")) photo.regions.push_back(region_from("hair", hair, "--hair"));
+    if (vm.count("scalp")) photo.regions.push_back(region_from("scalp", scalp, "--scalp"));
+    if (vm.count("scar")) photo.regions.push_back(region_from("scar", scar, "--scar"));
+    photo.thumbnail = vm.count("html") > 0;
+    request.photo = std::move(photo);
   }
-
-  const pigment::Palette palette = files::load_palette(palette_path);
-  const plan::PlanTargets targets = plan::plan_targets({*goal, sessions, palette.shade_step_dl}, colours);
-  const pigment::InkInSkinModel model(palette, targets.substrate);
-  const plan::InkInSkinPredictor predictor(model, palette.healing);
-
-  plan::SearchOptions options;
-  options.top_k = top;
-  options.include_unavailable = vm.count("include-unavailable") > 0;
-  options.accent = vm.count("accent") > 0;
-  options.today = today;
+  request.palette_source = palette_path;
+  request.goal = *goal;
+  request.sessions = sessions;
+  request.search.top_k = top;
+  request.search.include_unavailable = vm.count("include-unavailable") > 0;
+  request.search.accent = vm.count("accent") > 0;
+  request.search.today = today;
+  request.preview = vm.count("preview") > 0 || vm.count("html") > 0;
   // Progress on stderr for searches longer than a second, when someone is watching.
   const auto start = std::chrono::steady_clock::now();
   bool shown = false;
   if (stderr_is_terminal()) {
-    options.progress = [&](double f) {
+    request.search.progress = [&](double f) {
       if (std::chrono::steady_clock::now() - start < std::chrono::seconds(1)) return;
       shown = true;
       std::fprintf(stderr, "\rshadematch: searching blends… %3d%%", static_cast<int>(f * 100.0 + 0.5));
       std::fflush(stderr);
     };
   }
-  rep.plan = plan::plan_blends(palette, predictor, targets, options);
-  if (shown) std::fprintf(stderr, "\r%*s\r", 40, "");
-  rep.palette_name = palette.name;
-  rep.palette_source = palette_path;
-  rep.today = today;
-
-  if (vm.count("preview") || vm.count("html")) {
-    // The photo is decoded again, reduced (the panels are small), only for the picture.
-    std::optional<photo::DecodedImage> image;
-    if (!given) {
-      const photo::ImageInfo info = photo::probe_image(photos[0]);
-      image = photo::decode_image(photos[0], photo::reduce_for(info, 1600));
-    }
-    photo::PreviewInput in;
-    in.image = image ? &*image : nullptr;
-    in.scalp_rect = scalp_rect;
-    in.hair_rect = hair_rect;
-    in.skin = targets.substrate;
-    in.hair = given ? colours.follicle : hair_region_lab;
-    in.coverage = colours.coverage;
-    const std::size_t n = rep.plan.sessions.size();
-    for (const plan::SessionBlends& s : rep.plan.sessions) {
-      photo::PreviewSession ps;
-      ps.label = "Session " + std::to_string(s.session) + ": " +
-                 (s.blends.empty() ? std::string("no blend") : s.blends.front().recipe);
-      if (!s.blends.empty()) ps.dot = s.blends.front().predicted;
-      // Density built up over the sessions: session k of N at k/N of the hair's coverage.
-      ps.density = colours.coverage * static_cast<double>(s.session) / static_cast<double>(n);
-      in.sessions.push_back(std::move(ps));
-    }
-    if (vm.count("preview")) photo::write_healed_preview(preview, in);
-    if (vm.count("html")) rep.preview_data_uri = report::data_uri("image/png", photo::encode_healed_preview_png(in));
+  const session::MatchResult result = session::run_match(request);
+  if (result.no_card_reason) {
+    std::cerr << "shadematch: " << result.report.photo << ": error: no usable card (" << *result.no_card_reason
+              << "); give --calibration F (a calibration saved from a photo of the card in the same setup)\n";
+    return static_cast<int>(ExitCode::no_card);
   }
+  if (shown) std::fprintf(stderr, "\r%*s\r", 40, "");
+  report::MatchReport rep = result.report;
+  if (vm.count("html") && !result.preview_png.empty()) rep.preview_data_uri = report::data_uri("image/png", result.preview_png);
+
+  if (vm.count("preview")) write_file_atomically(preview, result.preview_png);
   if (vm.count("html")) {
-    files::write_file_atomically(html, report::match_html(rep));
+    write_file_atomically(html, report::match_html(rep));
   }
   if (vm.count("json")) {
-    std::cout << report::match_json(rep).dump(2) << "\n";
+    std::cout << session::match_json(result).dump(2) << "\n";
   } else {
     std::cout << report::match_text(rep, stdout_is_terminal());
   }

@@ -18,6 +18,7 @@
 #include "colour/srgb.hpp"
 #include "common/error.hpp"
 #include "files/palette_file.hpp"
+#include "report/palette_report.hpp"
 #include "report/terminal.hpp"
 
 namespace shadematch::cli {
@@ -76,47 +77,6 @@ int run_palette_validate(const std::vector<std::string>& args) {
   return status;
 }
 
-nlohmann::json lab_json(const colour::Lab& lab) { return {lab.l, lab.a, lab.b}; }
-
-nlohmann::json palette_json(const pigment::Palette& p) {
-  nlohmann::json j;
-  j["source"] = p.source;
-  j["schema"] = p.schema;
-  j["name"] = p.name;
-  j["inks"] = nlohmann::json::array();
-  for (const pigment::Ink& ink : p.inks) {
-    nlohmann::json i;
-    i["id"] = ink.id;
-    i["name"] = ink.name;
-    i["maker"] = ink.maker;
-    i["lot"] = ink.lot;
-    i["expires"] = ink.expires ? nlohmann::json(*ink.expires) : nlohmann::json(nullptr);
-    i["in_stock"] = ink.in_stock;
-    i["colour_source"] = ink.measured_reflectance ? "reflectance" : "lab";
-    i["masstone_lab"] = lab_json(ink.masstone_lab);
-    i["masstone_hex"] = colour::lab_d50_to_srgb8(ink.masstone_lab).hex();
-    i["reflectance"] = {{"start_nm", colour::kSpectrumStartNm}, {"step_nm", colour::kSpectrumStepNm},
-                        {"values", ink.reflectance.values}};
-    i["line"] = ink.source_line;
-    j["inks"].push_back(i);
-  }
-  nlohmann::json steps = nlohmann::json::array();
-  for (const pigment::DilutionStep& s : p.dilution) steps.push_back(s.label());
-  j["dilution"] = {{"diluent", p.diluent}, {"steps", steps}};
-  j["blends"] = {{"max_inks", p.max_inks}, {"parts_total", p.parts_total}};
-  j["healing"] = {{"strength", p.healing.strength},
-                  {"retention", p.healing.retention},
-                  {"epidermis_um", p.healing.epidermis_um},
-                  {"dermis_above_um", p.healing.dermis_above_um},
-                  {"pigment_layer_um", p.healing.pigment_layer_um},
-                  {"ink_scatter", p.healing.ink_scatter},
-                  {"skin_index", p.healing.skin_index},
-                  {"drawdown_index", p.healing.drawdown_index},
-                  {"drawdown_specular_included", p.healing.drawdown_specular_included}};
-  j["plan"] = {{"shade_step_dL", p.shade_step_dl}};
-  return j;
-}
-
 int run_palette_show(const std::vector<std::string>& args) {
   po::options_description visible("Options");
   visible.add_options()("json", "print one JSON object");
@@ -130,7 +90,7 @@ int run_palette_show(const std::vector<std::string>& args) {
   expect_positionals("palette show", paths, 1, "one palette file");
   const pigment::Palette p = files::load_palette(paths.front());
   if (vm.count("json")) {
-    std::cout << palette_json(p).dump(2) << "\n";
+    std::cout << report::palette_json(p).dump(2) << "\n";
     return 0;
   }
   const bool tty = stdout_is_terminal();

@@ -219,13 +219,17 @@ CalibrationResult calibrate_photo(const DecodedImage& image, const CardDefinitio
 }
 
 CalibrationResult calibrate_file(const std::string& path, const CardDefinition& card, const CalibrateOptions& options) {
-  const ImageInfo info = probe_image(path);
+  return calibrate_image(read_image_file(path), card, options);
+}
+
+CalibrationResult calibrate_image(const EncodedImage& file, const CardDefinition& card, const CalibrateOptions& options) {
+  const ImageInfo info = probe_image(file);
   int reduce = reduce_for(info, kCalibrateMinLongSide);
-  CalibrationResult result = calibrate_photo(decode_image(path, reduce), card, options);
+  CalibrationResult result = calibrate_photo(decode_image(file, reduce), card, options);
   // A card small in a large frame may fall below what detection can resolve at the reduced size:
   // retry at full resolution before giving up (costs time only when no card was found).
   if (result.verdict == Verdict::rejected && result.reason == reject_reason_name(RejectReason::no_card) && reduce > 1) {
-    CalibrationResult full = calibrate_photo(decode_image(path, 1), card, options);
+    CalibrationResult full = calibrate_photo(decode_image(file, 1), card, options);
     if (full.verdict != Verdict::rejected) return full;
   }
   return result;

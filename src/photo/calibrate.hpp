@@ -75,6 +75,8 @@ CalibrationResult calibrate_photo(const DecodedImage& image, const CardDefinitio
 // many pixels lose nothing), then calibrate_photo. Throws InputError for unreadable files.
 inline constexpr int kCalibrateMinLongSide = 1500;
 CalibrationResult calibrate_file(const std::string& path, const CardDefinition& card, const CalibrateOptions& options);
+// The same from a file's bytes already in memory (read once, decoded at each size it needs).
+CalibrationResult calibrate_image(const EncodedImage& file, const CardDefinition& card, const CalibrateOptions& options);
 
 // Fit-level entry used by calibrate_photo and by tests: given the detection's patch samples,
 // fits the correction (model chosen by leave-one-out unless `model`), fills fit/patches/verdict.

@@ -32,15 +32,10 @@ using Bytes = std::vector<std::uint8_t>;
   throw InputError(path, message);
 }
 
-Bytes read_file(const std::string& path) {
-  std::error_code ec;
-  if (std::filesystem::is_directory(path, ec)) fail(path, "is a directory, not an image");
-  std::ifstream in(path, std::ios::binary);
-  if (!in) fail(path, std::string("cannot open image: ") + std::strerror(errno));
-  Bytes bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  if (in.bad()) fail(path, "cannot read image");
-  if (bytes.empty()) fail(path, "empty file, not an image");
-  return bytes;
+// An empty in-memory image gets the same message as an empty file.
+const Bytes& checked_bytes(const EncodedImage& file) {
+  if (!file.bytes || file.bytes->empty()) fail(file.name, "empty file, not an image");
+  return *file.bytes;
 }
 
 bool starts_with(const Bytes& b, std::size_t at, const char* s, std::size_t n) {
@@ -436,13 +431,59 @@ int tiff_on_warning(TIFF*, void*, const char*, const char*, va_list) {
   return 1;
 }
 
+// libtiff reads the file's bytes through these (TIFFClientOpenExt): a read-only view of memory.
+struct TiffMemory {
+  const Bytes* bytes = nullptr;
+  toff_t at = 0;
+};
+
+tmsize_t tiff_read(thandle_t handle, void* buffer, tmsize_t size) {
+  auto* m = static_cast<TiffMemory*>(handle);
+  const toff_t total = m->bytes->size();
+  if (size <= 0 || m->at >= total) return 0;
+  const toff_t n = std::min<toff_t>(static_cast<toff_t>(size), total - m->at);
+  std::memcpy(buffer, m->bytes->data() + m->at, static_cast<std::size_t>(n));
+  m->at += n;
+  return static_cast<tmsize_t>(n);
+}
+
+tmsize_t tiff_write(thandle_t, void*, tmsize_t) { return 0; }
+
+toff_t tiff_seek(thandle_t handle, toff_t offset, int whence) {
+  auto* m = static_cast<TiffMemory*>(handle);
+  const toff_t total = m->bytes->size();
+  // toff_t is unsigned: a negative SEEK_CUR/SEEK_END offset arrives as its two's complement and
+  // wraps back, as libtiff's own file I/O expects.
+  switch (whence) {
+    case SEEK_SET:
+      m->at = offset;
+      break;
+    case SEEK_CUR:
+      m->at += offset;
+      break;
+    case SEEK_END:
+      m->at = total + offset;
+      break;
+    default:
+      return static_cast<toff_t>(-1);
+  }
+  return m->at;
+}
+
+int tiff_close(thandle_t) { return 0; }
+
+toff_t tiff_size(thandle_t handle) { return static_cast<TiffMemory*>(handle)->bytes->size(); }
+
 class TiffReader {
  public:
-  explicit TiffReader(const std::string& path) : path_(path) {
+  TiffReader(const std::string& path, const Bytes& bytes) : path_(path) {
+    memory_.bytes = &bytes;
     TIFFOpenOptions* opts = TIFFOpenOptionsAlloc();
     TIFFOpenOptionsSetErrorHandlerExtR(opts, tiff_on_error, &messages_);
     TIFFOpenOptionsSetWarningHandlerExtR(opts, tiff_on_warning, nullptr);
-    tif_ = TIFFOpenExt(path.c_str(), "r", opts);
+    // "rm": read, and never memory-map (there is no file descriptor: the bytes are the file).
+    tif_ = TIFFClientOpenExt(path.c_str(), "rm", &memory_, tiff_read, tiff_write, tiff_seek, tiff_close, tiff_size,
+                             nullptr, nullptr, opts);
     TIFFOpenOptionsFree(opts);
     if (!tif_) fail(path_, "cannot read the TIFF header: " + messages_.error);
   }
@@ -554,6 +595,7 @@ class TiffReader {
  private:
   std::string path_;
   TIFF* tif_ = nullptr;
+  TiffMemory memory_;
   TiffMessages messages_;
   std::string unsupported_;
 };
@@ -1042,8 +1084,22 @@ void check_reduce(int reduce) {
 
 }  // namespace
 
-ImageInfo probe_image(const std::string& path) {
-  const Bytes bytes = read_file(path);
+EncodedImage read_image_file(const std::string& path) {
+  std::error_code ec;
+  if (std::filesystem::is_directory(path, ec)) fail(path, "is a directory, not an image");
+  std::ifstream in(path, std::ios::binary);
+  if (!in) fail(path, std::string("cannot open image: ") + std::strerror(errno));
+  auto bytes = std::make_shared<Bytes>((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  if (in.bad()) fail(path, "cannot read image");
+  if (bytes->empty()) fail(path, "empty file, not an image");
+  return {path, std::move(bytes)};
+}
+
+ImageInfo probe_image(const std::string& path) { return probe_image(read_image_file(path)); }
+
+ImageInfo probe_image(const EncodedImage& file) {
+  const std::string& path = file.name;
+  const Bytes& bytes = checked_bytes(file);
   const std::string format = sniff_format(path, bytes);
   ImageInfo info;
   if (format == "jpeg") {
@@ -1059,7 +1115,7 @@ ImageInfo probe_image(const std::string& path) {
     check_dimensions(info);
     check_heif_canvas(path, bytes);
   } else {
-    TiffReader r(path);
+    TiffReader r(path, bytes);
     info = r.info();
     check_dimensions(info);
     if (!r.unsupported().empty()) fail(path, r.unsupported());
@@ -1071,7 +1127,13 @@ ImageInfo probe_image(const std::string& path) {
 
 DecodedImage decode_image(const std::string& path, int reduce) {
   check_reduce(reduce);
-  const Bytes bytes = read_file(path);
+  return decode_image(read_image_file(path), reduce);
+}
+
+DecodedImage decode_image(const EncodedImage& file, int reduce) {
+  check_reduce(reduce);
+  const std::string& path = file.name;
+  const Bytes& bytes = checked_bytes(file);
   const std::string format = sniff_format(path, bytes);
   DecodedImage d;
   if (format == "jpeg") {
@@ -1106,7 +1168,7 @@ DecodedImage decode_image(const std::string& path, int reduce) {
     cv::Mat raw = r.decode(d.info);
     finish(d, std::move(raw), false, reduce);
   } else {
-    TiffReader r(path);
+    TiffReader r(path, bytes);
     d.info = r.info();
     check_dimensions(d.info);
     cv::Mat raw = r.decode(d.info);

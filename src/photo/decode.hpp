@@ -109,10 +109,23 @@ struct ImageInfo {
   std::string camera;                     // EXIF Make + " " + Model when present, else ""
 };
 
+// An image file's bytes, read once — from disk (read_image_file) or received in memory (an upload
+// to `shadematch serve`). `name` is what messages and ImageInfo::path call it; it is never opened
+// again, so an in-memory image may carry any label.
+struct EncodedImage {
+  std::string name;
+  std::shared_ptr<const std::vector<std::uint8_t>> bytes;
+};
+
+// Reads the whole file. Throws InputError(path, …) for a missing, unreadable or empty file and
+// for a directory.
+EncodedImage read_image_file(const std::string& path);
+
 // Reads headers only (cheap: no pixel data). Throws InputError(path, …) for a missing, empty or
 // unreadable file, a truncated header, not an image, an unsupported format, and for
 // width × height > kMaxPixels.
 ImageInfo probe_image(const std::string& path);
+ImageInfo probe_image(const EncodedImage& file);  // the same from bytes (InputError names file.name)
 
 struct DecodedImage {
   ImageInfo info;
@@ -146,6 +159,7 @@ struct DecodedImage {
 // Throws InputError as probe_image does, and for corrupt/truncated pixel data; UsageError-free:
 // an invalid `reduce` is a programmer error (std::invalid_argument).
 DecodedImage decode_image(const std::string& path, int reduce = 1);
+DecodedImage decode_image(const EncodedImage& file, int reduce = 1);  // the same from bytes
 
 // The largest reduce in {1, 2, 4, 8} such that the reduced long side (of info.width/height) stays
 // ≥ min_long_side; 1 if even the full image is smaller.

@@ -33,7 +33,7 @@ std::string region_lab_text(const colour::Lab& lab) {
 
 // A saved calibration as a CalibrationResult (no detection, no patches) so both sources render
 // the same way.
-photo::CalibrationResult from_saved(const files::SavedCalibration& saved, const std::string& photo_path) {
+photo::CalibrationResult from_saved(const files::SavedCalibration& saved, const photo::EncodedImage& photo_file) {
   photo::CalibrationResult r;
   r.photo = saved.photo;
   r.card_id = saved.card_id;
@@ -41,7 +41,7 @@ photo::CalibrationResult from_saved(const files::SavedCalibration& saved, const 
   r.fit = saved.fit;
   r.verdict = saved.verdict;
   r.detection.found = false;
-  r.image = photo::probe_image(photo_path);
+  r.image = photo::probe_image(photo_file);
   return r;
 }
 
@@ -50,17 +50,26 @@ photo::CalibrationResult from_saved(const files::SavedCalibration& saved, const 
 MeasureResult run_measure(const MeasureRequest& request) {
   MeasureResult result;
   result.photo = request.photo;
+  // The photo's bytes, read once, when first needed (a bad --calibration file is reported first).
+  std::optional<photo::EncodedImage> file;
+  const auto photo_file = [&]() -> const photo::EncodedImage& {
+    if (!file) {
+      file = request.photo_bytes ? photo::EncodedImage{request.photo, request.photo_bytes}
+                                 : photo::read_image_file(request.photo);
+    }
+    return *file;
+  };
   photo::MeasureOptions options;
   if (request.calibration_path) {
     const files::SavedCalibration saved = files::load_calibration(*request.calibration_path);
-    result.calibration = from_saved(saved, request.photo);
+    result.calibration = from_saved(saved, photo_file());
     result.calibration_file = request.calibration_path;
     for (const std::string& w : files::reuse_warnings(saved, result.calibration.image)) result.warnings.push_back(w);
   } else {
     photo::CalibrateOptions calibrate;
     const photo::CardDefinition card = files::resolve_card(request.card_id);
     calibrate.card_id = card.id;
-    result.calibration = photo::calibrate_file(request.photo, card, calibrate);
+    result.calibration = photo::calibrate_image(photo_file(), card, calibrate);
     if (!result.calibration.usable()) return result;
     options.card_corners = result.calibration.detection.corners;
     // The card's patches, for the local refit around each region's colour (photo/measure.hpp).
@@ -75,14 +84,15 @@ MeasureResult run_measure(const MeasureRequest& request) {
   for (const std::string& w : result.calibration.warnings) result.warnings.push_back("calibration: " + w);
 
   // Measure at full resolution: only the region crops are linearized (decode.hpp).
-  const photo::DecodedImage image = photo::decode_image(request.photo, 1);
+  const photo::DecodedImage image = photo::decode_image(photo_file(), 1);
   const photo::ColourCorrection correction = result.calibration.correction;
   const photo::LinearToLab to_lab = [&correction](const colour::LinearRgb& c) { return correction.apply_lab(c); };
 
   std::vector<photo::Region> regions = request.regions;
   if (!regions.empty()) {
     result.regions_source = "command line";
-  } else if (const std::string sidecar = files::regions_sidecar_path(request.photo); std::filesystem::exists(sidecar)) {
+  } else if (const std::string sidecar = files::regions_sidecar_path(request.photo);
+             !request.photo_bytes && std::filesystem::exists(sidecar)) {
     regions = files::load_regions_file(sidecar);
     result.regions_source = sidecar;
   } else {

@@ -7,6 +7,8 @@
 // PHOTO.regions.yaml (files/regions_file.hpp), else proposed automatically outside the card
 // (photo::propose_regions) → photo decoded at full resolution, only the region crops linearized
 // and converted → photo::measure_regions.
+#include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -19,7 +21,10 @@
 namespace shadematch::report {
 
 struct MeasureRequest {
-  std::string photo;
+  std::string photo;  // the photo's path; with photo_bytes only its name (never opened)
+  // The photo's bytes when they are already in memory (an upload to `shadematch serve`): then
+  // nothing is read from disk, not even a PHOTO.regions.yaml sidecar.
+  std::shared_ptr<const std::vector<std::uint8_t>> photo_bytes;
   std::optional<std::string> calibration_path;  // --calibration F
   std::string card_id = "colorchecker-classic-2014";
   std::vector<photo::Region> regions;  // from the command line; empty → sidecar → proposed
