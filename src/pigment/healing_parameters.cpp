@@ -12,12 +12,13 @@ const std::vector<HealingParameter>& healing_parameter_table() {
       {"retention", d.retention, 0.2, 1.0, 0.15, &HealingParams::retention,
        "practitioners report 30-50 % of the pigment shed with the scabs (retention 0.5-0.7): 0.15 spans that "
        "range; only strength x retention is seen in the colour, and the prior shares it between the two"},
-      {"overlay_scatter", d.overlay_scatter, 0.0, 0.5, 0.04, &HealingParams::overlay_scatter,
-       "the default 0.06 puts healed carbon at L* 38 on light skin; +-0.04 moves it by about 4 L*, the spread "
-       "of healed black work between clinics; 0.5 would grey every dot to L* > 60"},
-      {"overlay_exponent", d.overlay_exponent, 0.5, 4.5, 1.0, &HealingParams::overlay_exponent,
-       "between the lambda^-1.5 of bulk dermis (Jacques 2013) and the lambda^-4 Rayleigh law of collagen fibrils; "
-       "+-1 spans that range around the default 3"},
+      {"dermis_above_um", d.dermis_above_um, 0.0, 400.0, 60.0, &HealingParams::dermis_above_um,
+       "how deep below the epidermis the pigment sits (model.hpp: papillary dermis, a band of the order of "
+       "0.2 mm, Morsy 2007): 60 um is about a third of that band, the spread between a shallow and a deep "
+       "hand; below 400 um is still papillary to upper reticular dermis, past it the work is a blow-out"},
+      {"pigment_layer_um", d.pigment_layer_um, 20.0, 600.0, 80.0, &HealingParams::pigment_layer_um,
+       "thickness of the pigmented band (default 200 um, model.hpp); 80 um spans needle depths from a tight to "
+       "a spread deposit; inside the parser's 10-1000 um"},
   };
   return table;
 }

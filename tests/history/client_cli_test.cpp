@@ -97,7 +97,7 @@ TEST_CASE("cli client: record and healed store what mix predicts and what healed
   CHECK(session["recipe"] == blend);
   CHECK(session["inks"][0]["lot"] == "JB-2611");  // the palette's lot that day
   CHECK(session["palette"]["sha256"].get<std::string>().size() == 64);
-  CHECK(session["model_parameters"]["retention"] == 0.7);  // palettes/house.yaml
+  CHECK(session["model_parameters"]["retention"] == 0.6);  // palettes/house.yaml's healing
   CHECK(session["photo"].is_null());
   // The stored prediction is the one `mix` makes for the same blend and skin (the same model).
   const auto mix = run_cli({"mix", "--palette", house(), "--blend", blend, "--skin", "66,11,17", "--json"});
@@ -219,14 +219,14 @@ TEST_CASE("cli healing fit: the evidence — 16 healed records, --write, then mi
   const double before = fit["cv_de00_before"], after = fit["cv_de00_after"];
   CHECK(before > 3.0);
   CHECK(after < 1.0);
-  for (const char* name : {"strength", "retention", "overlay_scatter", "overlay_exponent"}) {
+  for (const char* name : {"strength", "retention", "dermis_above_um", "pigment_layer_um"}) {
     CHECK(fit["parameters"].contains(name));
     CHECK(fit["uncertainty"][name].get<double>() > 0.0);
   }
   // Only the healing line changed; the previous file is F.bak.
   CHECK(test::read_text_file(palette + ".bak") == original);
   const std::string written = test::read_text_file(palette);
-  const std::string line = "healing: {strength: 1.0, retention: 0.7, overlay_scatter: 0.06, overlay_exponent: 3.0}";
+  const std::string line = "healing: {strength: 1.0, retention: 0.6}";
   const std::size_t at = original.find(line);
   REQUIRE(at != std::string::npos);
   CHECK(written.substr(0, at) == original.substr(0, at));

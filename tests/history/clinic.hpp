@@ -15,15 +15,16 @@
 namespace shadematch::test {
 
 // The hidden parameters: a clinic whose work sheds more pigment than the default assumes (45 %
-// kept, inside the 30–50 % shed practitioners report... at its heavy end) and whose clients'
-// dermis scatters more, with a flatter wavelength law. Chosen so that the defaults miss the
-// healed colours by more than 3 ΔE00 on average (the "before").
+// kept, inside the 30–50 % shed practitioners report... at its heavy end) and whose hand places
+// the pigment deeper (100 µm of dermis above it, still papillary dermis) in a thinner band
+// (120 µm). Chosen so that the
+// defaults miss the healed colours by more than 3 ΔE00 on average (the "before").
 inline pigment::HealingParams hidden_healing() {
   pigment::HealingParams h;
   h.strength = 1.0;
   h.retention = 0.45;
-  h.overlay_scatter = 0.10;
-  h.overlay_exponent = 2.0;
+  h.dermis_above_um = 100.0;
+  h.pigment_layer_um = 120.0;
   return h;
 }
 

@@ -45,7 +45,9 @@ TEST_CASE("history fit: the parameter table matches the model's defaults and the
   for (const auto& row : table) {
     INFO(row.name);
     CHECK(row.default_value == pigment::get(defaults, row));
-    CHECK(row.lower < row.default_value);
+    // A default may sit at a physical bound (dermis_above_um 0: the pigment right under the
+    // epidermis); it must not lie outside the bounds.
+    CHECK(row.lower <= row.default_value);
     CHECK(row.default_value < row.upper);
     CHECK(row.prior_width > 0.0);
     // The palette parser accepts both bounds (a fit at a bound can always be written).
@@ -121,14 +123,12 @@ TEST_CASE("history fit: a generated clinic's healing is learnt — cross-validat
     INFO(o.label << " " << o.healed.l << " " << o.healed.a << " " << o.healed.b);
     CHECK(colour::delta_e_2000(o.healed, pred) < 0.5);
   }
-  // What is identifiable comes back: strength × retention (the pigment term's scale) and the
-  // dermis scatter within 3 of their uncertainties.
-  const double product = fit.fitted.strength * fit.fitted.retention;
-  const double hidden_product = test::hidden_healing().strength * test::hidden_healing().retention;
-  CHECK(product == Approx(hidden_product).epsilon(0.15));
-  const auto& scatter = fit.parameters[2];
-  REQUIRE(scatter.name == "overlay_scatter");
-  CHECK(std::abs(scatter.value - test::hidden_healing().overlay_scatter) < 3.0 * scatter.uncertainty);
+  // The depth of the pigment comes back within 3 of its uncertainty. (Strength × retention, the
+  // pigment term's scale, is no longer identified alone: a deeper deposit reads like less
+  // pigment, so scale and depth trade off; the predictions above are what the fit must recover.)
+  const auto& depth = fit.parameters[2];
+  REQUIRE(depth.name == "dermis_above_um");
+  CHECK(std::abs(depth.value - test::hidden_healing().dermis_above_um) < 3.0 * depth.uncertainty);
   for (const auto& e : fit.parameters) {
     CHECK(e.uncertainty > 0.0);
     CHECK(e.uncertainty <= e.prior_width * 1.0001);  // data only ever narrow the prior
