@@ -65,7 +65,10 @@ inline std::vector<ClinicRecord> clinic_records() {
 inline std::vector<ClinicRecord> further_records() {
   return {{"n1", 1, "jet-black @ 4:1", {70.0, 9.0, 15.5}, {22.0, 3.0, 4.0}},
           {"n2", 1, "2 jet-black + 1 warm-brown @ 2:1", {60.0, 11.5, 17.0}, {22.0, 3.0, 4.0}},
-          {"n3", 1, "warm-brown @ 8:1", {52.0, 12.0, 18.0}, {30.0, 7.0, 10.0}},
+          // 4:1, not 8:1: in the layered model a warm brown diluted 8:1 on this medium skin heals
+          // within 1.7 ΔE00 of the same prediction under any healing values in the test (little
+          // pigment, little contrast), so it could not show whether the fit learnt anything.
+          {"n3", 1, "warm-brown @ 4:1", {52.0, 12.0, 18.0}, {30.0, 7.0, 10.0}},
           {"n4", 1, "dark-grey @ 4:1", {66.0, 10.5, 16.5}, {35.0, 2.0, 3.0}},
           {"n5", 1, "1 jet-black + 1 warm-brown @ 12:1", {72.0, 8.5, 15.0}, {40.0, 5.0, 8.0}},
           {"n6", 1, "jet-black @ 2:1", {47.0, 12.5, 18.0}, {20.0, 2.0, 3.0}}};
