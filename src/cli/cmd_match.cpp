@@ -15,8 +15,10 @@
 
 #include <nlohmann/json.hpp>
 
+#include "cli/arguments.hpp"
 #include "cli/command.hpp"
 #include "cli/options.hpp"
+#include "cli/region_colour.hpp"
 #include "colour/types.hpp"
 #include "common/error.hpp"
 #include "files/calibration_file.hpp"
@@ -40,15 +42,6 @@ std::string today_utc() {
   std::snprintf(buf, sizeof buf, "%04d-%02u-%02u", static_cast<int>(ymd.year()), static_cast<unsigned>(ymd.month()),
                 static_cast<unsigned>(ymd.day()));
   return buf;
-}
-
-photo::Region region_from(const std::string& name, const std::string& text, const std::string& flag) {
-  const std::vector<int> v = parse_int_list(text, 4, "match: " + flag);
-  photo::Region r;
-  r.name = name;
-  r.rect = {v[0], v[1], v[2], v[3]};
-  r.origin = flag;
-  return r;
 }
 
 const photo::RegionMeasurement* find_region(const report::MeasureResult& m, photo::RegionKind kind) {
@@ -131,9 +124,9 @@ int run_match(const std::vector<std::string>& args) {
     report::MeasureRequest request;
     request.photo = photos[0];
     if (vm.count("calibration")) request.calibration_path = calibration;
-    if (vm.count("hair")) request.regions.push_back(region_from("hair", hair, "--hair"));
-    if (vm.count("scalp")) request.regions.push_back(region_from("scalp", scalp, "--scalp"));
-    if (vm.count("scar")) request.regions.push_back(region_from("scar", scar, "--scar"));
+    if (vm.count("hair")) request.regions.push_back(parse_region_argument("hair", hair, "match", "--hair"));
+    if (vm.count("scalp")) request.regions.push_back(parse_region_argument("scalp", scalp, "match", "--scalp"));
+    if (vm.count("scar")) request.regions.push_back(parse_region_argument("scar", scar, "match", "--scar"));
     // For the HTML report: the measurement's overlay (a reduced photo with the regions outlined)
     // goes through a private temporary file and into the page as a data: URI.
     std::optional<std::filesystem::path> overlay_tmp;
@@ -160,14 +153,17 @@ int run_match(const std::vector<std::string>& args) {
     }
     const photo::RegionMeasurement* h = find_region(m, photo::RegionKind::hair);
     const photo::RegionMeasurement* s = find_region(m, photo::RegionKind::scalp);
-    if (h == nullptr || !h->follicle_lab) {
+    if (h == nullptr) {
       throw InputError(request.photo, "no hair region to measure the follicle colour from; give --hair x,y,w,h");
     }
     if (s == nullptr) throw InputError(request.photo, "no scalp region to measure the skin from; give --scalp x,y,w,h");
-    colours.follicle = *h->follicle_lab;
-    colours.scalp = s->lab;
+    // A region with no usable pixel (all clipped) has no colour: say which, where it was given.
+    colours.follicle = region_colour(*h, h->follicle_lab, request.regions, m.regions_source, request.photo);
+    colours.scalp = region_colour(*s, s->lab, request.regions, m.regions_source, request.photo);
     if (h->coverage) colours.coverage = *h->coverage;
-    if (const photo::RegionMeasurement* sc = find_region(m, photo::RegionKind::scar)) colours.scar = sc->lab;
+    if (const photo::RegionMeasurement* sc = find_region(m, photo::RegionKind::scar)) {
+      colours.scar = region_colour(*sc, sc->lab, request.regions, m.regions_source, request.photo);
+    }
     if (*goal == plan::Goal::scar && !colours.scar) {
       throw InputError(request.photo, "--goal scar needs a scar region; give --scar x,y,w,h");
     }

@@ -15,6 +15,7 @@
 
 #include "colour/spectral.hpp"
 #include "common/error.hpp"
+#include "common/utf8.hpp"
 
 namespace shadematch::files {
 namespace {
@@ -146,6 +147,7 @@ class PaletteParser {
   }
 
   pigment::Palette parse(std::string_view text_in) {
+    utf8::require_valid_text(text_in, source_);  // names, makers, lots reach JSON (issue 20)
     YAML::Node root;
     try {
       root = YAML::Load(std::string(text_in));

@@ -13,12 +13,14 @@
 #include <cstdarg>
 #include <cstring>
 #include <filesystem>
+#include <limits>
 #include <fstream>
 #include <opencv2/imgproc.hpp>
 #include <stdexcept>
 #include <system_error>
 
 #include "common/error.hpp"
+#include "common/utf8.hpp"
 #include "photo/exif.hpp"
 #include "photo/icc.hpp"
 
@@ -404,13 +406,49 @@ int tiff_on_warning(TIFF*, void*, const char*, const char*, va_list) {
   return 1;
 }
 
+// libtiff reads the file's bytes already in memory (as the JPEG and PNG readers do), so that
+// decode_image_bytes needs no file: a read-only stream over `bytes`.
+struct TiffMemory {
+  const Bytes* bytes = nullptr;
+  toff_t pos = 0;
+};
+
+tmsize_t tiff_read(thandle_t h, void* out, tmsize_t n) {
+  auto* m = static_cast<TiffMemory*>(h);
+  const toff_t size = m->bytes->size();
+  if (n <= 0 || m->pos >= size) return 0;
+  const auto count = static_cast<std::size_t>(std::min<toff_t>(static_cast<toff_t>(n), size - m->pos));
+  std::memcpy(out, m->bytes->data() + m->pos, count);
+  m->pos += count;
+  return static_cast<tmsize_t>(count);
+}
+tmsize_t tiff_write(thandle_t, void*, tmsize_t) { return -1; }
+toff_t tiff_seek(thandle_t h, toff_t off, int whence) {
+  auto* m = static_cast<TiffMemory*>(h);
+  const toff_t size = m->bytes->size();
+  toff_t base = 0;
+  if (whence == SEEK_CUR) base = m->pos;
+  if (whence == SEEK_END) base = size;
+  // Offsets arrive as unsigned; a "negative" one wraps. Refuse what lands outside 64-bit range.
+  if (off > std::numeric_limits<toff_t>::max() - base) return static_cast<toff_t>(-1);
+  m->pos = base + off;
+  return m->pos;
+}
+int tiff_close(thandle_t) { return 0; }
+toff_t tiff_size(thandle_t h) { return static_cast<TiffMemory*>(h)->bytes->size(); }
+int tiff_map(thandle_t, void**, toff_t*) { return 0; }
+void tiff_unmap(thandle_t, void*, toff_t) {}
+
 class TiffReader {
  public:
-  explicit TiffReader(const std::string& path) : path_(path) {
+  TiffReader(const std::string& path, const Bytes& bytes) : path_(path) {
+    memory_.bytes = &bytes;
     TIFFOpenOptions* opts = TIFFOpenOptionsAlloc();
     TIFFOpenOptionsSetErrorHandlerExtR(opts, tiff_on_error, &messages_);
     TIFFOpenOptionsSetWarningHandlerExtR(opts, tiff_on_warning, nullptr);
-    tif_ = TIFFOpenExt(path.c_str(), "r", opts);
+    // "rm": no memory mapping (tiff_map declines anyway).
+    tif_ = TIFFClientOpenExt(path.c_str(), "rm", &memory_, tiff_read, tiff_write, tiff_seek, tiff_close, tiff_size,
+                             tiff_map, tiff_unmap, opts);
     TIFFOpenOptionsFree(opts);
     if (!tif_) fail(path_, "cannot read the TIFF header: " + messages_.error);
   }
@@ -458,8 +496,9 @@ class TiffReader {
     }
     char* make = nullptr;
     char* model = nullptr;
-    const std::string mk = TIFFGetField(tif_, TIFFTAG_MAKE, &make) && make ? make : "";
-    const std::string md = TIFFGetField(tif_, TIFFTAG_MODEL, &model) && model ? model : "";
+    // Repaired, not refused, as EXIF's (photo/exif.cpp): the camera's bytes reach JSON.
+    const std::string mk = utf8::repair(TIFFGetField(tif_, TIFFTAG_MAKE, &make) && make ? make : "");
+    const std::string md = utf8::repair(TIFFGetField(tif_, TIFFTAG_MODEL, &model) && model ? model : "");
     info.camera = !mk.empty() && md.rfind(mk, 0) == 0 ? md : (mk.empty() || md.empty() ? mk + md : mk + " " + md);
 
     // What we read: unsigned 8/16-bit samples, interleaved, grey / RGB / CMYK (+ extra samples).
@@ -521,6 +560,7 @@ class TiffReader {
 
  private:
   std::string path_;
+  TiffMemory memory_;
   TIFF* tif_ = nullptr;
   TiffMessages messages_;
   std::string unsupported_;
@@ -656,8 +696,10 @@ void check_reduce(int reduce) {
 
 }  // namespace
 
-ImageInfo probe_image(const std::string& path) {
-  const Bytes bytes = read_file(path);
+ImageInfo probe_image(const std::string& path) { return probe_image_bytes(read_file(path), path); }
+
+ImageInfo probe_image_bytes(const std::vector<std::uint8_t>& bytes, const std::string& path) {
+  if (bytes.empty()) fail(path, "empty file, not an image");
   const std::string format = sniff_format(path, bytes);
   ImageInfo info;
   if (format == "jpeg") {
@@ -668,7 +710,7 @@ ImageInfo probe_image(const std::string& path) {
     PngReader r(path, bytes);
     info = r.info();
   } else {
-    TiffReader r(path);
+    TiffReader r(path, bytes);
     info = r.info();
     check_dimensions(info);
     if (!r.unsupported().empty()) fail(path, r.unsupported());
@@ -680,7 +722,12 @@ ImageInfo probe_image(const std::string& path) {
 
 DecodedImage decode_image(const std::string& path, int reduce) {
   check_reduce(reduce);
-  const Bytes bytes = read_file(path);
+  return decode_image_bytes(read_file(path), path, reduce);
+}
+
+DecodedImage decode_image_bytes(const std::vector<std::uint8_t>& bytes, const std::string& path, int reduce) {
+  check_reduce(reduce);
+  if (bytes.empty()) fail(path, "empty file, not an image");
   const std::string format = sniff_format(path, bytes);
   DecodedImage d;
   if (format == "jpeg") {
@@ -707,7 +754,7 @@ DecodedImage decode_image(const std::string& path, int reduce) {
     }
     finish(d, std::move(raw), false, reduce);
   } else {
-    TiffReader r(path);
+    TiffReader r(path, bytes);
     d.info = r.info();
     check_dimensions(d.info);
     cv::Mat raw = r.decode(d.info);

@@ -99,6 +99,12 @@ struct DecodedImage {
 // an invalid `reduce` is a programmer error (std::invalid_argument).
 DecodedImage decode_image(const std::string& path, int reduce = 1);
 
+// The same two on the file's bytes already in memory (decode_image and probe_image read the file
+// and call these): every format is decoded from memory, so the fuzzers (fuzz/) and an upload need
+// no file. `source` names the bytes in errors, as `path` does.
+ImageInfo probe_image_bytes(const std::vector<std::uint8_t>& bytes, const std::string& source);
+DecodedImage decode_image_bytes(const std::vector<std::uint8_t>& bytes, const std::string& source, int reduce = 1);
+
 // The largest reduce in {1, 2, 4, 8} such that the reduced long side (of info.width/height) stays
 // ≥ min_long_side; 1 if even the full image is smaller.
 int reduce_for(const ImageInfo& info, int min_long_side);
