@@ -16,6 +16,9 @@ SHADEMATCH_PACKAGES=(
 )
 # Only the tests need a browser (the HTML report is rendered in headless Chromium).
 SHADEMATCH_TEST_PACKAGES=(chromium)
+# scripts/fuzz (libFuzzer is clang's) and scripts/lint (clang-format, clang-tidy).
+SHADEMATCH_FUZZ_PACKAGES=(clang-14 libclang-rt-14-dev)
+SHADEMATCH_LINT_PACKAGES=(clang-format-14 clang-tidy-14)
 
 shadematch_root() { cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd; }
 
