@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <cmath>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -191,7 +192,7 @@ int run_match(const std::vector<std::string>& args) {
     options.progress = [&](double f) {
       if (std::chrono::steady_clock::now() - start < std::chrono::seconds(1)) return;
       shown = true;
-      std::fprintf(stderr, "\rshadematch: searching blends… %3d%%", static_cast<int>(f * 100.0 + 0.5));
+      std::fprintf(stderr, "\rshadematch: searching blends… %3d%%", static_cast<int>(std::lround(f * 100.0)));
       std::fflush(stderr);
     };
   }

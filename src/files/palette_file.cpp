@@ -92,7 +92,7 @@ class PaletteParser {
   std::string text(const YAML::Node& n, const std::string& key, bool allow_empty = false) const {
     if (n.IsNull() && allow_empty) return "";
     if (!n.IsScalar()) fail(n, key, "expected text, found " + describe(n));
-    const std::string s = trim(n.Scalar());
+    std::string s = trim(n.Scalar());  // not const: returned by move
     if (s.empty() && !allow_empty) fail(n, key, "expected non-empty text, found nothing");
     return s;
   }
