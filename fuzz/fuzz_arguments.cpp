@@ -24,16 +24,25 @@ SHADEMATCH_FUZZ_TARGET(arguments) {
     photo::MeasureOptions options;
     options.card_corners = std::array<cv::Point2f, 4>{cv::Point2f{100, 100}, {700, 100}, {700, 500}, {100, 500}};
     switch (data[0] % 4) {
-      case 0: photo::validate_regions(info, {cli::parse_region_argument("hair", text, "measure", "--hair")}, options); break;
-      case 1: photo::validate_regions(info, {cli::parse_named_region_argument(text, "measure")}, options); break;
+      case 0:
+        photo::validate_regions(info, {cli::parse_region_argument("hair", text, "measure", "--hair")}, options);
+        break;
+      case 1: {
+        const photo::Region r = cli::parse_named_region_argument(text, "measure");
+        fuzz::require_printable({r.name, r.origin});
+        photo::validate_regions(info, {r}, options);
+        break;
+      }
       case 2:
         for (const cv::Point2f& p : cli::parse_corners(text, "calibrate: --corners")) {
-          if (!std::isfinite(p.x) || !std::isfinite(p.y) || p.x < 0 || p.y < 0) fuzz::finding("a corner out of range passed");
+          if (!std::isfinite(p.x) || !std::isfinite(p.y) || p.x < 0 || p.y < 0)
+            fuzz::finding("a corner out of range passed");
         }
         break;
       default: {
         const colour::Lab lab = cli::parse_lab_argument(text, "mix: --skin");
-        if (!std::isfinite(lab.l) || !std::isfinite(lab.a) || !std::isfinite(lab.b)) fuzz::finding("a non-finite Lab passed");
+        if (!std::isfinite(lab.l) || !std::isfinite(lab.a) || !std::isfinite(lab.b))
+          fuzz::finding("a non-finite Lab passed");
       }
     }
   });

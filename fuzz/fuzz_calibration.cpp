@@ -9,6 +9,7 @@ using namespace shadematch;
 SHADEMATCH_FUZZ_TARGET(calibration) {
   fuzz::expect_input_error([&] {
     const files::SavedCalibration c = files::parse_calibration(fuzz::as_text(data, size), "fuzz.calib.yaml");
+    fuzz::require_printable({c.photo, c.card_id, c.camera, c.fit.model, c.fit.linearization});
     try {
       files::parse_calibration(files::format_calibration(c), "round-trip.calib.yaml");
     } catch (const InputError& e) {

@@ -21,6 +21,7 @@ SHADEMATCH_FUZZ_TARGET(image) {
     if (d.encoded.empty() || d.encoded.channels() != 3) fuzz::finding("decoded image is not 3-channel");
     const cv::Mat lin = d.linear();
     const cv::Mat sat = d.saturated();
-    if (lin.size() != d.encoded.size() || sat.size() != d.encoded.size()) fuzz::finding("linear/saturated size differs");
+    if (lin.size() != d.encoded.size() || sat.size() != d.encoded.size())
+      fuzz::finding("linear/saturated size differs");
   });
 }

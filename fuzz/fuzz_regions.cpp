@@ -10,6 +10,9 @@ using namespace shadematch;
 SHADEMATCH_FUZZ_TARGET(regions) {
   fuzz::expect_input_error([&] {
     const auto regions = files::parse_regions_yaml(fuzz::as_text(data, size), "fuzz.regions.yaml");
+    std::vector<std::string> names;
+    for (const photo::Region& r : regions) names.push_back(r.name);
+    fuzz::require_printable(names);
     photo::ImageInfo info;
     info.width = info.stored_width = 4000;
     info.height = info.stored_height = 3000;

@@ -12,6 +12,9 @@ SHADEMATCH_FUZZ_TARGET(submissions) {
     const std::string_view text = fuzz::as_text(data, size);
     const files::SubmissionsFile f = files::parse_submissions(text, "fuzz.csv");
     const auto lines = static_cast<int>(std::count(text.begin(), text.end(), '\n')) + 1;
+    std::vector<std::string> texts;
+    for (const plan::Submission& s : f.rows) texts.insert(texts.end(), {s.student, s.case_id, s.blend});
+    fuzz::require_printable(texts);
     for (const auto& e : f.errors) {
       if (e.line < 1 || e.line > lines) fuzz::finding("a bad row's line lies outside the file");
     }

@@ -19,7 +19,9 @@
 // std::terminate aborts, which libFuzzer and the replay driver both report with the input.
 #include <cstddef>
 #include <cstdint>
+#include <string>
 #include <string_view>
+#include <vector>
 
 #include "common/error.hpp"
 
@@ -59,20 +61,23 @@ void expect_input_or_usage_error(F&& f) {
 // A finding that is not an exception (a broken property): abort with the message.
 [[noreturn]] void finding(const char* what);
 
+// Text a parser accepted is printed in reports and JSON: it must serialise (nlohmann::json refuses
+// invalid UTF-8 with type_error 316, the bug of issue 20). A finding when it does not.
+void require_printable(const std::vector<std::string>& texts);
+
 }  // namespace shadematch::fuzz
 
 #ifdef SHADEMATCH_LIBFUZZER
-#define SHADEMATCH_FUZZ_TARGET(NAME)                                                               \
-  static void shadematch_fuzz_##NAME(const std::uint8_t* data, std::size_t size);                \
-  extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {            \
-    shadematch_fuzz_##NAME(data, size);                                                          \
-    return 0;                                                                                    \
-  }                                                                                              \
+#define SHADEMATCH_FUZZ_TARGET(NAME)                                                  \
+  static void shadematch_fuzz_##NAME(const std::uint8_t* data, std::size_t size);     \
+  extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) { \
+    shadematch_fuzz_##NAME(data, size);                                               \
+    return 0;                                                                         \
+  }                                                                                   \
   static void shadematch_fuzz_##NAME(const std::uint8_t* data, std::size_t size)
 #else
-#define SHADEMATCH_FUZZ_TARGET(NAME)                                                               \
-  static void shadematch_fuzz_##NAME(const std::uint8_t* data, std::size_t size);                \
-  static const ::shadematch::fuzz::Registration shadematch_fuzz_registration_##NAME{#NAME,        \
-                                                                                 shadematch_fuzz_##NAME}; \
+#define SHADEMATCH_FUZZ_TARGET(NAME)                                                                                \
+  static void shadematch_fuzz_##NAME(const std::uint8_t* data, std::size_t size);                                   \
+  static const ::shadematch::fuzz::Registration shadematch_fuzz_registration_##NAME{#NAME, shadematch_fuzz_##NAME}; \
   static void shadematch_fuzz_##NAME(const std::uint8_t* data, std::size_t size)
 #endif

@@ -22,7 +22,9 @@ std::map<std::string, Target>& targets() {
 }
 }  // namespace
 
-Registration::Registration(const char* name, Target target) { targets()[name] = target; }
+Registration::Registration(const char* name, Target target) {
+  targets()[name] = target;
+}
 
 }  // namespace shadematch::fuzz
 

@@ -12,8 +12,8 @@
 namespace {
 
 void save(const std::string& path, const std::vector<std::uint8_t>& bytes) {
-  std::ofstream(path, std::ios::binary).write(reinterpret_cast<const char*>(bytes.data()),
-                                              static_cast<std::streamsize>(bytes.size()));
+  std::ofstream(path, std::ios::binary)
+      .write(reinterpret_cast<const char*>(bytes.data()), static_cast<std::streamsize>(bytes.size()));
 }
 
 std::vector<std::uint8_t> encode(const std::string& ext, const cv::Mat& m, const std::vector<int>& params = {}) {
@@ -24,11 +24,11 @@ std::vector<std::uint8_t> encode(const std::string& ext, const cv::Mat& m, const
 
 // A big-endian EXIF block: IFD0 with Orientation = 6 (rotate 90° CW) and Make = "Cam".
 std::vector<std::uint8_t> exif_app1() {
-  std::vector<std::uint8_t> tiff = {'M', 'M', 0, 42, 0, 0, 0, 8,  // header, IFD0 at 8
-                                    0, 2,                          // two entries
-                                    0x01, 0x0F, 0, 2, 0, 0, 0, 4, 'C', 'a', 'm', 0,  // Make, ASCII[4]
-                                    0x01, 0x12, 0, 3, 0, 0, 0, 1, 0, 6, 0, 0,        // Orientation, SHORT
-                                    0, 0, 0, 0};                   // no next IFD
+  std::vector<std::uint8_t> tiff = {'M',  'M',  0, 42, 0, 0, 0, 8,                    // header, IFD0 at 8
+                                    0,    2,                                          // two entries
+                                    0x01, 0x0F, 0, 2,  0, 0, 0, 4, 'C', 'a', 'm', 0,  // Make, ASCII[4]
+                                    0x01, 0x12, 0, 3,  0, 0, 0, 1, 0,   6,   0,   0,  // Orientation, SHORT
+                                    0,    0,    0, 0};                                // no next IFD
   std::vector<std::uint8_t> app1 = {0xFF, 0xE1, 0, 0, 'E', 'x', 'i', 'f', 0, 0};
   app1.insert(app1.end(), tiff.begin(), tiff.end());
   const std::size_t len = app1.size() - 2;
