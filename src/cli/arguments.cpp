@@ -59,7 +59,8 @@ std::array<cv::Point2f, 4> parse_corners(const std::string& text, const std::str
            rx.ptr == xs.data() + xs.size() && ry.ptr == ys.data() + ys.size() && std::isfinite(x) && std::isfinite(y) &&
            x >= 0 && y >= 0 && x < 1e6 && y < 1e6;
     }
-    if (!ok) throw UsageError(what + ": point " + std::to_string(i + 1) + " must be x,y in pixels, found '" + points[i] + "'");
+    if (!ok)
+      throw UsageError(what + ": point " + std::to_string(i + 1) + " must be x,y in pixels, found '" + points[i] + "'");
     out[i] = cv::Point2f(static_cast<float>(x), static_cast<float>(y));
   }
   return out;

@@ -57,7 +57,9 @@ inline std::size_t first_invalid(std::string_view text) {
   return std::string_view::npos;
 }
 
-inline bool valid(std::string_view text) { return first_invalid(text) == std::string_view::npos; }
+inline bool valid(std::string_view text) {
+  return first_invalid(text) == std::string_view::npos;
+}
 
 // Throws InputError(source, line, column, …) at the first invalid byte of a file's whole text.
 // Lines and columns count from 1; the column counts bytes, as yaml-cpp's marks and the CSV reader
@@ -79,10 +81,9 @@ inline void require_valid_text(std::string_view text, const std::string& source)
   message += kHex[b >> 4];
   message += kHex[b & 0xF];
   message += "): the file must be UTF-8 text";
-  const bool utf16_bom = text.size() >= 2 && ((static_cast<std::uint8_t>(text[0]) == 0xFF &&
-                                               static_cast<std::uint8_t>(text[1]) == 0xFE) ||
-                                              (static_cast<std::uint8_t>(text[0]) == 0xFE &&
-                                               static_cast<std::uint8_t>(text[1]) == 0xFF));
+  const bool utf16_bom =
+      text.size() >= 2 && ((static_cast<std::uint8_t>(text[0]) == 0xFF && static_cast<std::uint8_t>(text[1]) == 0xFE) ||
+                           (static_cast<std::uint8_t>(text[0]) == 0xFE && static_cast<std::uint8_t>(text[1]) == 0xFF));
   if (bad == 0 && utf16_bom) {
     message += " (this one starts like UTF-16; save it as UTF-8)";
   } else {

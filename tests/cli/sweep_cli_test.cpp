@@ -82,7 +82,11 @@ TEST_CASE("cli sweep: malformed input to every subcommand and option ends with i
       {"blank.yaml", "  \n\n", true, Where::file},
       {"binary.yaml", binary, true, Where::file_line},
       {"latin1.yaml", "name: Caf\xE9\n", true, Where::file_line},
-      {"utf16.yaml", std::string("\xFF\xFE" "n\0a\0", 6), true, Where::file_line},
+      {"utf16.yaml",
+       std::string("\xFF\xFE"
+                   "n\0a\0",
+                   6),
+       true, Where::file_line},
       {"unclosed.yaml", "schema: [a, b\nname: x\n", true, Where::file_line},
       {"list.yaml", "- 1\n- 2\n", true, Where::file_line},
       {"scalar.yaml", "just text\n", true, Where::file_line},
@@ -102,10 +106,18 @@ TEST_CASE("cli sweep: malformed input to every subcommand and option ends with i
 
   // Every slot that reads a YAML file, as a function of the path given to it.
   const std::vector<std::function<std::vector<std::string>(const std::string&)>> yaml_slots = {
-      [](const std::string& f) { return std::vector<std::string>{"palette", "validate", f}; },
-      [](const std::string& f) { return std::vector<std::string>{"palette", "show", f, "--json"}; },
-      [](const std::string& f) { return std::vector<std::string>{"palette", "lint", f, "--today", "2025-01-01"}; },
-      [&](const std::string& f) { return std::vector<std::string>{"palette", "swatches", f, "--out", dir + "/s.html"}; },
+      [](const std::string& f) {
+        return std::vector<std::string>{"palette", "validate", f};
+      },
+      [](const std::string& f) {
+        return std::vector<std::string>{"palette", "show", f, "--json"};
+      },
+      [](const std::string& f) {
+        return std::vector<std::string>{"palette", "lint", f, "--today", "2025-01-01"};
+      },
+      [&](const std::string& f) {
+        return std::vector<std::string>{"palette", "swatches", f, "--out", dir + "/s.html"};
+      },
       [](const std::string& f) {
         return std::vector<std::string>{"palette", "add", f, "--id", "new-ink", "--name", "New", "--lab", "30,0,0"};
       },
@@ -115,19 +127,30 @@ TEST_CASE("cli sweep: malformed input to every subcommand and option ends with i
       [](const std::string& f) {
         return std::vector<std::string>{"match", "--target", "30,2,3", "--skin", "65,12,16", "--palette", f};
       },
-      [](const std::string& f) { return std::vector<std::string>{"grade", "--answer-key", "--case", f}; },
-      [&](const std::string& f) { return std::vector<std::string>{"grade", "--case", f, "--submissions", class_csv}; },
-      [&](const std::string& f) { return std::vector<std::string>{"calibrate", photo, "--card", f}; },
-      [&](const std::string& f) { return std::vector<std::string>{"measure", photo, "--calibration", f}; },
+      [](const std::string& f) {
+        return std::vector<std::string>{"grade", "--answer-key", "--case", f};
+      },
+      [&](const std::string& f) {
+        return std::vector<std::string>{"grade", "--case", f, "--submissions", class_csv};
+      },
+      [&](const std::string& f) {
+        return std::vector<std::string>{"calibrate", photo, "--card", f};
+      },
+      [&](const std::string& f) {
+        return std::vector<std::string>{"measure", photo, "--calibration", f};
+      },
       [&](const std::string& f) {
         return std::vector<std::string>{"palette", "measure", photo, "--roi", "0,0,8,8", "--calibration", f};
       },
   };
   // Every slot that reads a CSV file.
   const std::vector<std::function<std::vector<std::string>(const std::string&)>> csv_slots = {
-      [&](const std::string& f) { return std::vector<std::string>{"grade", "--case", cases, "--submissions", f}; },
       [&](const std::string& f) {
-        return std::vector<std::string>{"palette", "add", palette, "--id", "new-ink", "--name", "New", "--reflectance", f};
+        return std::vector<std::string>{"grade", "--case", cases, "--submissions", f};
+      },
+      [&](const std::string& f) {
+        return std::vector<std::string>{"palette", "add", palette,         "--id", "new-ink",
+                                        "--name",  "New", "--reflectance", f};
       },
   };
   std::vector<BadFile> bad_csv_files = {
@@ -148,8 +171,12 @@ TEST_CASE("cli sweep: malformed input to every subcommand and option ends with i
 
   // Every slot that reads a photo, and the ways a photo can be bad (all: exit 1, naming the file).
   const std::vector<std::function<std::vector<std::string>(const std::string&)>> photo_slots = {
-      [](const std::string& f) { return std::vector<std::string>{"calibrate", f}; },
-      [&](const std::string& f) { return std::vector<std::string>{"measure", f, "--calibration", calib}; },
+      [](const std::string& f) {
+        return std::vector<std::string>{"calibrate", f};
+      },
+      [&](const std::string& f) {
+        return std::vector<std::string>{"measure", f, "--calibration", calib};
+      },
       [&](const std::string& f) {
         return std::vector<std::string>{"match", f, "--palette", palette, "--calibration", calib};
       },
@@ -157,8 +184,8 @@ TEST_CASE("cli sweep: malformed input to every subcommand and option ends with i
         return std::vector<std::string>{"palette", "measure", f, "--roi", "0,0,8,8", "--calibration", calib};
       },
       [&](const std::string& f) {
-        return std::vector<std::string>{"palette", "add",  palette, "--id", "new-ink", "--name", "New",
-                                        "--photo", f,     "--roi",   "0,0,8,8", "--calibration", calib};
+        return std::vector<std::string>{"palette", "add", palette, "--id",    "new-ink",       "--name", "New",
+                                        "--photo", f,     "--roi", "0,0,8,8", "--calibration", calib};
       },
   };
   const std::string jpeg = read_text_file(source_dir() + "/samples/demo/photo.jpg");
@@ -200,13 +227,14 @@ TEST_CASE("cli sweep: malformed input to every subcommand and option ends with i
   }
 
   // ---- malformed option values: usage errors (exit 2) ----------------------------------------
-  const std::vector<std::string> bad_numbers = {"", "abc", "nan", "NaN", "inf", "-inf", "1e999", "0x10", "1,5",
-                                                "99999999999999999999", "\xE9"};
-  const std::vector<std::string> bad_labs = {"",        "1,2",      "1,2,3,4", "a,b,c",   "nan,0,0", "0,inf,0",
-                                             "0,0,-inf", "101,0,0", "-1,0,0",  "1e400,0,0", "50;0;0", "50,,0",
-                                             "50,0,0,", "\xE9,0,0"};
-  const std::vector<std::string> bad_rects = {"",         "1,2,3",    "1,2,3,4,5", "a,b,c,d", "1.5,2,3,4", "nan,0,1,1",
-                                              "1e3,0,1,1", "0x1,0,1,1", "1,,2,3",  "99999999999,0,1,1", "\xE9"};
+  const std::vector<std::string> bad_numbers = {
+      "", "abc", "nan", "NaN", "inf", "-inf", "1e999", "0x10", "1,5", "99999999999999999999", "\xE9"};
+  const std::vector<std::string> bad_labs = {"",        "1,2",      "1,2,3,4", "a,b,c",   "nan,0,0",
+                                             "0,inf,0", "0,0,-inf", "101,0,0", "-1,0,0",  "1e400,0,0",
+                                             "50;0;0",  "50,,0",    "50,0,0,", "\xE9,0,0"};
+  const std::vector<std::string> bad_rects = {"",          "1,2,3",     "1,2,3,4,5", "a,b,c,d", "1.5,2,3,4",
+                                              "nan,0,1,1", "1e3,0,1,1", "0x1,0,1,1", "1,,2,3",  "99999999999,0,1,1",
+                                              "\xE9"};
   const auto usage = [&](std::vector<std::string> args) { sweep.push_back({std::move(args), 2, Where::anywhere, ""}); };
   const auto bad_input = [&](std::vector<std::string> args) {
     sweep.push_back({std::move(args), 1, Where::anywhere, ""});
@@ -255,9 +283,9 @@ TEST_CASE("cli sweep: malformed input to every subcommand and option ends with i
   for (const char* v : {"", "crown", "=1,2,3,4", "a b=1,2,3,4", "cr\xE9=1,2,3,4", "x/y=1,2,3,4"}) {
     usage({"measure", photo, "--calibration", calib, "--region", v});
   }
-  for (const char* v : {"", "1,2", "1,2 3,4 5,6", "1,2 3,4 5,6 7,8 9,10", "a,b c,d e,f g,h", "nan,0 1,1 2,2 3,3",
-                               "inf,0 1,1 2,2 3,3", "-1,0 1,1 2,2 3,3", "1e7,0 1,1 2,2 3,3", "1,2,3 4,5 6,7 8,9",
-                               "0x10,0 1,1 2,2 3,3"}) {
+  for (const char* v :
+       {"", "1,2", "1,2 3,4 5,6", "1,2 3,4 5,6 7,8 9,10", "a,b c,d e,f g,h", "nan,0 1,1 2,2 3,3", "inf,0 1,1 2,2 3,3",
+        "-1,0 1,1 2,2 3,3", "1e7,0 1,1 2,2 3,3", "1,2,3 4,5 6,7 8,9", "0x10,0 1,1 2,2 3,3"}) {
     usage({"calibrate", photo, "--corners", v});
   }
   for (const char* v : {"", "cubic", "LINEAR", "\xE9"}) usage({"calibrate", photo, "--model", v});
@@ -297,18 +325,18 @@ TEST_CASE("cli sweep: malformed input to every subcommand and option ends with i
 
   // ---- values that parse but are bad input (exit 1) --------------------------------------------
   // Blends: unknown inks, zero parts, bad dilution, repeated inks (pigment::parse_blend).
-  for (const char* v : {"", "no-such-ink", "0 carbon-black", "-1 carbon-black", "2 carbon-black @ 8",
-                               "carbon-black @ 1:0", "carbon-black @ -1:1", "carbon-black + carbon-black",
-                               "99999999999 carbon-black", "2 carbon-black + ", "carbon-black @ 9999999:1",
-                               "carbon-black @ nan:1", "Carbon-Black", "carbon-black\xE9"}) {
+  for (const char* v :
+       {"", "no-such-ink", "0 carbon-black", "-1 carbon-black", "2 carbon-black @ 8", "carbon-black @ 1:0",
+        "carbon-black @ -1:1", "carbon-black + carbon-black", "99999999999 carbon-black", "2 carbon-black + ",
+        "carbon-black @ 9999999:1", "carbon-black @ nan:1", "Carbon-Black", "carbon-black\xE9"}) {
     // A bad UTF-8 argument is refused before the blend is read (usage, exit 2).
     const bool not_utf8 = std::string(v).find('\xE9') != std::string::npos;
-    sweep.push_back({{"mix", "--palette", palette, "--blend", v, "--skin", "65,12,16"}, not_utf8 ? 2 : 1,
-                     Where::anywhere, ""});
+    sweep.push_back(
+        {{"mix", "--palette", palette, "--blend", v, "--skin", "65,12,16"}, not_utf8 ? 2 : 1, Where::anywhere, ""});
   }
   // Regions that are well-formed but empty or outside the 128×64 photo (photo::validate_regions).
-  for (const char* v : {"0,0,0,8", "0,0,8,0", "200,0,8,8", "0,100,8,8", "120,0,16,8", "-5,0,8,8",
-                               "2147483647,0,1,1", "0,0,2147483647,2147483647", "-2147483648,0,8,8"}) {
+  for (const char* v : {"0,0,0,8", "0,0,8,0", "200,0,8,8", "0,100,8,8", "120,0,16,8", "-5,0,8,8", "2147483647,0,1,1",
+                        "0,0,2147483647,2147483647", "-2147483648,0,8,8"}) {
     bad_input({"measure", photo, "--calibration", calib, "--hair", v});
     bad_input({"measure", photo, "--calibration", calib, "--region", std::string("crown=") + v});
     bad_input({"match", photo, "--palette", palette, "--calibration", calib, "--hair", v, "--scalp", "64,0,8,8"});
@@ -320,7 +348,8 @@ TEST_CASE("cli sweep: malformed input to every subcommand and option ends with i
   }
   bad_input({"calibrate", photo, "--card", "no-such-card"});
   // A fully clipped region (every pixel of x ≥ 64 is white): no colour to plan from.
-  bad_input({"match", photo, "--palette", palette, "--calibration", calib, "--hair", "0,0,64,64", "--scalp", "64,0,64,64"});
+  bad_input(
+      {"match", photo, "--palette", palette, "--calibration", calib, "--hair", "0,0,64,64", "--scalp", "64,0,64,64"});
   // New ink values the palette refuses.
   for (const std::vector<std::string>& extra :
        std::vector<std::vector<std::string>>{{"--id", "Bad Id", "--name", "X"},
