@@ -24,6 +24,9 @@ SHADEMATCH_TEST_PACKAGES=(chromium nodejs)
 # npm: Debian's `npm` package, unless an npm is already there (a Node.js build that bundles its
 # own npm conflicts with Debian's package).
 command -v npm >/dev/null 2>&1 || SHADEMATCH_TEST_PACKAGES+=(npm)
+# scripts/fuzz (libFuzzer is clang's) and scripts/lint (clang-format, clang-tidy).
+SHADEMATCH_FUZZ_PACKAGES=(clang-14 libclang-rt-14-dev)
+SHADEMATCH_LINT_PACKAGES=(clang-format-14 clang-tidy-14)
 
 shadematch_root() { cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd; }
 

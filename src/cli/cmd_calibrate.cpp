@@ -7,6 +7,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "cli/arguments.hpp"
 #include "cli/command.hpp"
 #include "cli/options.hpp"
 #include "common/error.hpp"
@@ -18,44 +19,6 @@
 
 namespace shadematch::cli {
 namespace {
-
-// "x,y x,y x,y x,y" (also accepts ';' between points) → four points; UsageError otherwise.
-std::array<cv::Point2f, 4> parse_corners(const std::string& text) {
-  std::string t = text;
-  for (char& c : t) {
-    if (c == ';') c = ' ';
-  }
-  std::istringstream in(t);
-  std::vector<std::string> points;
-  for (std::string p; in >> p;) points.push_back(p);
-  if (points.size() != 4) {
-    throw UsageError("calibrate: --corners: expected four points \"x,y x,y x,y x,y\", found '" + text + "'");
-  }
-  std::array<cv::Point2f, 4> out;
-  for (std::size_t i = 0; i < 4; ++i) {
-    const auto comma = points[i].find(',');
-    bool ok = comma != std::string::npos;
-    double x = 0, y = 0;
-    if (ok) {
-      try {
-        std::size_t ex = 0, ey = 0;
-        const std::string xs = points[i].substr(0, comma), ys = points[i].substr(comma + 1);
-        x = std::stod(xs, &ex);
-        y = std::stod(ys, &ey);
-        ok = ex == xs.size() && ey == ys.size() && std::isfinite(x) && std::isfinite(y) && x >= 0 && y >= 0 && x < 1e6 &&
-             y < 1e6;
-      } catch (const std::exception&) {
-        ok = false;
-      }
-    }
-    if (!ok) {
-      throw UsageError("calibrate: --corners: point " + std::to_string(i + 1) + " must be x,y in pixels, found '" +
-                       points[i] + "'");
-    }
-    out[i] = cv::Point2f(static_cast<float>(x), static_cast<float>(y));
-  }
-  return out;
-}
 
 int run_calibrate(const std::vector<std::string>& args) {
   po::options_description visible("Options");
@@ -87,7 +50,7 @@ int run_calibrate(const std::vector<std::string>& args) {
     options.model = photo::parse_correction_model(model_arg);
     if (!options.model) throw UsageError("calibrate: --model: expected auto, linear or rootpoly, found '" + model_arg + "'");
   }
-  if (vm.count("corners")) options.corners = parse_corners(corners_arg);
+  if (vm.count("corners")) options.corners = parse_corners(corners_arg, "calibrate: --corners");
   if (vm.count("overlay") && overlay_path.empty()) throw UsageError("calibrate: --overlay: empty path");
   if (vm.count("save") && save_path.empty()) throw UsageError("calibrate: --save: empty path");
 

@@ -8,6 +8,7 @@
 
 #include "cli/command.hpp"
 #include "cli/options.hpp"
+#include "session/region_colour.hpp"
 #include "common/error.hpp"
 #include "files/calibration_file.hpp"
 #include "files/case_file.hpp"
@@ -62,14 +63,16 @@ std::optional<plan::PlanColours> case_colours(const files::CaseSpec& spec) {
     return std::nullopt;
   }
   plan::PlanColours c;
+  // A region with no usable pixel (all clipped) has no colour: named at its line in the case file.
   for (const photo::RegionMeasurement& r : m.regions) {
     if (r.name == "hair") {
-      c.follicle = r.follicle_lab.value_or(r.lab);
+      c.follicle = session::region_colour(r, r.follicle_lab ? r.follicle_lab : std::optional<colour::Lab>(r.lab),
+                                      spec.regions, spec.source, spec.photo_path);
       if (r.coverage) c.coverage = *r.coverage;
     } else if (r.name == "scalp") {
-      c.scalp = r.lab;
+      c.scalp = session::region_colour(r, r.lab, spec.regions, spec.source, spec.photo_path);
     } else if (r.name == "scar") {
-      c.scar = r.lab;
+      c.scar = session::region_colour(r, r.lab, spec.regions, spec.source, spec.photo_path);
     }
   }
   return c;

@@ -4,11 +4,13 @@
 // Plans every session's target, searches every blend the palette allows and reports the ranked
 // blends (DESIGN.md "Session plan and ranking").
 #include <chrono>
+#include <cmath>
 #include <cstdio>
 #include <iostream>
 
 #include <nlohmann/json.hpp>
 
+#include "cli/arguments.hpp"
 #include "cli/command.hpp"
 #include "cli/options.hpp"
 #include "colour/types.hpp"
@@ -22,15 +24,6 @@
 
 namespace shadematch::cli {
 namespace {
-
-photo::Region region_from(const std::string& name, const std::string& text, const std::string& flag) {
-  const std::vector<int> v = parse_int_list(text, 4, "match: " + flag);
-  photo::Region r;
-  r.name = name;
-  r.rect = {v[0], v[1], v[2], v[3]};
-  r.origin = flag;
-  return r;
-}
 
 int run_match(const std::vector<std::string>& args) {
   po::options_description visible("Options");
@@ -106,9 +99,9 @@ int run_match(const std::vector<std::string>& args) {
     session::PhotoInput photo;
     photo.name = photos[0];
     if (vm.count("calibration")) photo.calibration_path = calibration;
-    if (vm.count("hair")) photo.regions.push_back(region_from("hair", hair, "--hair"));
-    if (vm.count("scalp")) photo.regions.push_back(region_from("scalp", scalp, "--scalp"));
-    if (vm.count("scar")) photo.regions.push_back(region_from("scar", scar, "--scar"));
+    if (vm.count("hair")) photo.regions.push_back(parse_region_argument("hair", hair, "match", "--hair"));
+    if (vm.count("scalp")) photo.regions.push_back(parse_region_argument("scalp", scalp, "match", "--scalp"));
+    if (vm.count("scar")) photo.regions.push_back(parse_region_argument("scar", scar, "match", "--scar"));
     photo.thumbnail = vm.count("html") > 0;
     request.photo = std::move(photo);
   }
@@ -127,7 +120,7 @@ int run_match(const std::vector<std::string>& args) {
     request.search.progress = [&](double f) {
       if (std::chrono::steady_clock::now() - start < std::chrono::seconds(1)) return;
       shown = true;
-      std::fprintf(stderr, "\rshadematch: searching blends… %3d%%", static_cast<int>(f * 100.0 + 0.5));
+      std::fprintf(stderr, "\rshadematch: searching blends… %3d%%", static_cast<int>(std::lround(f * 100.0)));
       std::fflush(stderr);
     };
   }

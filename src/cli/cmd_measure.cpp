@@ -4,6 +4,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "cli/arguments.hpp"
 #include "cli/command.hpp"
 #include "cli/options.hpp"
 #include "common/error.hpp"
@@ -11,17 +12,6 @@
 
 namespace shadematch::cli {
 namespace {
-
-photo::Region region_from(const std::string& name, const std::string& text, const std::string& flag) {
-  // Syntax errors are usage errors (exit 2); empty or misplaced rectangles are bad input (exit 1),
-  // checked by photo::validate_regions against the image and the card.
-  const std::vector<int> v = parse_int_list(text, 4, "measure: " + flag);
-  photo::Region r;
-  r.name = name;
-  r.rect = {v[0], v[1], v[2], v[3]};
-  r.origin = flag;
-  return r;
-}
 
 int run_measure(const std::vector<std::string>& args) {
   po::options_description visible("Options");
@@ -57,21 +47,10 @@ int run_measure(const std::vector<std::string>& args) {
     if (overlay.empty()) throw UsageError("measure: --overlay: empty path");
     request.overlay_path = overlay;
   }
-  if (vm.count("hair")) request.regions.push_back(region_from("hair", hair, "--hair"));
-  if (vm.count("scalp")) request.regions.push_back(region_from("scalp", scalp, "--scalp"));
-  if (vm.count("scar")) request.regions.push_back(region_from("scar", scar, "--scar"));
-  for (const std::string& item : named) {
-    const auto eq = item.find('=');
-    if (eq == std::string::npos || eq == 0) {
-      throw UsageError("measure: --region: expected NAME=x,y,w,h, found '" + item + "'");
-    }
-    const std::string name = item.substr(0, eq);
-    for (char c : name) {
-      const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '-';
-      if (!ok) throw UsageError("measure: --region: NAME must be letters, digits, '_' or '-', found '" + name + "'");
-    }
-    request.regions.push_back(region_from(name, item.substr(eq + 1), "--region " + name));
-  }
+  if (vm.count("hair")) request.regions.push_back(parse_region_argument("hair", hair, "measure", "--hair"));
+  if (vm.count("scalp")) request.regions.push_back(parse_region_argument("scalp", scalp, "measure", "--scalp"));
+  if (vm.count("scar")) request.regions.push_back(parse_region_argument("scar", scar, "measure", "--scar"));
+  for (const std::string& item : named) request.regions.push_back(parse_named_region_argument(item, "measure"));
 
   const report::MeasureResult result = report::run_measure(request);
   if (vm.count("json")) {

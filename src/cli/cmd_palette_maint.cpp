@@ -211,9 +211,9 @@ int run_palette_lint(const std::vector<std::string>& args) {
     return 0;
   }
   expect_positionals("palette lint", positional_args, 1, "one palette file F");
-  if (today.empty()) {
+  if (!vm.count("today")) {
     today = today_utc();
-  } else if (!files::is_iso_date(today)) {
+  } else if (!files::is_iso_date(today)) {  // an empty --today '' is a mistake, not "today"
     throw UsageError("palette lint: --today: expected a date YYYY-MM-DD, found '" + today + "'");
   }
   const std::string& path = positional_args[0];

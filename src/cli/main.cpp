@@ -8,6 +8,7 @@
 
 #include "cli/command.hpp"
 #include "common/error.hpp"
+#include "common/utf8.hpp"
 #include "shadematch_version.hpp"
 
 namespace shadematch::cli {
@@ -35,6 +36,14 @@ void print_help(std::ostream& out) {
 
 int run(int argc, char** argv) {
   std::vector<std::string> args(argv + 1, argv + argc);
+  // Arguments become text in reports and JSON (ink names, region names, paths): a command line
+  // that is not UTF-8 is malformed (issue 20), refused here once for every subcommand.
+  for (std::size_t i = 0; i < args.size(); ++i) {
+    if (!utf8::valid(args[i])) {
+      throw UsageError("argument " + std::to_string(i + 1) + " ('" + utf8::repair(args[i]) +
+                       "') is not valid UTF-8 text");
+    }
+  }
   if (args.empty()) {
     print_help(std::cerr);
     return static_cast<int>(ExitCode::usage);

@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include "common/error.hpp"
+#include "common/utf8.hpp"
 
 namespace shadematch {
 
@@ -17,6 +18,8 @@ std::size_t CsvTable::column(std::string_view name) const {
 CsvTable parse_csv(std::string_view text, std::string source) {
   CsvTable table;
   table.source = std::move(source);
+  // Names in submissions (students, cases, blends) reach JSON: the file must be UTF-8 (issue 20).
+  utf8::require_valid_text(text, table.source);
   // Skip a UTF-8 byte-order mark, which spreadsheet programs like to write.
   if (text.substr(0, 3) == "\xEF\xBB\xBF") text.remove_prefix(3);
 

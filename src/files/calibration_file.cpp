@@ -15,6 +15,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include "common/error.hpp"
+#include "common/utf8.hpp"
 #include "files/yaml_util.hpp"
 
 namespace shadematch::files {
@@ -23,13 +24,7 @@ namespace {
 using yaml_util::describe;
 using yaml_util::fail;
 
-void check_keys(const std::string& source, const YAML::Node& map, const std::set<std::string>& allowed,
-                const std::string& where) {
-  for (const auto& kv : map) {
-    const auto key = kv.first.as<std::string>();
-    if (allowed.count(key) == 0) fail(source, kv.first, "unknown key '" + key + "' in " + where);
-  }
-}
+using yaml_util::check_keys;
 
 YAML::Node require(const std::string& source, const YAML::Node& map, const std::string& key, const std::string& where) {
   const YAML::Node n = map[key];
@@ -124,6 +119,7 @@ std::string format_calibration(const SavedCalibration& c) {
 }
 
 SavedCalibration parse_calibration(std::string_view yaml_text, const std::string& source) {
+  utf8::require_valid_text(yaml_text, source);  // photo, card and camera names reach JSON (issue 20)
   YAML::Node root;
   try {
     root = YAML::Load(std::string(yaml_text));

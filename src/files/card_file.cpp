@@ -11,6 +11,7 @@
 
 #include "common/embedded.hpp"
 #include "common/error.hpp"
+#include "common/utf8.hpp"
 #include "files/yaml_util.hpp"
 
 namespace shadematch::files {
@@ -24,14 +25,7 @@ class Parser {
   explicit Parser(std::string source) : source_(std::move(source)) {}
 
   void check_keys(const YAML::Node& map, const std::set<std::string>& allowed, const std::string& where) const {
-    for (const auto& kv : map) {
-      const auto key = kv.first.as<std::string>();
-      if (allowed.count(key) == 0) {
-        std::string list;
-        for (const auto& a : allowed) list += (list.empty() ? "" : ", ") + a;
-        fail(source_, kv.first, "unknown key '" + key + "' in " + where + " (expected one of: " + list + ")");
-      }
-    }
+    yaml_util::check_keys(source_, map, allowed, where);
   }
 
   YAML::Node require(const YAML::Node& map, const std::string& key, const std::string& where) const {
@@ -103,6 +97,7 @@ const std::vector<CardFile>& builtin_cards() {
 }  // namespace
 
 CardFile parse_card(std::string_view text, const std::string& source) {
+  utf8::require_valid_text(text, source);  // titles and patch names reach JSON (issue 20)
   YAML::Node root;
   try {
     root = YAML::Load(std::string(text));

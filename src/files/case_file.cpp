@@ -10,6 +10,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include "common/error.hpp"
+#include "common/utf8.hpp"
 
 namespace shadematch::files {
 namespace {
@@ -229,6 +230,7 @@ CaseSpec parse_case(const Reader& r, const YAML::Node& n, const std::optional<st
 }  // namespace
 
 CaseFile parse_case_file(std::string_view text, const std::string& source) {
+  utf8::require_valid_text(text, source);  // titles and ids reach JSON (issue 20)
   YAML::Node root;
   try {
     root = YAML::Load(std::string(text));

@@ -15,6 +15,7 @@
 
 #include "colour/spectral.hpp"
 #include "common/error.hpp"
+#include "common/utf8.hpp"
 
 namespace shadematch::files {
 namespace {
@@ -91,7 +92,7 @@ class PaletteParser {
   std::string text(const YAML::Node& n, const std::string& key, bool allow_empty = false) const {
     if (n.IsNull() && allow_empty) return "";
     if (!n.IsScalar()) fail(n, key, "expected text, found " + describe(n));
-    const std::string s = trim(n.Scalar());
+    std::string s = trim(n.Scalar());  // not const: returned by move
     if (s.empty() && !allow_empty) fail(n, key, "expected non-empty text, found nothing");
     return s;
   }
@@ -189,6 +190,7 @@ class PaletteParser {
   }
 
   pigment::Palette parse(std::string_view text_in) {
+    utf8::require_valid_text(text_in, source_);  // names, makers, lots reach JSON (issue 20)
     YAML::Node root;
     try {
       root = YAML::Load(std::string(text_in));

@@ -9,6 +9,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include "common/error.hpp"
+#include "common/utf8.hpp"
 #include "files/yaml_util.hpp"
 
 namespace shadematch::files {
@@ -59,19 +60,16 @@ cv::Rect rect_of(const std::string& source, const YAML::Node& n, const std::stri
 }  // namespace
 
 std::vector<photo::Region> parse_regions_yaml(std::string_view text, const std::string& source) {
+  utf8::require_valid_text(text, source);  // the whole file is text (issue 20)
   YAML::Node root;
   try {
     root = YAML::Load(std::string(text));
-  } catch (const YAML::ParserException& e) {
-    throw InputError(source, e.mark.line + 1, e.mark.column + 1, "malformed YAML: " + e.msg);
+  } catch (const YAML::Exception& e) {
+    throw InputError(source, e.mark.is_null() ? 0 : e.mark.line + 1, e.mark.is_null() ? 0 : e.mark.column + 1,
+                     "malformed YAML: " + e.msg);
   }
   if (!root.IsMap()) fail(source, root, "expected a mapping with 'regions', found " + describe(root));
-  for (const auto& kv : root) {
-    const std::string key = kv.first.Scalar();
-    if (key != "schema" && key != "regions") {
-      fail(source, kv.first, "unknown key '" + key + "' (expected one of: schema, regions)");
-    }
-  }
+  yaml_util::check_keys(source, root, {"schema", "regions"}, "the regions file");
   if (const YAML::Node schema = root["schema"]) {
     if (!schema.IsScalar() || schema.Scalar() != "shadematch-regions/1") {
       fail(source, schema, "schema must be 'shadematch-regions/1', found " + describe(schema));
@@ -86,7 +84,7 @@ std::vector<photo::Region> parse_regions_yaml(std::string_view text, const std::
   std::set<std::string> seen;
   for (const auto& kv : regions) {
     photo::Region r;
-    r.name = kv.first.Scalar();
+    r.name = yaml_util::key_name(source, kv.first, "'regions'");
     r.origin = source;
     r.line = kv.first.Mark().line + 1;
     r.column = kv.first.Mark().column + 1;

@@ -1,6 +1,12 @@
 #pragma once
 // Helpers shared by the YAML parsers of src/files (cards, calibrations, regions): errors that name
-// file:line:column, and how a node is described in "expected …, found …" messages.
+// file:line:column, how a node is described in "expected …, found …" messages, and mapping keys.
+//
+// Keys: YAML allows any node as a key (`[a, b]: 1`, `{x: 1}: 2`, `? - a`). yaml-cpp's
+// `as<std::string>()` throws on such a key, and `Scalar()` returns "", so a parser must ask
+// `key_name`, which refuses a non-scalar key at its position (issue 20).
+#include <map>
+#include <set>
 #include <string>
 #include <yaml-cpp/yaml.h>
 
@@ -25,6 +31,34 @@ inline std::string describe(const YAML::Node& node) {
     case YAML::NodeType::Undefined: return "nothing";
   }
   return "nothing";
+}
+
+// The text of a mapping key; InputError "expected a key name in WHERE, found a list" when the key
+// is a list, a mapping or empty.
+inline std::string key_name(const std::string& source, const YAML::Node& key, const std::string& where) {
+  if (!key.IsScalar()) fail(source, key, "expected a key name in " + where + ", found " + describe(key));
+  return key.Scalar();
+}
+
+// Every key of `map` must be a name in `allowed`, given once: "unknown key 'K' in WHERE (expected
+// one of: …)" or "key 'K' is given twice in WHERE (first on line N)".
+inline void check_keys(const std::string& source, const YAML::Node& map, const std::set<std::string>& allowed,
+                       const std::string& where) {
+  std::map<std::string, int> seen;
+  for (const auto& kv : map) {
+    const std::string key = key_name(source, kv.first, where);
+    if (allowed.count(key) == 0) {
+      std::string list;
+      for (const auto& a : allowed) list += (list.empty() ? "" : ", ") + a;
+      fail(source, kv.first, "unknown key '" + key + "' in " + where + " (expected one of: " + list + ")");
+    }
+    const int line = kv.first.Mark().is_null() ? 0 : kv.first.Mark().line + 1;
+    const auto [it, fresh] = seen.emplace(key, line);
+    if (!fresh) {
+      fail(source, kv.first, "key '" + key + "' is given twice in " + where + " (first on line " +
+                                 std::to_string(it->second) + ")");
+    }
+  }
 }
 
 }  // namespace shadematch::files::yaml_util

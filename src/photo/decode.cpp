@@ -14,12 +14,14 @@
 #include <cstdarg>
 #include <cstring>
 #include <filesystem>
+#include <limits>
 #include <fstream>
 #include <opencv2/imgproc.hpp>
 #include <stdexcept>
 #include <system_error>
 
 #include "common/error.hpp"
+#include "common/utf8.hpp"
 #include "photo/exif.hpp"
 #include "photo/icc.hpp"
 
@@ -531,8 +533,9 @@ class TiffReader {
     }
     char* make = nullptr;
     char* model = nullptr;
-    const std::string mk = TIFFGetField(tif_, TIFFTAG_MAKE, &make) && make ? make : "";
-    const std::string md = TIFFGetField(tif_, TIFFTAG_MODEL, &model) && model ? model : "";
+    // Repaired, not refused, as EXIF's (photo/exif.cpp): the camera's bytes reach JSON.
+    const std::string mk = utf8::repair(TIFFGetField(tif_, TIFFTAG_MAKE, &make) && make ? make : "");
+    const std::string md = utf8::repair(TIFFGetField(tif_, TIFFTAG_MODEL, &model) && model ? model : "");
     info.camera = !mk.empty() && md.rfind(mk, 0) == 0 ? md : (mk.empty() || md.empty() ? mk + md : mk + " " + md);
 
     // What we read: unsigned 8/16-bit samples, interleaved, grey / RGB / CMYK (+ extra samples).

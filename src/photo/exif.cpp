@@ -6,6 +6,8 @@
 #include <memory>
 #include <vector>
 
+#include "common/utf8.hpp"
+
 namespace shadematch::photo {
 namespace {
 
@@ -21,7 +23,9 @@ std::string text_entry(ExifData* ed, ExifTag tag) {
   if (!e) return {};
   char buf[256] = {};
   exif_entry_get_value(e, buf, sizeof buf);
-  return trimmed(buf);
+  // A camera's own bytes, not the user's text: repaired (U+FFFD) rather than refused, so that
+  // reports and JSON can show it (issue 20).
+  return utf8::repair(trimmed(buf));
 }
 
 }  // namespace

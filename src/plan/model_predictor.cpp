@@ -180,7 +180,7 @@ InkInSkinPredictor::InkInSkinPredictor(const pigment::InkInSkinModel& model, con
     for (std::size_t k = 0; k < 5; ++k) {
       const colour::Lab ref = model.healed_dot_lab(ks, fractions[k]);
       // Compared as bits: NaN == NaN here, and −0 ≠ +0.
-      if (std::memcmp(&ref, &fast[k], sizeof ref) != 0) simd_ = false;
+      if (std::memcmp(&ref, &fast[k], sizeof ref) != 0) simd_ = false;  // NOLINT(bugprone-suspicious-memory-comparison)
     }
     if (!simd_) break;
   }

@@ -23,10 +23,10 @@ cv::Scalar bgr(const colour::Lab& lab) {
 // Hershey fonts draw ASCII only: other bytes (UTF-8 names) become '?'.
 std::string ascii(const std::string& s) {
   std::string out;
-  for (std::size_t i = 0; i < s.size(); ++i) {
-    const auto u = static_cast<unsigned char>(s[i]);
+  for (const char c : s) {
+    const auto u = static_cast<unsigned char>(c);
     if (u < 0x80) {
-      out += s[i];
+      out += c;
     } else if ((u & 0xC0) != 0x80) {
       out += '?';  // one '?' per UTF-8 sequence (its continuation bytes are skipped)
     }

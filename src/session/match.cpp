@@ -17,6 +17,7 @@
 #include "report/calibration_report.hpp"
 #include "report/html.hpp"
 #include "report/measure_report.hpp"
+#include "session/region_colour.hpp"
 
 namespace shadematch::session {
 namespace {
@@ -75,17 +76,20 @@ std::optional<std::string> measure_photo(const PhotoInput& in, plan::Goal goal, 
   if (!m.usable()) return m.calibration.reason;
   const photo::RegionMeasurement* h = find_region(m, photo::RegionKind::hair);
   const photo::RegionMeasurement* s = find_region(m, photo::RegionKind::scalp);
-  if (h == nullptr || !h->follicle_lab) {
+  if (h == nullptr) {
     throw InputError(request.photo, "no hair region to measure the follicle colour from; give --hair x,y,w,h");
   }
   if (s == nullptr) throw InputError(request.photo, "no scalp region to measure the skin from; give --scalp x,y,w,h");
-  colours.follicle = *h->follicle_lab;
-  colours.scalp = s->lab;
+  // A region with no usable pixel (all clipped) has no colour: say which, where it was given.
+  colours.follicle = region_colour(*h, h->follicle_lab, request.regions, m.regions_source, request.photo);
+  colours.scalp = region_colour(*s, s->lab, request.regions, m.regions_source, request.photo);
   where.scalp_rect = s->rect;
   where.hair_rect = h->rect;
   where.hair_region_lab = h->lab;
   if (h->coverage) colours.coverage = *h->coverage;
-  if (const photo::RegionMeasurement* sc = find_region(m, photo::RegionKind::scar)) colours.scar = sc->lab;
+  if (const photo::RegionMeasurement* sc = find_region(m, photo::RegionKind::scar)) {
+    colours.scar = region_colour(*sc, sc->lab, request.regions, m.regions_source, request.photo);
+  }
   if (goal == plan::Goal::scar && !colours.scar) {
     throw InputError(request.photo, "--goal scar needs a scar region; give --scar x,y,w,h");
   }

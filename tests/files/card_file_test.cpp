@@ -112,6 +112,16 @@ TEST_CASE("card file: errors name the file, line, column and key", "[unit]") {
   CHECK(error_of(std::string(text).insert(text.find("grid:"), "gird: 1\n")) ==
         "bad.yaml:4:1: error: unknown key 'gird' in the card file (expected one of: aliases, edition, grid, id, "
         "illuminant, neutral, observer, patches, schema, source, title)");
+  // A key that is not a name (issue 20: yaml-cpp's as<std::string>() threw, exit 70): a mapping
+  // as a key on line 4, and a list as a key inside 'grid' (line 4, column 8 after "grid: {").
+  CHECK(error_of(std::string(text).insert(text.find("grid:"), "{a: 1}: 2\n")) ==
+        "bad.yaml:4:1: error: expected a key name in the card file, found a mapping");
+  std::string list_key = text;
+  list_key.insert(list_key.find("rows: 2"), "[r, c]: 1, ");
+  CHECK(error_of(list_key) == "bad.yaml:4:8: error: expected a key name in 'grid', found a list");
+  // A key given twice (yaml-cpp keeps the first silently).
+  CHECK_THAT(error_of(std::string(text).insert(text.find("grid:"), "title: again\n")),
+             Catch::Contains("key 'title' is given twice in the card file (first on line"));
   // Wrong type of a number.
   std::string bad_lab = text;
   bad_lab.replace(bad_lab.find("[20, 0, 0]"), 10, "[20, x, 0]");

@@ -1,0 +1,28 @@
+#pragma once
+// Region and corner arguments shared by the subcommands (`--hair x,y,w,h`, `--region NAME=x,y,w,h`,
+// `--corners "x,y x,y x,y x,y"`), apart from the commands so that they are parsed one way and can
+// be fuzzed directly (fuzz/fuzz_arguments.cpp, issue 20). Syntax errors are UsageError (exit 2);
+// rectangles that are empty or outside the photo are bad input (exit 1), judged later by
+// photo::validate_regions against the image and the card.
+#include <array>
+#include <string>
+
+#include <opencv2/core/types.hpp>
+
+#include "photo/measure.hpp"
+
+namespace shadematch::cli {
+
+// `text` is "x,y,w,h" (integers). The region is named `name` and remembers `flag` as its origin
+// ("--hair"); errors read "COMMAND: FLAG: expected 4 integers …".
+photo::Region parse_region_argument(const std::string& name, const std::string& text, const std::string& command,
+                                    const std::string& flag);
+
+// `item` is "NAME=x,y,w,h", NAME of letters, digits, '_' or '-' (measure's --region).
+photo::Region parse_named_region_argument(const std::string& item, const std::string& command);
+
+// "x,y x,y x,y x,y" (';' also separates points): four points, each coordinate finite, ≥ 0 and
+// below 1e6 pixels. `what` prefixes errors ("calibrate: --corners").
+std::array<cv::Point2f, 4> parse_corners(const std::string& text, const std::string& what);
+
+}  // namespace shadematch::cli
