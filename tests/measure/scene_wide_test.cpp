@@ -39,6 +39,11 @@ namespace {
 
 struct WideResult {
   double de_follicle = 0, de_scalp = 0, loo = 0;
+  // The calibration's own share: the truth against a pure, noiseless pixel through the same
+  // correction (global, then the local refit as measure_regions does it) …
+  double cal_follicle = 0, cal_scalp = 0;
+  // … and the measurement's: that calibrated pure pixel against what was measured.
+  double meas_follicle = 0, meas_scalp = 0;
   bool scalp_proposed = false, hair_proposed = false;
   double scalp_confidence = 0, hair_confidence = 0;
   photo::RegionMeasurement hair, scalp;
@@ -89,6 +94,16 @@ WideResult measure_wide(const test::WideScene& scene, const std::string& dir, co
   r.scalp = measured[1];
   r.de_follicle = r.hair.follicle_lab ? colour::delta_e_2000(*r.hair.follicle_lab, scene.follicle_lab) : 99.0;
   r.de_scalp = colour::delta_e_2000(r.scalp.lab, scene.skin_lab);
+  const auto calibrated = [&](const colour::LinearRgb& c) {
+    const colour::Lab first = correction.apply_lab(c);
+    const photo::LinearToLab local = options.local_correction ? options.local_correction(first) : photo::LinearToLab{};
+    return local ? local(c) : first;
+  };
+  const colour::Lab pure_follicle = calibrated(scene.follicle_linear), pure_skin = calibrated(scene.skin_linear);
+  r.cal_follicle = colour::delta_e_2000(pure_follicle, scene.follicle_lab);
+  r.cal_scalp = colour::delta_e_2000(pure_skin, scene.skin_lab);
+  r.meas_follicle = r.hair.follicle_lab ? colour::delta_e_2000(*r.hair.follicle_lab, pure_follicle) : 99.0;
+  r.meas_scalp = colour::delta_e_2000(r.scalp.lab, pure_skin);
   for (const photo::Region& p : photo::propose_regions(image, to_lab, options)) {
     if (p.name == "scalp") {
       r.scalp_proposed = true;
@@ -119,26 +134,31 @@ std::string describe(const test::WideSpec& s) {
 }
 
 struct Summary {
-  std::vector<double> follicle, scalp;
+  std::vector<double> follicle, scalp, meas_follicle, meas_scalp;
   int proposed = 0, scenes = 0;
 };
 
 void run_table(const std::vector<std::uint64_t>& seeds, int width, int height, Summary& sum, bool print) {
   const std::string dir = test::make_temp_dir("wide-scenes");
   if (print) {
-    std::cout << "seed | scene | follicle truth | got | dE00 | scalp dE00 | scalp proposed | hair proposed | LOO\n";
+    std::cout << "seed | scene | follicle truth | got | dE00 (cal+meas) | scalp truth | got | dE00 (cal+meas) | scalp "
+                 "proposed | hair proposed | LOO\n";
   }
   for (const std::uint64_t seed : seeds) {
     const test::WideScene scene = test::render_wide(test::wide_spec(seed, width, height));
     const WideResult r = measure_wide(scene, dir, "s" + std::to_string(seed));
     sum.follicle.push_back(r.de_follicle);
     sum.scalp.push_back(r.de_scalp);
+    sum.meas_follicle.push_back(r.meas_follicle);
+    sum.meas_scalp.push_back(r.meas_scalp);
     sum.proposed += r.scalp_proposed ? 1 : 0;
     ++sum.scenes;
     std::ostringstream line;
     line << std::fixed << std::setprecision(2) << seed << " | " << describe(scene.spec) << " | "
          << lab_text(scene.follicle_lab) << " | " << (r.hair.follicle_lab ? lab_text(*r.hair.follicle_lab) : "-")
-         << " | " << r.de_follicle << " | " << r.de_scalp << " | " << (r.scalp_proposed ? "yes" : "no") << " "
+         << " | " << r.de_follicle << " (" << r.cal_follicle << "+" << r.meas_follicle << ") | "
+         << lab_text(scene.skin_lab) << " | " << lab_text(r.scalp.lab) << " | " << r.de_scalp << " (" << r.cal_scalp
+         << "+" << r.meas_scalp << ") | " << (r.scalp_proposed ? "yes" : "no") << " "
          << r.scalp_confidence << " | " << (r.hair_proposed ? "yes" : "no") << " " << r.hair_confidence << " | "
          << r.loo;
     if (print) std::cout << line.str() << std::endl;
@@ -149,7 +169,10 @@ void run_table(const std::vector<std::uint64_t>& seeds, int width, int height, S
     std::cout << std::fixed << std::setprecision(2) << "follicle ΔE00 median " << photo::median_of(sum.follicle)
               << " worst " << worst(sum.follicle) << " | scalp ΔE00 median " << photo::median_of(sum.scalp)
               << " worst " << worst(sum.scalp) << " | scalp proposed on " << sum.proposed << " of " << sum.scenes
-              << " scenes\n";
+              << " scenes\n"
+              << "measurement alone (against a pure pixel through the same calibration): follicle median "
+              << photo::median_of(sum.meas_follicle) << " worst " << worst(sum.meas_follicle) << " | scalp median "
+              << photo::median_of(sum.meas_scalp) << " worst " << worst(sum.meas_scalp) << "\n";
   }
 }
 
@@ -209,23 +232,59 @@ TEST_CASE("wide scenes: the hair model spans grey, blond, red, auburn, brown and
   CHECK(std::atan2(pheo_rich.b, pheo_rich.a) < std::atan2(eu_only.b, eu_only.a) - 3.0 * 3.14159265 / 180.0);
 }
 
-TEST_CASE("wide scenes: tune split, small frames — follicle, scalp and proposal goals", "[.wide-goals]") {
-  // Six TUNE scenes at 640 × 480 (a few seconds in release). Goals of issue 19, not loosened.
-  Summary sum;
-  const std::string dir = test::make_temp_dir("wide-tune");
-  for (const std::uint64_t seed : test::split_seeds(false, 6)) {
-    const test::WideScene scene = test::render_wide(test::wide_spec(seed, 640, 480));
-    const WideResult r = measure_wide(scene, dir, "t" + std::to_string(seed));
-    INFO("seed " << seed << ": " << describe(scene.spec) << " | follicle " << lab_text(scene.follicle_lab) << " got "
-                 << (r.hair.follicle_lab ? lab_text(*r.hair.follicle_lab) : "-") << " dE " << r.de_follicle
-                 << " | skin " << lab_text(scene.skin_lab) << " got " << lab_text(r.scalp.lab) << " dE "
-                 << r.de_scalp << " | LOO " << r.loo);
-    CHECK(r.de_follicle <= 2.0);
-    CHECK(r.de_scalp <= 1.5);
-    CHECK(r.scalp_proposed);
-    sum.follicle.push_back(r.de_follicle);
+namespace {
+// Six TUNE scenes at 640 × 480 (a few seconds in release), measured once for both tests below.
+struct TuneCase {
+  test::WideSpec spec;
+  std::string text;
+  WideResult r;
+};
+const std::vector<TuneCase>& tune_cases() {
+  static const std::vector<TuneCase> cases = [] {
+    std::vector<TuneCase> out;
+    const std::string dir = test::make_temp_dir("wide-tune");
+    for (const std::uint64_t seed : test::split_seeds(false, 6)) {
+      const test::WideScene scene = test::render_wide(test::wide_spec(seed, 640, 480));
+      TuneCase c;
+      c.spec = scene.spec;
+      c.r = measure_wide(scene, dir, "t" + std::to_string(seed));
+      std::ostringstream o;
+      o << "seed " << seed << ": " << describe(scene.spec) << " | follicle " << lab_text(scene.follicle_lab) << " got "
+        << (c.r.hair.follicle_lab ? lab_text(*c.r.hair.follicle_lab) : "-") << " dE " << c.r.de_follicle << " (cal "
+        << c.r.cal_follicle << ") | skin " << lab_text(scene.skin_lab) << " got " << lab_text(c.r.scalp.lab) << " dE "
+        << c.r.de_scalp << " (cal " << c.r.cal_scalp << ") | LOO " << c.r.loo;
+      c.text = o.str();
+      out.push_back(std::move(c));
+    }
+    return out;
+  }();
+  return cases;
+}
+}  // namespace
+
+TEST_CASE("wide scenes: tune split, small frames — a scalp proposed on every scene", "[reference]") {
+  // Issue 19's goal "a scalp proposed on every scene": follicles all over the skin, skins darker
+  // than NIST's darkest, cards anywhere (met on the tune scenes since regions_propose judges the
+  // scalp on its undotted cells and knows melanin-darkened skins).
+  for (const TuneCase& c : tune_cases()) {
+    INFO(c.text);
+    CHECK(c.r.scalp_proposed);
   }
-  CHECK(photo::median_of(sum.follicle) <= 1.0);
+}
+
+TEST_CASE("wide scenes: tune split, small frames — follicle and scalp colour goals", "[.wide-goals]") {
+  // Issue 19's colour goals, NOT met yet (hidden; named in the branch's report): follicle median
+  // ≤ 1 ΔE00 and max ≤ 2, scalp max ≤ 1.5. Misses on these six: a 2-px auburn dot (4.6 ΔE00) and
+  // scalp errors of 1.5–2.9 of which the calibration itself (the fit on the card, lit unevenly)
+  // accounts for most ("cal" in the message).
+  std::vector<double> follicle;
+  for (const TuneCase& c : tune_cases()) {
+    INFO(c.text);
+    CHECK(c.r.de_follicle <= 2.0);
+    CHECK(c.r.de_scalp <= 1.5);
+    follicle.push_back(c.r.de_follicle);
+  }
+  CHECK(photo::median_of(follicle) <= 1.0);
 }
 
 TEST_CASE("wide scenes: held-out table (60 scenes)", "[.wide]") {

@@ -475,9 +475,18 @@ WideScene render_wide(const WideSpec& spec) {
     return kSkin;
   };
 
-  // ---- render: 2 × 2 samples per pixel ------------------------------------------------------------
   const cv::Vec3d white = rgb[18];
   const double exposure = spec.exposure_white / (std::max({white[0], white[1], white[2]}) * card_light);
+  const auto decoded = [&](const cv::Vec3d& c, const cv::Rect& at) {
+    const double light = light_at(at.x + 0.5 * at.width, at.y + 0.5 * at.height);
+    cv::Vec3d v;
+    for (int k = 0; k < 3; ++k) v[k] = std::pow(std::clamp(exposure * light * c[k], 0.0, 1.0), spec.tone_gamma);
+    return colour::LinearRgb{v[0], v[1], v[2]};
+  };
+  scene.skin_linear = decoded(rgb[kSkin], scene.scalp_rect);
+  scene.follicle_linear = decoded(rgb[kHair], scene.hair_rect);
+
+  // ---- render: 2 × 2 samples per pixel ------------------------------------------------------------
   scene.bgr.create(spec.height, spec.width, CV_8UC3);
   for (int y = 0; y < spec.height; ++y) {
     auto* out = scene.bgr.ptr<cv::Vec3b>(y);

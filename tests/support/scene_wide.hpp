@@ -107,6 +107,10 @@ struct WideScene {
   // Truth squares: dense / sparse dots, their centre lit as the card's centre within ±1 % (±2, 4,
   // 8 % when no pair of places qualifies; any light as a last resort), off the card and its border.
   cv::Rect hair_rect, scalp_rect;
+  // What a decoder reads (linear sRGB of the photo) from a pure skin / pure follicle pixel at the
+  // centre of its truth square, without noise or JPEG loss: separates the calibration's own error
+  // (truth vs these through the correction) from the measurement's (these vs the measured).
+  colour::LinearRgb skin_linear, follicle_linear;
 };
 
 WideScene render_wide(const WideSpec& spec);
