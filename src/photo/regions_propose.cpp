@@ -8,7 +8,8 @@
 // Skin plausibility of a cell, from the CALIBRATED colour: human skin occupies a narrow band of
 // chromaticity (hue ≈ 40–70°, moderate chroma) whatever its lightness. The reference set is the
 // 100 NIST forearm spectra (Cooksey et al. 2017, D50 Lab of each) plus the Monk Skin Tone
-// swatches (Monk 2019) darker than every NIST subject (the NIST set lacks the darkest skins).
+// swatches (Monk 2019) darker than every NIST subject (the NIST set lacks the darkest skins), plus
+// the 10 darkest NIST spectra darkened by more epidermal eumelanin (see reference_skins).
 // Colours are compared by chromaticity per unit lightness, q = 50·(a*, b*)/L*: more or less light
 // on one surface scales L*, a* and b* alike (all three go as Y^⅓ above the CIELAB linear segment),
 // so q does not change from the sunlit to the shaded side of an arm, while a white wall (q ≈ 2)
@@ -19,9 +20,11 @@
 //
 // Square tiles at two scales (a tenth and a twentieth of the short side, half-overlapping) outside
 // the card are then scored:
-//  - scalp = mean skin score × evenness × (1 − ½ dotted share); evenness = 1 − σ/4, σ the robust
-//    spread of L* between neighbouring cells, so textured surfaces (wood grain, granite, fabric
-//    folds) score low but smooth shading (the sunlit and shaded sides of an arm) does not;
+//  - scalp = skin score of the tile's UNDOTTED cells × their evenness × (1 − ½ dotted share), and
+//    0 unless a third of the tile is undotted; evenness = 1 − σ/4, σ the robust spread of L*
+//    between neighbouring cells, so textured surfaces (wood grain, granite, fabric folds) score low
+//    but smooth shading (the sunlit and shaded sides of an arm) does not. (Until issue 19 the scalp
+//    used all cells: follicles all over the skin then read as texture and no scalp was proposed.)
 //  - hair = skin score of the tile's UNDOTTED cells (the skin between the follicles) × evenness of
 //    those cells × min(1, dotted share / 0.5), where a cell is dotted when its darkest pixel has
 //    under half the luminance of the tile's median cell (≥ 20 L* darker in the mid tones).
@@ -65,6 +68,36 @@ const std::vector<std::array<double, 2>>& reference_skins() {
       const colour::Lab lab = colour::xyz_to_lab(colour::spectrum_to_xyz(spd, "D50"), colour::d50_white());
       out.push_back({50.0 * lab.a / lab.l, 50.0 * lab.b / lab.l});
       darkest = std::min(darkest, lab.l);
+    }
+    // Skin darker than NIST's darkest subjects (issue 19: no scalp was proposed on darker skins):
+    // the 10 darkest spectra with more epidermal eumelanin, seen twice on the way in and out,
+    //   R′(λ) = R(λ) · exp(−2 Δτ (λ/500 nm)^−3.48),  Δτ = 0.15, 0.3, 0.45, 0.6
+    // (eumelanin absorption spectrum of Jacques 2013, Phys. Med. Biol. 58 R37). Darkening by melanin
+    // moves the colour along a chromaticity path the Monk swatches below (display colours) miss.
+    {
+      std::vector<std::pair<double, std::size_t>> by_l;
+      std::vector<colour::SampledSpectrum> spectra;
+      for (std::size_t col = 0; col < t.header.size(); ++col) {
+        if (t.header[col].rfind("subject_", 0) != 0 || t.header[col].find("_avg") == std::string::npos) continue;
+        colour::SampledSpectrum spd;
+        for (const CsvRow& row : t.rows) {
+          spd.wavelengths_nm.push_back(parse_csv_number(t, row, wl));
+          spd.values.push_back(parse_csv_number(t, row, col));
+        }
+        by_l.emplace_back(colour::xyz_to_lab(colour::spectrum_to_xyz(spd, "D50"), colour::d50_white()).l, spectra.size());
+        spectra.push_back(spd);
+      }
+      std::sort(by_l.begin(), by_l.end());
+      for (std::size_t k = 0; k < std::min<std::size_t>(10, by_l.size()); ++k) {
+        for (const double dtau : {0.15, 0.3, 0.45, 0.6}) {
+          colour::SampledSpectrum d = spectra[by_l[k].second];
+          for (std::size_t i = 0; i < d.values.size(); ++i) {
+            d.values[i] *= std::exp(-2.0 * dtau * std::pow(d.wavelengths_nm[i] / 500.0, -3.48));
+          }
+          const colour::Lab lab = colour::xyz_to_lab(colour::spectrum_to_xyz(d, "D50"), colour::d50_white());
+          out.push_back({50.0 * lab.a / lab.l, 50.0 * lab.b / lab.l});
+        }
+      }
     }
     // Monk swatches only where NIST has no subject (darker skin): the light swatches are display
     // colours close to neutral, and would let white walls pass for skin.
@@ -206,7 +239,11 @@ std::vector<Region> propose_regions(const DecodedImage& image, const LinearToLab
         const auto evenness = [](const std::vector<double>& d) {
           return d.empty() ? 0.0 : std::clamp(1.0 - robust_sigma(d, 0.0) / std::sqrt(2.0) / 4.0, 0.0, 1.0);
         };
-        const double scalp_score = (skin_all / n) * evenness(d_all) * (1.0 - 0.5 * dot_fraction);
+        // The scalp is judged on its UNDOTTED cells too (issue 19: follicles everywhere on the
+        // skin made every tile look textured), preferring sparser tiles; at least a third of the
+        // tile must be clear skin.
+        const double scalp_score = clear >= n / 3.0 ? (skin_clear / clear) * evenness(d_clear) * (1.0 - 0.5 * dot_fraction)
+                                                    : 0.0;
         const double hair_score =
             clear > 0 ? (skin_clear / clear) * evenness(d_clear) * std::min(1.0, dot_fraction / 0.5) : 0.0;
         if (scalp_score > best_scalp.score) best_scalp = {scalp_score, t};
