@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/client_common.hpp"
+#include "cli/arguments.hpp"
 #include "cli/command.hpp"
 #include "cli/options.hpp"
 #include "colour/delta_e.hpp"
@@ -118,16 +119,6 @@ nlohmann::json session_json(const history::SessionRecord& s) {
           {"measurements", s.measurements},
           {"created_at", s.created_at},
           {"followups", healed}};
-}
-
-photo::Region region_from(const std::string& name, const std::string& text, const std::string& flag,
-                          const std::string& command) {
-  const std::vector<int> v = parse_int_list(text, 4, command + ": " + flag);
-  photo::Region r;
-  r.name = name;
-  r.rect = {v[0], v[1], v[2], v[3]};
-  r.origin = flag;
-  return r;
 }
 
 // The photo's measurement as stored: calibration summary, the regions' rectangles, and each
@@ -343,8 +334,8 @@ int client_record(const std::vector<std::string>& args) {
     report::MeasureRequest request;
     request.photo = pos[1];
     if (vm.count("calibration")) request.calibration_path = calibration;
-    if (vm.count("hair")) request.regions.push_back(region_from("hair", hair, "--hair", "client record"));
-    if (vm.count("scalp")) request.regions.push_back(region_from("scalp", scalp, "--scalp", "client record"));
+    if (vm.count("hair")) request.regions.push_back(parse_region_argument("hair", hair, "client record", "--hair"));
+    if (vm.count("scalp")) request.regions.push_back(parse_region_argument("scalp", scalp, "client record", "--scalp"));
     const report::MeasureResult m = report::run_measure(request);
     if (!m.usable()) return no_card(request.photo, m);
     const photo::RegionMeasurement* h = nullptr;
@@ -473,10 +464,10 @@ int client_healed(const std::vector<std::string>& args) {
     report::MeasureRequest request;
     request.photo = pos[1];
     if (vm.count("calibration")) request.calibration_path = calibration;
-    photo::Region region = region_from("treated", treated, "--treated", "client healed");
+    photo::Region region = parse_region_argument("treated", treated, "client healed", "--treated");
     region.kind = photo::RegionKind::hair;  // healed dots are measured as follicles are
     request.regions.push_back(region);
-    if (vm.count("scalp")) request.regions.push_back(region_from("scalp", scalp, "--scalp", "client healed"));
+    if (vm.count("scalp")) request.regions.push_back(parse_region_argument("scalp", scalp, "client healed", "--scalp"));
     const report::MeasureResult m = report::run_measure(request);
     if (!m.usable()) return no_card(request.photo, m);
     const photo::RegionMeasurement* t = nullptr;

@@ -178,7 +178,7 @@ try {
   await page.getByTestId("file").setInputFiles({ name: "notes.txt", mimeType: "text/plain", buffer: Buffer.from("not a photo\n") });
   assert.equal((await notImage).status(), 422);
   await page.getByTestId("error").filter({ hasText: "not a photo the page can read" }).waitFor();
-  assert.ok((await page.getByTestId("error").innerText()).includes("Choose a JPEG, PNG or TIFF photo"));
+  assert.ok((await page.getByTestId("error").innerText()).includes("Choose a JPEG, PNG, TIFF or HEIC photo"));
 
   // Too large: said before anything is sent (the page knows the server's limit).
   let sentLarge = false;

@@ -100,7 +100,7 @@ TEST_CASE("cli robustness: a card file with a list as a key is refused at the ke
   const std::string dir = shadematch::test::make_temp_dir("robust-card-key");
   // Line 2 holds the flow-sequence key "[a, b]: 1", starting at column 1.
   const std::string card = write(dir, "card.yaml", "schema: shadematch-card/1\n[a, b]: 1\n");
-  const auto r = run_cli({"calibrate", source_dir() + "/samples/demo/photo.jpg", "--card", card});
+  const auto r = run_cli({"calibrate", source_dir() + "/samples/hand/photo.jpg", "--card", card});
   CHECK(r.exit_code == 1);
   CHECK(r.out.empty());
   CHECK(r.err == "shadematch: " + card + ":2:1: error: expected a key name in the card file, found a list\n");

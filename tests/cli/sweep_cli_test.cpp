@@ -188,7 +188,7 @@ TEST_CASE("cli sweep: malformed input to every subcommand and option ends with i
                                         "--photo", f,     "--roi", "0,0,8,8", "--calibration", calib};
       },
   };
-  const std::string jpeg = read_text_file(source_dir() + "/samples/demo/photo.jpg");
+  const std::string jpeg = read_text_file(source_dir() + "/samples/hand/photo.jpg");
   std::string huge_png = read_text_file(photo);
   // IHDR width and height (bytes 16..23) set to 20000 × 20000 = 4e8 pixels, above the 1e8 limit.
   for (int k : {16, 20}) {

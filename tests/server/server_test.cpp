@@ -186,7 +186,7 @@ TEST_CASE("server: bad uploads get a clear 4xx and the server keeps serving", "[
     REQUIRE(full.find("Content-Length: " + std::to_string(40 * 1024 * 1024) + "\r\n") != std::string::npos);
     const HttpResponse r = http_raw(server.port(), full);
     REQUIRE(r.status == 422);
-    CHECK(body_json(r)["error"] == "not an image (expected JPEG, PNG or TIFF)");
+    CHECK(body_json(r)["error"] == "not an image (expected JPEG, PNG, TIFF or HEIC)");
   }
   SECTION("no Content-Length (chunked): 411") {
     const HttpResponse r = http_raw(server.port(),
@@ -216,7 +216,7 @@ TEST_CASE("server: bad uploads get a clear 4xx and the server keeps serving", "[
     REQUIRE(r.status == 422);
     const json j = body_json(r);
     CHECK(j["code"] == "bad-photo");
-    CHECK(j["error"] == "not an image (expected JPEG, PNG or TIFF)");
+    CHECK(j["error"] == "not an image (expected JPEG, PNG, TIFF or HEIC)");
   }
   SECTION("a photo over the pixel limit: refused from its header (422)") {
     // A JPEG header claiming 20000 × 20000 (400 MP > 100 MP): the real sample with its SOF0 size
