@@ -130,7 +130,8 @@ std::string set_healing_values_text(std::string_view text, const HealingValues& 
   for (const auto& [key, value] : values) {
     const double want = std::stod(format_healing_value(value));
     const auto& table = pigment::healing_parameter_table();
-    const auto row = std::find_if(table.begin(), table.end(), [&](const pigment::HealingParameter& r) { return r.name == key; });
+    const std::string& name = key;  // a structured binding cannot be captured before C++20's P1091 (clang 14)
+    const auto row = std::find_if(table.begin(), table.end(), [&](const pigment::HealingParameter& r) { return r.name == name; });
     if (row == table.end() || pigment::get(written.healing, *row) != want) {
       throw InputError(source, "healing." + key + ": the edited palette does not read back " + format_healing_value(value) +
                                    "; the palette was not changed");

@@ -90,8 +90,9 @@ void draw_dots(cv::Mat& panel, const colour::Lab& dot, double density) {
   const cv::Scalar colour = bgr_of(dot);
   for (int k = 0; k < n; ++k) {
     const int c = cells[static_cast<std::size_t>(k)];
-    const double x = (c % grid + jitter(rng)) * cell;
-    const double y = (c / grid + jitter(rng)) * cell;
+    const int column = c % grid, row = c / grid;  // the cell's place in the grid (integer division)
+    const double x = (static_cast<double>(column) + jitter(rng)) * cell;
+    const double y = (static_cast<double>(row) + jitter(rng)) * cell;
     cv::circle(panel, {static_cast<int>(std::lround(x)), static_cast<int>(std::lround(y))},
                static_cast<int>(std::lround(kDotRadius)), colour, cv::FILLED, cv::LINE_AA);
   }

@@ -2,7 +2,8 @@
 
 #include <httplib.h>
 #include <pthread.h>
-#include <signal.h>
+
+#include <csignal>
 
 #include <algorithm>
 #include <atomic>
@@ -333,7 +334,7 @@ int run_server(const ServerOptions& options, std::ostream& out, std::ostream& er
   svr.set_write_timeout(30, 0);
   svr.set_pre_routing_handler(check_upload_size);
   svr.set_error_handler(fill_error_body);
-  svr.set_exception_handler([&ctx](const httplib::Request& req, httplib::Response& res, std::exception_ptr ep) {
+  svr.set_exception_handler([&ctx](const httplib::Request& req, httplib::Response& res, const std::exception_ptr& ep) {
     std::string what = "unknown exception";
     try {
       if (ep) std::rethrow_exception(ep);
@@ -398,7 +399,9 @@ int run_server(const ServerOptions& options, std::ostream& out, std::ostream& er
   });
   const bool ok = svr.listen_after_bind();
   listen_done = true;
-  if (!signalled) pthread_kill(waiter.native_handle(), SIGTERM);
+  // Not a kill: SIGTERM is blocked in every thread and the waiter takes it with sigwait, so this
+  // only wakes it to return.
+  if (!signalled) pthread_kill(waiter.native_handle(), SIGTERM);  // NOLINT(bugprone-bad-signal-to-kill-thread)
   waiter.join();
   // A stop signal that crossed run_server's own wake-up is still pending: take it, so restoring
   // the mask does not kill the process on its way out.
