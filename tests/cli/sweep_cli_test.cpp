@@ -13,7 +13,6 @@
 #include <filesystem>
 #include <fstream>
 #include <functional>
-#include <regex>
 #include <string>
 #include <vector>
 
@@ -47,9 +46,36 @@ std::string join(const std::vector<std::string>& args) {
   return out;
 }
 
-std::string regex_escape(const std::string& s) {
-  static const std::regex special(R"([.^$|()\[\]{}*+?\\])");
-  return std::regex_replace(s, special, R"(\$&)");
+// "shadematch: …error: TEXT\n" and nothing more: one line, an error, a message. (Plain string
+// checks rather than <regex>: GCC 12 warns maybe-uninitialized inside libstdc++'s regex under the
+// sanitizer build, which builds with -Werror.)
+bool one_error_line(const std::string& err) {
+  const std::string prefix = "shadematch: ";
+  if (err.rfind(prefix, 0) != 0 || err.empty() || err.back() != '\n') return false;
+  if (err.find('\n') != err.size() - 1) return false;
+  const std::size_t e = err.find("error: ");
+  return e != std::string::npos && e + 7 < err.size() - 1;
+}
+
+// Digits from `pos`: how many (0 when none).
+std::size_t digits_at(const std::string& s, std::size_t pos) {
+  std::size_t n = 0;
+  while (pos + n < s.size() && s[pos + n] >= '0' && s[pos + n] <= '9') ++n;
+  return n;
+}
+
+// Does `err` start "shadematch: FILE[:LINE[:COL]]: error: "? `need_line`: LINE is required.
+bool names_file(const std::string& err, const std::string& file, bool need_line) {
+  const std::string head = "shadematch: " + file;
+  if (err.rfind(head, 0) != 0) return false;
+  std::size_t pos = head.size();
+  int numbers = 0;
+  while (numbers < 2 && pos < err.size() && err[pos] == ':' && digits_at(err, pos + 1) > 0) {
+    pos += 1 + digits_at(err, pos + 1);
+    ++numbers;
+  }
+  if (need_line && numbers == 0) return false;
+  return err.compare(pos, 9, ": error: ") == 0;
 }
 
 }  // namespace
@@ -372,16 +398,12 @@ TEST_CASE("cli sweep: malformed input to every subcommand and option ends with i
   }
 
   // ---- run ------------------------------------------------------------------------------------
-  const std::regex one_error_line(R"(^shadematch: [^\n]*error: [^\n]+\n$)");
   int failures = 0;
   std::string report;
   for (const SweepCase& c : sweep) {
     const auto r = run_cli(c.args);
-    bool ok = r.exit_code == c.exit_code && std::regex_match(r.err, one_error_line);
-    if (ok && c.where != Where::anywhere) {
-      const std::string at = c.where == Where::file_line ? R"(:\d+(:\d+)?)" : R"((:\d+(:\d+)?)?)";
-      ok = std::regex_search(r.err, std::regex("^shadematch: " + regex_escape(c.file) + at + ": error: "));
-    }
+    bool ok = r.exit_code == c.exit_code && one_error_line(r.err);
+    if (ok && c.where != Where::anywhere) ok = names_file(r.err, c.file, c.where == Where::file_line);
     if (!ok) {
       ++failures;
       report += "args: " + join(c.args) + "\n  expected exit " + std::to_string(c.exit_code) + ", got " +
