@@ -206,7 +206,7 @@ std::vector<Region> propose_regions(const DecodedImage& image, const LinearToLab
         if (on_card) continue;
         const double med_y = median_of(mean_y);
         const auto is_dotted = [&](int y, int x) { return cells(y, x).min_y < 0.5 * med_y; };
-        double skin_all = 0, skin_clear = 0;
+        double skin_clear = 0;
         int dotted = 0, clear = 0;
         // Texture: differences of L* between neighbouring cells (right and below), all pairs and
         // pairs of undotted cells. Smooth shading (a curved arm, light falling off) changes little
@@ -215,7 +215,6 @@ std::vector<Region> propose_regions(const DecodedImage& image, const LinearToLab
         for (int y = t.y; y < t.y + t.height; ++y) {
           for (int x = t.x; x < t.x + t.width; ++x) {
             const Cell& c = cells(y, x);
-            skin_all += c.skin;
             const bool dot = is_dotted(y, x);
             if (dot) {
               ++dotted;
