@@ -20,6 +20,14 @@ photo::Region parse_region_argument(const std::string& name, const std::string& 
   return r;
 }
 
+pigment::Blend parse_blend_argument(const std::string& text, const pigment::Palette& palette) {
+  try {
+    return pigment::parse_blend(text, palette, "--blend");
+  } catch (const InputError& e) {
+    throw InputError(e.file(), 1, e.column(), e.message());
+  }
+}
+
 photo::Region parse_named_region_argument(const std::string& item, const std::string& command) {
   const auto eq = item.find('=');
   if (eq == std::string::npos || eq == 0) {

@@ -10,6 +10,7 @@
 #include <opencv2/core/types.hpp>
 
 #include "photo/measure.hpp"
+#include "pigment/model.hpp"
 
 namespace shadematch::cli {
 
@@ -23,6 +24,10 @@ photo::Region parse_named_region_argument(const std::string& item, const std::st
 
 // "x,y x,y x,y x,y" (';' also separates points): four points, each coordinate finite, ≥ 0 and
 // below 1e6 pixels. `what` prefixes errors ("calibrate: --corners").
+// --blend SPEC against the palette. The recipe is one line of text: errors are reported as line 1
+// of "--blend" so that their column is shown.
+pigment::Blend parse_blend_argument(const std::string& text, const pigment::Palette& palette);
+
 std::array<cv::Point2f, 4> parse_corners(const std::string& text, const std::string& what);
 
 }  // namespace shadematch::cli

@@ -314,12 +314,7 @@ int client_record(const std::vector<std::string>& args) {
   ClientHistory history(Database::open(resolve_db_path(vm, db), Database::Mode::existing));
   (void)history.client(id);
   const pigment::Palette palette = files::load_palette(palette_path);
-  pigment::Blend blend;
-  try {
-    blend = pigment::parse_blend(blend_text, palette, "--blend");
-  } catch (const InputError& e) {
-    throw InputError(e.file(), 1, e.column(), e.message());
-  }
+  const pigment::Blend blend = parse_blend_argument(blend_text, palette);
 
   history::SessionRecord r;
   r.client_id = id;

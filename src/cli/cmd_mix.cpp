@@ -4,6 +4,7 @@
 #include <iostream>
 #include <nlohmann/json.hpp>
 
+#include "cli/arguments.hpp"
 #include "cli/command.hpp"
 #include "cli/options.hpp"
 #include "colour/srgb.hpp"
@@ -51,13 +52,7 @@ int run_mix(const std::vector<std::string>& args) {
   }
   const colour::Lab skin_lab = parse_lab_argument(skin_text, "mix: --skin");
   const pigment::Palette palette = files::load_palette(palette_path);
-  pigment::Blend blend;
-  try {
-    blend = pigment::parse_blend(blend_text, palette, "--blend");
-  } catch (const InputError& e) {
-    // The recipe is one line of text: report it as line 1 so that the column is shown.
-    throw InputError(e.file(), 1, e.column(), e.message());
-  }
+  const pigment::Blend blend = parse_blend_argument(blend_text, palette);
 
   const pigment::InkInSkinModel model(palette, skin_lab);
   const colour::Lab masstone = model.masstone_lab(blend);
