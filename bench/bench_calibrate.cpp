@@ -13,9 +13,9 @@
 #include <iostream>
 #include <string>
 
+#include <fcntl.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
-#include <fcntl.h>
 #include <unistd.h>
 
 #include <opencv2/imgcodecs.hpp>
@@ -30,7 +30,8 @@ const std::string& big_photo() {
   static const std::string path = [] {
     const std::string out = "/tmp/shadematch_bench_calibrate_28mp.jpg";
     if (!std::filesystem::exists(out)) {
-      const cv::Mat src = cv::imread(std::string(SHADEMATCH_SOURCE_DIR) + "/tests/data/photos/pedrodiamel_hand_holding_classic.jpg");
+      const cv::Mat src =
+          cv::imread(std::string(SHADEMATCH_SOURCE_DIR) + "/tests/data/photos/pedrodiamel_hand_holding_classic.jpg");
       cv::Mat big;
       cv::resize(src, big, cv::Size(src.cols * 6, src.rows * 6), 0, 0, cv::INTER_CUBIC);
       cv::imwrite(out, big, {cv::IMWRITE_JPEG_QUALITY, 92});

@@ -56,7 +56,9 @@ const std::vector<ScalpScene>& scenes() {
   return s;
 }
 
-std::string scene_path(const ScalpScene& sc) { return "/tmp/shadematch_bench_scalp_" + sc.name + ".jpg"; }
+std::string scene_path(const ScalpScene& sc) {
+  return "/tmp/shadematch_bench_scalp_" + sc.name + ".jpg";
+}
 
 // Renders the clinic scene, then lays the dot field over the frame (tests/support/dot_field.hpp).
 void generate(const ScalpScene& sc) {
@@ -77,8 +79,8 @@ void generate(const ScalpScene& sc) {
     return "[" + std::to_string(r.x) + ", " + std::to_string(r.y) + ", " + std::to_string(r.width) + ", " +
            std::to_string(r.height) + "]";
   };
-  regions << "schema: shadematch-regions/1\nregions:\n  hair: " << rect(scene.hair_rect) << "\n  scalp: "
-          << rect(scene.scalp_rect) << "\n";
+  regions << "schema: shadematch-regions/1\nregions:\n  hair: " << rect(scene.hair_rect)
+          << "\n  scalp: " << rect(scene.scalp_rect) << "\n";
 }
 
 void ensure_scenes() {
@@ -120,10 +122,12 @@ ChildRun run_child(const std::vector<std::string>& args) {
   return r;
 }
 
-std::vector<std::string> calibrate_args(const ScalpScene& sc) { return {"calibrate", scene_path(sc), "--json"}; }
+std::vector<std::string> calibrate_args(const ScalpScene& sc) {
+  return {"calibrate", scene_path(sc), "--json"};
+}
 std::vector<std::string> match_args(const ScalpScene& sc) {
-  return {"match", scene_path(sc), "--palette", std::string(SHADEMATCH_SOURCE_DIR) + "/palettes/house.yaml", "--today",
-          "2026-12-01", "--json"};
+  return {"match",   scene_path(sc), "--palette", std::string(SHADEMATCH_SOURCE_DIR) + "/palettes/house.yaml",
+          "--today", "2026-12-01",   "--json"};
 }
 
 void bm_imread(benchmark::State& state, const ScalpScene* sc) {
@@ -164,7 +168,8 @@ class RatioReporter : public benchmark::ConsoleReporter {
       const std::string kind = name.substr(0, slash);
       if (kind == "imread") row.imread = ms;
       if (kind == "calibrate") row.calibrate = ms, row.calibrate_peak = run.counters.at("peak_MB");
-      if (kind == "match") row.match = ms, row.match_peak = run.counters.at("peak_MB"), row.decoded = run.counters.at("decoded_MB");
+      if (kind == "match")
+        row.match = ms, row.match_peak = run.counters.at("peak_MB"), row.decoded = run.counters.at("decoded_MB");
     }
   }
   void Finalize() override {
@@ -176,13 +181,15 @@ class RatioReporter : public benchmark::ConsoleReporter {
       if (r.imread <= 0 || r.decoded <= 0) continue;
       const double cal = r.calibrate / r.imread, mat = r.match / r.imread;
       const double rss = std::max(r.calibrate_peak, r.match_peak) / r.decoded;
-      std::printf("%-24s %7.0fms %7.0fms %7.0fms %6.2fx %6.2fx %8.2fx %8.2fx\n", name.c_str(), r.imread, r.calibrate, r.match,
-                  cal, mat, r.calibrate_peak / r.decoded, r.match_peak / r.decoded);
-      worst_cal = std::max(worst_cal, cal), worst_match = std::max(worst_match, mat), worst_rss = std::max(worst_rss, rss);
+      std::printf("%-24s %7.0fms %7.0fms %7.0fms %6.2fx %6.2fx %8.2fx %8.2fx\n", name.c_str(), r.imread, r.calibrate,
+                  r.match, cal, mat, r.calibrate_peak / r.decoded, r.match_peak / r.decoded);
+      worst_cal = std::max(worst_cal, cal), worst_match = std::max(worst_match, mat),
+      worst_rss = std::max(worst_rss, rss);
     }
-    std::printf("WORST: calibrate %.2fx decode (goal <= 1.5), match %.2fx decode (goal <= 2), peak RSS %.2fx the decoded "
-                "image (goal <= 2)\n",
-                worst_cal, worst_match, worst_rss);
+    std::printf(
+        "WORST: calibrate %.2fx decode (goal <= 1.5), match %.2fx decode (goal <= 2), peak RSS %.2fx the decoded "
+        "image (goal <= 2)\n",
+        worst_cal, worst_match, worst_rss);
   }
 
  private:
@@ -199,11 +206,19 @@ int main(int argc, char** argv) {
   ensure_scenes();
   for (const auto& sc : scenes()) {
     benchmark::RegisterBenchmark(("imread/" + sc.name).c_str(), bm_imread, &sc)
-        ->Unit(benchmark::kMillisecond)->Iterations(1)->Repetitions(3);
+        ->Unit(benchmark::kMillisecond)
+        ->Iterations(1)
+        ->Repetitions(3);
     benchmark::RegisterBenchmark(("calibrate/" + sc.name).c_str(), bm_command, &sc, false)
-        ->Unit(benchmark::kMillisecond)->UseManualTime()->Iterations(1)->Repetitions(3);
+        ->Unit(benchmark::kMillisecond)
+        ->UseManualTime()
+        ->Iterations(1)
+        ->Repetitions(3);
     benchmark::RegisterBenchmark(("match/" + sc.name).c_str(), bm_command, &sc, true)
-        ->Unit(benchmark::kMillisecond)->UseManualTime()->Iterations(1)->Repetitions(3);
+        ->Unit(benchmark::kMillisecond)
+        ->UseManualTime()
+        ->Iterations(1)
+        ->Repetitions(3);
   }
   RatioReporter reporter;
   benchmark::RunSpecifiedBenchmarks(&reporter);

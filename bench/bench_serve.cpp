@@ -9,8 +9,8 @@
 #include <signal.h>
 #include <unistd.h>
 
-#include <algorithm>
 #include <benchmark/benchmark.h>
+#include <algorithm>
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
@@ -72,8 +72,9 @@ std::vector<FormPart> form(const std::string& bytes, const std::string& name, co
 }
 
 std::vector<std::string> cli_args() {
-  return {"match", photo_12mp(), "--palette", std::string(SHADEMATCH_SOURCE_DIR) + "/palettes/house.yaml", "--hair",
-          hair(), "--scalp", scalp(), "--today", kToday, "--json"};
+  return {"match",   photo_12mp(), "--palette", std::string(SHADEMATCH_SOURCE_DIR) + "/palettes/house.yaml",
+          "--hair",  hair(),       "--scalp",   scalp(),
+          "--today", kToday,       "--json"};
 }
 
 void bm_imread_12mp(benchmark::State& state) {
@@ -94,8 +95,8 @@ void bm_serve_upload_to_plan_12mp(benchmark::State& state) {
   const std::string bytes = shadematch::test::read_binary_file(photo_12mp());
   const std::string expected = shadematch::test::run_cli(cli_args()).out;
   for (auto _ : state) {
-    const auto r = shadematch::test::http_post_form(server().port(), "/api/match",
-                                                    form(bytes, photo_12mp(), hair(), scalp()));
+    const auto r =
+        shadematch::test::http_post_form(server().port(), "/api/match", form(bytes, photo_12mp(), hair(), scalp()));
     if (r.status != 200 || r.body != expected) {
       state.SkipWithError("POST /api/match did not answer what match --json prints");
       break;
@@ -108,8 +109,9 @@ void bm_serve_20_parallel(benchmark::State& state) {
   const std::string sample = std::string(SHADEMATCH_SOURCE_DIR) + "/samples/scalp/photo.jpg";
   const std::string bytes = shadematch::test::read_binary_file(sample);
   const std::string expected =
-      shadematch::test::run_cli({"match", sample, "--palette", std::string(SHADEMATCH_SOURCE_DIR) + "/palettes/house.yaml",
-                                 "--hair", "952,88,760,496", "--scalp", "952,616,760,496", "--today", kToday, "--json"})
+      shadematch::test::run_cli({"match", sample, "--palette",
+                                 std::string(SHADEMATCH_SOURCE_DIR) + "/palettes/house.yaml", "--hair",
+                                 "952,88,760,496", "--scalp", "952,616,760,496", "--today", kToday, "--json"})
           .out;
   std::vector<double> seconds(20);
   for (auto _ : state) {

@@ -24,16 +24,15 @@ int run_calibrate(const std::vector<std::string>& args) {
   po::options_description visible("Options");
   std::string card_arg = "colorchecker-classic-2014";
   std::string corners_arg, model_arg = "auto", overlay_path, save_path;
-  visible.add_options()
-      ("card", po::value(&card_arg)->default_value(card_arg),
-       "reference card: a built-in id (colorchecker-classic-2014, colorchecker-classic-pre2014; aliases "
-       "colorchecker, colorchecker-mini, colorchecker-nano, colorchecker-passport…) or a card .yaml file")
-      ("corners", po::value(&corners_arg), "\"x,y x,y x,y x,y\": patch-grid corners, patch 1 first, clockwise")
-      ("model", po::value(&model_arg)->default_value("auto"),
-       "auto (lower leave-one-out ΔE00), linear (3×3) or rootpoly (Finlayson 2015)")
-      ("json", "print one JSON object")
-      ("overlay", po::value(&overlay_path), "write a PNG showing the card outline, patch boxes and ΔE00")
-      ("save", po::value(&save_path), "save the calibration for --calibration of measure/match");
+  visible.add_options()(
+      "card", po::value(&card_arg)->default_value(card_arg),
+      "reference card: a built-in id (colorchecker-classic-2014, colorchecker-classic-pre2014; aliases "
+      "colorchecker, colorchecker-mini, colorchecker-nano, colorchecker-passport…) or a card .yaml file")(
+      "corners", po::value(&corners_arg), "\"x,y x,y x,y x,y\": patch-grid corners, patch 1 first, clockwise")(
+      "model", po::value(&model_arg)->default_value("auto"),
+      "auto (lower leave-one-out ΔE00), linear (3×3) or rootpoly (Finlayson 2015)")("json", "print one JSON object")(
+      "overlay", po::value(&overlay_path), "write a PNG showing the card outline, patch boxes and ΔE00")(
+      "save", po::value(&save_path), "save the calibration for --calibration of measure/match");
   std::vector<std::string> photos;
   po::variables_map vm;
   if (parse_command_line("calibrate",
@@ -48,7 +47,8 @@ int run_calibrate(const std::vector<std::string>& args) {
   photo::CalibrateOptions options;
   if (model_arg != "auto") {
     options.model = photo::parse_correction_model(model_arg);
-    if (!options.model) throw UsageError("calibrate: --model: expected auto, linear or rootpoly, found '" + model_arg + "'");
+    if (!options.model)
+      throw UsageError("calibrate: --model: expected auto, linear or rootpoly, found '" + model_arg + "'");
   }
   if (vm.count("corners")) options.corners = parse_corners(corners_arg, "calibrate: --corners");
   if (vm.count("overlay") && overlay_path.empty()) throw UsageError("calibrate: --overlay: empty path");
@@ -82,8 +82,8 @@ int run_calibrate(const std::vector<std::string>& args) {
   return 0;
 }
 
-const Registration registration{{"calibrate", "find the reference card in a photo and fit the colour correction",
-                                 run_calibrate}};
+const Registration registration{
+    {"calibrate", "find the reference card in a photo and fit the colour correction", run_calibrate}};
 
 }  // namespace
 }  // namespace shadematch::cli

@@ -9,8 +9,8 @@
 
 #include <nlohmann/json.hpp>
 
-#include "cli/client_common.hpp"
 #include "cli/arguments.hpp"
+#include "cli/client_common.hpp"
 #include "cli/command.hpp"
 #include "cli/options.hpp"
 #include "colour/delta_e.hpp"
@@ -40,7 +40,8 @@ constexpr const char* kClientUsage =
     "  client add ID --name NAME [--notes T]\n"
     "  client list\n"
     "  client show ID\n"
-    "  client record ID --session N --blend SPEC --palette F (PHOTO [--hair R] [--scalp R] | --target L,a,b --skin L,a,b)\n"
+    "  client record ID --session N --blend SPEC --palette F (PHOTO [--hair R] [--scalp R] | --target L,a,b --skin "
+    "L,a,b)\n"
     "                [--date YYYY-MM-DD]\n"
     "  client healed ID --session N (PHOTO --treated R [--scalp R] | --lab L,a,b) [--date YYYY-MM-DD]\n"
     "  client next ID --palette F [--placement over|among] [--top K]\n"
@@ -51,7 +52,9 @@ std::string lab_cell(const colour::Lab& lab) {
   return report::fixed(lab.l, 1) + " " + report::fixed(lab.a, 1) + " " + report::fixed(lab.b, 1);
 }
 
-std::string hex_of(const colour::Lab& lab) { return colour::lab_d50_to_srgb8(lab).hex(); }
+std::string hex_of(const colour::Lab& lab) {
+  return colour::lab_d50_to_srgb8(lab).hex();
+}
 
 void check_date(const std::string& date, const std::string& what) {
   if (!files::is_iso_date(date)) throw UsageError(what + ": expected a date YYYY-MM-DD, found '" + date + "'");
@@ -68,8 +71,12 @@ std::string client_id_argument(const std::string& name, const std::vector<std::s
 }
 
 nlohmann::json client_json(const history::Client& c) {
-  return {{"id", c.id},           {"name", c.name},         {"notes", c.notes},
-          {"created_at", c.created_at}, {"sessions", c.sessions}, {"healed", c.healed},
+  return {{"id", c.id},
+          {"name", c.name},
+          {"notes", c.notes},
+          {"created_at", c.created_at},
+          {"sessions", c.sessions},
+          {"healed", c.healed},
           {"last_date", c.last_date}};
 }
 
@@ -98,27 +105,28 @@ nlohmann::json session_json(const history::SessionRecord& s) {
   nlohmann::json healed = nlohmann::json::array();
   for (const history::HealedRecord& h : s.healed) healed.push_back(healed_json(h, s));
   const history::HealedRecord* latest = s.latest_healed();
-  return {{"session", s.session},
-          {"date", s.date},
-          {"recipe", s.recipe},
-          {"inks", inks},
-          {"dilution", s.dilution},
-          {"palette", {{"name", s.palette_name}, {"path", s.palette_path}, {"sha256", s.palette_sha256}}},
-          {"model_parameters", s.model_parameters},
-          {"skin_lab", lab_json(s.skin)},
-          {"target_lab", lab_json(s.target)},
-          {"predicted_lab", lab_json(s.predicted)},
-          {"predicted_hex", hex_of(s.predicted)},
-          {"healed_lab", latest ? lab_json(latest->healed) : nlohmann::json(nullptr)},
-          {"de00", latest ? nlohmann::json(std::round(colour::delta_e_2000(s.predicted, latest->healed) * 100.0) / 100.0)
-                          : nlohmann::json(nullptr)},
-          {"coverage", s.coverage ? nlohmann::json(*s.coverage) : nlohmann::json(nullptr)},
-          {"photo", photo_json(s.photo)},
-          {"calibration", s.calibration},
-          {"regions", s.regions},
-          {"measurements", s.measurements},
-          {"created_at", s.created_at},
-          {"followups", healed}};
+  return {
+      {"session", s.session},
+      {"date", s.date},
+      {"recipe", s.recipe},
+      {"inks", inks},
+      {"dilution", s.dilution},
+      {"palette", {{"name", s.palette_name}, {"path", s.palette_path}, {"sha256", s.palette_sha256}}},
+      {"model_parameters", s.model_parameters},
+      {"skin_lab", lab_json(s.skin)},
+      {"target_lab", lab_json(s.target)},
+      {"predicted_lab", lab_json(s.predicted)},
+      {"predicted_hex", hex_of(s.predicted)},
+      {"healed_lab", latest ? lab_json(latest->healed) : nlohmann::json(nullptr)},
+      {"de00", latest ? nlohmann::json(std::round(colour::delta_e_2000(s.predicted, latest->healed) * 100.0) / 100.0)
+                      : nlohmann::json(nullptr)},
+      {"coverage", s.coverage ? nlohmann::json(*s.coverage) : nlohmann::json(nullptr)},
+      {"photo", photo_json(s.photo)},
+      {"calibration", s.calibration},
+      {"regions", s.regions},
+      {"measurements", s.measurements},
+      {"created_at", s.created_at},
+      {"followups", healed}};
 }
 
 // The photo's measurement as stored: calibration summary, the regions' rectangles, and each
@@ -158,12 +166,14 @@ void print_warnings(const std::vector<std::string>& warnings) {
 int client_add(const std::vector<std::string>& args) {
   po::options_description visible("Options");
   std::string db, name, notes;
-  visible.add_options()("name", po::value(&name), "the client's name (required)")("notes", po::value(&notes), "free text");
+  visible.add_options()("name", po::value(&name), "the client's name (required)")("notes", po::value(&notes),
+                                                                                  "free text");
   add_common(visible, db);
   std::vector<std::string> pos;
   po::variables_map vm;
-  if (parse_command_line("client add", "ID --name NAME [--notes T] [--db F] [--json]\n\n"
-                                       "Adds a client to the clinic's database (created when missing).",
+  if (parse_command_line("client add",
+                         "ID --name NAME [--notes T] [--db F] [--json]\n\n"
+                         "Adds a client to the clinic's database (created when missing).",
                          args, visible, vm, &pos)) {
     return 0;
   }
@@ -187,7 +197,8 @@ int client_list(const std::vector<std::string>& args) {
   std::string db;
   add_common(visible, db);
   po::variables_map vm;
-  if (parse_command_line("client list", "[--db F] [--json]\n\nLists the clinic's clients.", args, visible, vm)) return 0;
+  if (parse_command_line("client list", "[--db F] [--json]\n\nLists the clinic's clients.", args, visible, vm))
+    return 0;
   const ClientHistory history(Database::open(resolve_db_path(vm, db), Database::Mode::existing));
   const std::vector<history::Client> clients = history.list_clients();
   if (vm.count("json")) {
@@ -200,9 +211,9 @@ int client_list(const std::vector<std::string>& args) {
     std::cout << "No clients in " << history.database().path() << " yet ('shadematch client add ID --name NAME').\n";
     return 0;
   }
-  report::TextTable table({"ID", "Name", "Sessions", "Healed", "Last"},
-                          {report::Align::left, report::Align::left, report::Align::right, report::Align::right,
-                           report::Align::left});
+  report::TextTable table(
+      {"ID", "Name", "Sessions", "Healed", "Last"},
+      {report::Align::left, report::Align::left, report::Align::right, report::Align::right, report::Align::left});
   for (const auto& c : clients) {
     table.add_row({c.id, c.name, std::to_string(c.sessions), std::to_string(c.healed), c.last_date});
   }
@@ -233,7 +244,8 @@ int client_show(const std::vector<std::string>& args) {
   if (vm.count("json")) {
     nlohmann::json list = nlohmann::json::array();
     for (const auto& s : sessions) list.push_back(session_json(s));
-    std::cout << nlohmann::json{{"db", history.database().path()}, {"client", client_json(c)}, {"sessions", list}}.dump(2)
+    std::cout << nlohmann::json{{"db", history.database().path()}, {"client", client_json(c)}, {"sessions", list}}.dump(
+                     2)
               << "\n";
     return 0;
   }
@@ -242,14 +254,14 @@ int client_show(const std::vector<std::string>& args) {
     std::cout << "No sessions recorded yet ('shadematch client record " << c.id << " --session 1 …').\n";
     return 0;
   }
-  report::TextTable table({"#", "Date", "Recipe", "Skin", "Target", "Predicted", "Healed", "Healed on", "ΔE00"},
-                          {report::Align::right, report::Align::left, report::Align::left, report::Align::left,
-                           report::Align::left, report::Align::left, report::Align::left, report::Align::left,
-                           report::Align::right});
+  report::TextTable table(
+      {"#", "Date", "Recipe", "Skin", "Target", "Predicted", "Healed", "Healed on", "ΔE00"},
+      {report::Align::right, report::Align::left, report::Align::left, report::Align::left, report::Align::left,
+       report::Align::left, report::Align::left, report::Align::left, report::Align::right});
   for (const auto& s : sessions) {
     const history::HealedRecord* h = s.latest_healed();
-    table.add_row({std::to_string(s.session), s.date, s.recipe, lab_cell(s.skin), lab_cell(s.target), lab_cell(s.predicted),
-                   h ? lab_cell(h->healed) : "—",
+    table.add_row({std::to_string(s.session), s.date, s.recipe, lab_cell(s.skin), lab_cell(s.target),
+                   lab_cell(s.predicted), h ? lab_cell(h->healed) : "—",
                    h ? h->date + " (" + std::to_string(days_between(s.date, h->date)) + " d)" : "—",
                    h ? report::fixed(colour::delta_e_2000(s.predicted, h->healed), 2) : "—"});
   }
@@ -266,17 +278,16 @@ int client_record(const std::vector<std::string>& args) {
   std::string db, blend_text, palette_path, hair, scalp, calibration, target, skin, date;
   int session = 0;
   double coverage = -1.0;
-  visible.add_options()
-      ("session", po::value(&session), "session number, 1–99 (required)")
-      ("blend", po::value(&blend_text), "what was applied, e.g. \"2 jet-black + 1 warm-brown @ 8:1\" (required)")
-      ("palette", po::value(&palette_path), "the palette it was mixed from (required)")
-      ("hair", po::value(&hair), "x,y,w,h: hair region of PHOTO (the target: follicle colour)")
-      ("scalp", po::value(&scalp), "x,y,w,h: scalp region of PHOTO (the skin)")
-      ("calibration", po::value(&calibration), "use a saved calibration instead of the card in PHOTO")
-      ("target", po::value(&target), "L,a,b: the hair (follicle) colour, instead of a photo")
-      ("skin", po::value(&skin), "L,a,b: the scalp skin colour, with --target")
-      ("coverage", po::value(&coverage), "follicle coverage 0–1, with --target (optional)")
-      ("date", po::value(&date), "YYYY-MM-DD of the session (default: today, UTC)");
+  visible.add_options()("session", po::value(&session), "session number, 1–99 (required)")(
+      "blend", po::value(&blend_text), "what was applied, e.g. \"2 jet-black + 1 warm-brown @ 8:1\" (required)")(
+      "palette", po::value(&palette_path), "the palette it was mixed from (required)")(
+      "hair", po::value(&hair), "x,y,w,h: hair region of PHOTO (the target: follicle colour)")(
+      "scalp", po::value(&scalp), "x,y,w,h: scalp region of PHOTO (the skin)")(
+      "calibration", po::value(&calibration), "use a saved calibration instead of the card in PHOTO")(
+      "target", po::value(&target), "L,a,b: the hair (follicle) colour, instead of a photo")(
+      "skin", po::value(&skin), "L,a,b: the scalp skin colour, with --target")(
+      "coverage", po::value(&coverage), "follicle coverage 0–1, with --target (optional)")(
+      "date", po::value(&date), "YYYY-MM-DD of the session (default: today, UTC)");
   add_common(visible, db);
   std::vector<std::string> pos;
   po::variables_map vm;
@@ -293,7 +304,8 @@ int client_record(const std::vector<std::string>& args) {
   for (const char* required : {"session", "blend", "palette"}) {
     if (!vm.count(required)) throw UsageError(std::string("client record: --") + required + " is required");
   }
-  if (session < 1 || session > 99) throw UsageError("client record: --session: expected 1 to 99, found " + std::to_string(session));
+  if (session < 1 || session > 99)
+    throw UsageError("client record: --session: expected 1 to 99, found " + std::to_string(session));
   const bool given = vm.count("target") > 0;
   if (given && pos.size() > 1) throw UsageError("client record: give either PHOTO or --target/--skin, not both");
   if (!given) expect_positionals("client record", pos, 2, "ID and one PHOTO (or --target L,a,b --skin L,a,b)");
@@ -307,8 +319,10 @@ int client_record(const std::vector<std::string>& args) {
   if (vm.count("coverage") && !(coverage >= 0.0 && coverage <= 1.0)) {
     throw UsageError("client record: --coverage: expected a fraction from 0 to 1");
   }
-  if (vm.count("date")) check_date(date, "client record: --date");
-  else date = today_utc();
+  if (vm.count("date"))
+    check_date(date, "client record: --date");
+  else
+    date = today_utc();
 
   // The database first: a wrong --db or client fails before a photo is measured.
   ClientHistory history(Database::open(resolve_db_path(vm, db), Database::Mode::existing));
@@ -340,7 +354,8 @@ int client_record(const std::vector<std::string>& args) {
       if (reg.kind == photo::RegionKind::scalp && s == nullptr) s = &reg;
     }
     if (h == nullptr || !h->follicle_lab) {
-      throw InputError(request.photo, "no hair region to measure the target (follicle colour) from; give --hair x,y,w,h");
+      throw InputError(request.photo,
+                       "no hair region to measure the target (follicle colour) from; give --hair x,y,w,h");
     }
     if (s == nullptr) throw InputError(request.photo, "no scalp region to measure the skin from; give --scalp x,y,w,h");
     r.target = *h->follicle_lab;
@@ -370,8 +385,8 @@ int client_record(const std::vector<std::string>& args) {
   if (!earlier.empty()) {
     const history::SessionRecord& last = earlier.back();
     if (session > last.session + 1) {
-      warnings.push_back("session " + std::to_string(session) + " recorded after session " + std::to_string(last.session) +
-                         ": sessions in between are missing");
+      warnings.push_back("session " + std::to_string(session) + " recorded after session " +
+                         std::to_string(last.session) + ": sessions in between are missing");
     }
     if (session > last.session && days_between(last.date, date) < 0) {
       warnings.push_back("session " + std::to_string(session) + " (" + date + ") is dated before session " +
@@ -409,13 +424,12 @@ int client_healed(const std::vector<std::string>& args) {
   po::options_description visible("Options");
   std::string db, treated, scalp, calibration, lab, date;
   int session = 0;
-  visible.add_options()
-      ("session", po::value(&session), "the session followed up (required)")
-      ("treated", po::value(&treated), "x,y,w,h: the treated area of PHOTO; the healed dots are its dark mode")
-      ("scalp", po::value(&scalp), "x,y,w,h: untreated scalp of PHOTO (optional: tells dots from skin)")
-      ("calibration", po::value(&calibration), "use a saved calibration instead of the card in PHOTO")
-      ("lab", po::value(&lab), "L,a,b: the healed dot colour, instead of a photo")
-      ("date", po::value(&date), "YYYY-MM-DD of the follow-up (default: today, UTC)");
+  visible.add_options()("session", po::value(&session), "the session followed up (required)")(
+      "treated", po::value(&treated), "x,y,w,h: the treated area of PHOTO; the healed dots are its dark mode")(
+      "scalp", po::value(&scalp), "x,y,w,h: untreated scalp of PHOTO (optional: tells dots from skin)")(
+      "calibration", po::value(&calibration), "use a saved calibration instead of the card in PHOTO")(
+      "lab", po::value(&lab), "L,a,b: the healed dot colour, instead of a photo")(
+      "date", po::value(&date), "YYYY-MM-DD of the follow-up (default: today, UTC)");
   add_common(visible, db);
   std::vector<std::string> pos;
   po::variables_map vm;
@@ -438,8 +452,10 @@ int client_healed(const std::vector<std::string>& args) {
   if (given && (vm.count("treated") || vm.count("scalp") || vm.count("calibration"))) {
     throw UsageError("client healed: --treated, --scalp and --calibration go with a PHOTO");
   }
-  if (vm.count("date")) check_date(date, "client healed: --date");
-  else date = today_utc();
+  if (vm.count("date"))
+    check_date(date, "client healed: --date");
+  else
+    date = today_utc();
 
   ClientHistory history(Database::open(resolve_db_path(vm, db), Database::Mode::existing));
   const history::SessionRecord s = history.session(id, session);
@@ -518,13 +534,13 @@ int client_next(const std::vector<std::string>& args) {
   po::options_description visible("Options");
   std::string db, palette_path, placement_name = "over", today;
   int top = 5;
-  visible.add_options()
-      ("palette", po::value(&palette_path), "the palette (after 'healing fit --write': with the clinic's refitted values)")
-      ("placement", po::value(&placement_name)->default_value("over"),
-       "over: new dots into the healed ones (their pigment adds up) | among: between them, in untouched skin")
-      ("top", po::value(&top)->default_value(5), "blends listed, 1–50")
-      ("include-unavailable", "also search out-of-stock and expired inks")
-      ("today", po::value(&today), "YYYY-MM-DD: the date expiry is checked against (default: today, UTC)");
+  visible.add_options()("palette", po::value(&palette_path),
+                        "the palette (after 'healing fit --write': with the clinic's refitted values)")(
+      "placement", po::value(&placement_name)->default_value("over"),
+      "over: new dots into the healed ones (their pigment adds up) | among: between them, in untouched skin")(
+      "top", po::value(&top)->default_value(5), "blends listed, 1–50")("include-unavailable",
+                                                                       "also search out-of-stock and expired inks")(
+      "today", po::value(&today), "YYYY-MM-DD: the date expiry is checked against (default: today, UTC)");
   add_common(visible, db);
   std::vector<std::string> pos;
   po::variables_map vm;
@@ -545,7 +561,8 @@ int client_next(const std::vector<std::string>& args) {
   if (!placement) throw UsageError("client next: --placement: expected over or among, found '" + placement_name + "'");
   if (top < 1 || top > 50) throw UsageError("client next: --top: expected 1 to 50, found " + std::to_string(top));
   if (vm.count("today")) {
-    if (!files::is_iso_date(today)) throw UsageError("client next: --today: expected YYYY-MM-DD, found '" + today + "'");
+    if (!files::is_iso_date(today))
+      throw UsageError("client next: --today: expected YYYY-MM-DD, found '" + today + "'");
   } else {
     today = today_utc();
   }
@@ -617,10 +634,10 @@ int client_next(const std::vector<std::string>& args) {
   if (blends == nullptr || blends->blends.empty()) {
     std::cout << "No blend of " << palette_path << " reaches this target.\n";
   } else {
-    report::TextTable table({"#", "Recipe", "L*", "a*", "b*", "Hex", "ΔE00", "Score", "Compared with target"},
-                            {report::Align::right, report::Align::left, report::Align::right, report::Align::right,
-                             report::Align::right, report::Align::left, report::Align::right, report::Align::right,
-                             report::Align::left});
+    report::TextTable table(
+        {"#", "Recipe", "L*", "a*", "b*", "Hex", "ΔE00", "Score", "Compared with target"},
+        {report::Align::right, report::Align::left, report::Align::right, report::Align::right, report::Align::right,
+         report::Align::left, report::Align::right, report::Align::right, report::Align::left});
     for (const plan::RankedBlend& b : blends->blends) {
       table.add_row({std::to_string(b.rank), b.recipe, report::fixed(b.predicted.l, 1), report::fixed(b.predicted.a, 1),
                      report::fixed(b.predicted.b, 1), hex_of(b.predicted), report::fixed(b.de00, 2),
@@ -636,7 +653,9 @@ int client_next(const std::vector<std::string>& args) {
 }
 
 int run_client(const std::vector<std::string>& args) {
-  if (args.empty()) throw UsageError("client: expected a subcommand: add, list, show, record, healed or next (see 'shadematch client --help')");
+  if (args.empty())
+    throw UsageError(
+        "client: expected a subcommand: add, list, show, record, healed or next (see 'shadematch client --help')");
   const std::string& sub = args.front();
   if (sub == "--help" || sub == "-h") {
     std::cout << "Usage: shadematch client " << kClientUsage << "\n";

@@ -14,15 +14,15 @@ namespace {
 int run_delta_e(const std::vector<std::string>& args) {
   po::options_description visible("Options");
   std::string formula_name = "2000";
-  visible.add_options()
-      ("formula", po::value(&formula_name)->default_value("2000"),
-       "2000 (CIEDE2000), 94 (CIE94, graphic arts), cmc (CMC 2:1) or 76 (ΔE*ab)")
-      ("json", "print one JSON object");
+  visible.add_options()("formula", po::value(&formula_name)->default_value("2000"),
+                        "2000 (CIEDE2000), 94 (CIE94, graphic arts), cmc (CMC 2:1) or 76 (ΔE*ab)")(
+      "json", "print one JSON object");
   std::vector<std::string> colours;
   po::variables_map vm;
-  if (parse_command_line("delta-e", "REFERENCE SAMPLE [--formula 2000|94|cmc|76] [--json]\n\n"
-                                    "Colour difference between two CIELAB D50 colours, each given as L,a,b.\n"
-                                    "For CIE94 and CMC the first colour is the reference.",
+  if (parse_command_line("delta-e",
+                         "REFERENCE SAMPLE [--formula 2000|94|cmc|76] [--json]\n\n"
+                         "Colour difference between two CIELAB D50 colours, each given as L,a,b.\n"
+                         "For CIE94 and CMC the first colour is the reference.",
                          args, visible, vm, &colours)) {
     return 0;
   }
@@ -45,7 +45,8 @@ int run_delta_e(const std::vector<std::string>& args) {
   return 0;
 }
 
-const Registration registration{{"delta-e", "colour difference of two CIELAB colours (ΔE00, ΔE94, CMC, ΔE76)", run_delta_e}};
+const Registration registration{
+    {"delta-e", "colour difference of two CIELAB colours (ΔE00, ΔE94, CMC, ΔE76)", run_delta_e}};
 
 }  // namespace
 }  // namespace shadematch::cli

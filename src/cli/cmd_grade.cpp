@@ -8,7 +8,6 @@
 
 #include "cli/command.hpp"
 #include "cli/options.hpp"
-#include "session/region_colour.hpp"
 #include "common/error.hpp"
 #include "files/calibration_file.hpp"
 #include "files/case_file.hpp"
@@ -19,6 +18,7 @@
 #include "plan/model_predictor.hpp"
 #include "report/grade_report.hpp"
 #include "report/measure_report.hpp"
+#include "session/region_colour.hpp"
 
 namespace shadematch::cli {
 namespace {
@@ -67,7 +67,7 @@ std::optional<plan::PlanColours> case_colours(const files::CaseSpec& spec) {
   for (const photo::RegionMeasurement& r : m.regions) {
     if (r.name == "hair") {
       c.follicle = session::region_colour(r, r.follicle_lab ? r.follicle_lab : std::optional<colour::Lab>(r.lab),
-                                      spec.regions, spec.source, spec.photo_path);
+                                          spec.regions, spec.source, spec.photo_path);
       if (r.coverage) c.coverage = *r.coverage;
     } else if (r.name == "scalp") {
       c.scalp = session::region_colour(r, r.lab, spec.regions, spec.source, spec.photo_path);

@@ -22,18 +22,19 @@ namespace {
 // Follow-ups younger than this are not healed (cmd_client.cpp warns when they are recorded).
 constexpr int kMinHealingDays = 21;
 
-double round4(double v) { return std::round(v * 10000.0) / 10000.0; }
+double round4(double v) {
+  return std::round(v * 10000.0) / 10000.0;
+}
 
 int healing_fit(const std::vector<std::string>& args) {
   po::options_description visible("Options");
   std::string db, palette_path;
   int folds = history::kDefaultFolds;
-  visible.add_options()
-      ("palette", po::value(&palette_path), "the palette whose healing values are refitted (required)")
-      ("write", "write the refitted values into the palette's healing section (previous file kept as F.bak)")
-      ("folds", po::value(&folds)->default_value(history::kDefaultFolds), "k of the k-fold cross-validation, 2–20")
-      ("db", po::value(&db), kDbHelp)
-      ("json", "print one JSON object");
+  visible.add_options()("palette", po::value(&palette_path),
+                        "the palette whose healing values are refitted (required)")(
+      "write", "write the refitted values into the palette's healing section (previous file kept as F.bak)")(
+      "folds", po::value(&folds)->default_value(history::kDefaultFolds), "k of the k-fold cross-validation, 2–20")(
+      "db", po::value(&db), kDbHelp)("json", "print one JSON object");
   po::variables_map vm;
   if (parse_command_line(
           "healing fit",
@@ -46,7 +47,8 @@ int healing_fit(const std::vector<std::string>& args) {
     return 0;
   }
   if (!vm.count("palette")) throw UsageError("healing fit: --palette F is required");
-  if (folds < 2 || folds > 20) throw UsageError("healing fit: --folds: expected 2 to 20, found " + std::to_string(folds));
+  if (folds < 2 || folds > 20)
+    throw UsageError("healing fit: --folds: expected 2 to 20, found " + std::to_string(folds));
   const pigment::Palette palette = files::load_palette(palette_path);
   history::ClientHistory history(history::Database::open(resolve_db_path(vm, db), history::Database::Mode::existing));
   const std::vector<history::SessionRecord> sessions = history.healed_sessions_for_palette(palette.name);
@@ -59,7 +61,8 @@ int healing_fit(const std::vector<std::string>& args) {
     const history::HealedRecord* h = s.latest_healed();
     const int days = days_between(s.date, h->date);
     if (days < kMinHealingDays) {
-      skipped.push_back({{"record", label}, {"reason", "followed up after " + std::to_string(days) + " days: not healed yet"}});
+      skipped.push_back(
+          {{"record", label}, {"reason", "followed up after " + std::to_string(days) + " days: not healed yet"}});
       continue;
     }
     try {
@@ -72,11 +75,12 @@ int healing_fit(const std::vector<std::string>& args) {
   options.folds = folds;
   const history::HealingFit fit = history::fit_healing(palette, observations, options);
   const int minimum = history::minimum_records_to_write(fit.parameters.size());
-  if (!fit.converged) warnings.push_back("the fit stopped after " + std::to_string(fit.iterations) + " iterations without converging");
+  if (!fit.converged)
+    warnings.push_back("the fit stopped after " + std::to_string(fit.iterations) + " iterations without converging");
   for (const auto& p : fit.parameters) {
     if (p.at_bound) {
-      warnings.push_back(p.name + " stopped at its bound (" + report::fixed(p.lower, 3) + " – " + report::fixed(p.upper, 3) +
-                         "): the records pull it further than the model allows");
+      warnings.push_back(p.name + " stopped at its bound (" + report::fixed(p.lower, 3) + " – " +
+                         report::fixed(p.upper, 3) + "): the records pull it further than the model allows");
     }
   }
 
@@ -88,14 +92,17 @@ int healing_fit(const std::vector<std::string>& args) {
                                          std::to_string(observations.size()) + "; the palette was not changed");
     }
     if (!(fit.cv_de00_after < fit.cv_de00_before)) {
-      throw InputError(palette_path, "the refit predicts held-out records no better than the palette's values "
-                                     "(cross-validated ΔE00 " + report::fixed(fit.cv_de00_after, 2) + " vs " +
-                                         report::fixed(fit.cv_de00_before, 2) + "); the palette was not changed");
+      throw InputError(palette_path,
+                       "the refit predicts held-out records no better than the palette's values "
+                       "(cross-validated ΔE00 " +
+                           report::fixed(fit.cv_de00_after, 2) + " vs " + report::fixed(fit.cv_de00_before, 2) +
+                           "); the palette was not changed");
     }
     files::HealingValues values;
     for (const auto& p : fit.parameters) values.emplace_back(p.name, p.value);
-    (void)files::write_healing_values(palette_path, values,
-                                      [](std::string_view text, const std::string& source) { return files::parse_palette(text, source); });
+    (void)files::write_healing_values(palette_path, values, [](std::string_view text, const std::string& source) {
+      return files::parse_palette(text, source);
+    });
     written = true;
     nlohmann::json before = nlohmann::json::object(), after = nlohmann::json::object();
     for (const auto& p : fit.parameters) {
@@ -103,8 +110,8 @@ int healing_fit(const std::vector<std::string>& args) {
       after[p.name] = std::stod(files::format_healing_value(p.value));
     }
     // The palette is written first: a failure to log leaves a correct palette and says so.
-    history.log_fit(palette.name, palette_path, static_cast<int>(observations.size()), fit.cv_de00_before, fit.cv_de00_after,
-                before, after);
+    history.log_fit(palette.name, palette_path, static_cast<int>(observations.size()), fit.cv_de00_before,
+                    fit.cv_de00_after, before, after);
   }
 
   if (vm.count("json")) {
@@ -165,11 +172,14 @@ int healing_fit(const std::vector<std::string>& args) {
                      report::fixed(p.lower, 2) + "–" + report::fixed(p.upper, 2) + (p.at_bound ? " (at bound)" : "")});
     }
     std::cout << table.render();
-    for (const auto& s : skipped) std::cout << "left out: " << s["record"].get<std::string>() << ": " << s["reason"].get<std::string>() << "\n";
+    for (const auto& s : skipped)
+      std::cout << "left out: " << s["record"].get<std::string>() << ": " << s["reason"].get<std::string>() << "\n";
     if (written) {
-      std::cout << "\nWrote the fitted values into " << palette_path << " (previous file: " << palette_path << ".bak)\n";
+      std::cout << "\nWrote the fitted values into " << palette_path << " (previous file: " << palette_path
+                << ".bak)\n";
     } else if (static_cast<int>(observations.size()) < minimum) {
-      std::cout << "\n--write needs at least " << minimum << " healed records (" << observations.size() << " so far).\n";
+      std::cout << "\n--write needs at least " << minimum << " healed records (" << observations.size()
+                << " so far).\n";
     } else {
       std::cout << "\nNothing written (give --write to put the fitted values into " << palette_path << ").\n";
     }

@@ -31,24 +31,23 @@ int run_match(const std::vector<std::string>& args) {
   int sessions = 3;
   int top = 5;
   double coverage = 0.3;
-  visible.add_options()
-      ("palette", po::value(&palette_path), "the clinic's palette (palettes/*.yaml); required")
-      ("sessions", po::value(&sessions)->default_value(3), "planned sessions, 1–10, lighter first, one shade apart")
-      ("goal", po::value(&goal_name)->default_value("follicle"), "follicle | reduce-contrast | scar")
-      ("top", po::value(&top)->default_value(5), "blends listed per session, 1–50")
-      ("hair", po::value(&hair), "x,y,w,h: hair region of PHOTO")
-      ("scalp", po::value(&scalp), "x,y,w,h: scalp region of PHOTO")
-      ("scar", po::value(&scar), "x,y,w,h: scar region of PHOTO (with --target: the scar's L,a,b)")
-      ("calibration", po::value(&calibration), "use a saved calibration instead of the card in PHOTO")
-      ("target", po::value(&target), "L,a,b: the hair (follicle) colour, instead of a photo")
-      ("skin", po::value(&skin), "L,a,b: the scalp skin colour, with --target")
-      ("coverage", po::value(&coverage), "follicle coverage 0–1 for the scar goal with --target (default 0.3)")
-      ("accent", "add a darker accent blend for depth to the last session")
-      ("include-unavailable", "also search out-of-stock and expired inks")
-      ("today", po::value(&today), "YYYY-MM-DD: the date expiry is checked against (default: today, UTC)")
-      ("json", "print one JSON object")
-      ("html", po::value(&html), "write a self-contained HTML report to this file")
-      ("preview", po::value(&preview), "write a PNG: each session's first choice as healed dots on the scalp, beside the hair");
+  visible.add_options()("palette", po::value(&palette_path), "the clinic's palette (palettes/*.yaml); required")(
+      "sessions", po::value(&sessions)->default_value(3), "planned sessions, 1–10, lighter first, one shade apart")(
+      "goal", po::value(&goal_name)->default_value("follicle"), "follicle | reduce-contrast | scar")(
+      "top", po::value(&top)->default_value(5), "blends listed per session, 1–50")(
+      "hair", po::value(&hair), "x,y,w,h: hair region of PHOTO")("scalp", po::value(&scalp),
+                                                                 "x,y,w,h: scalp region of PHOTO")(
+      "scar", po::value(&scar), "x,y,w,h: scar region of PHOTO (with --target: the scar's L,a,b)")(
+      "calibration", po::value(&calibration), "use a saved calibration instead of the card in PHOTO")(
+      "target", po::value(&target), "L,a,b: the hair (follicle) colour, instead of a photo")(
+      "skin", po::value(&skin), "L,a,b: the scalp skin colour, with --target")(
+      "coverage", po::value(&coverage), "follicle coverage 0–1 for the scar goal with --target (default 0.3)")(
+      "accent", "add a darker accent blend for depth to the last session")("include-unavailable",
+                                                                           "also search out-of-stock and expired inks")(
+      "today", po::value(&today), "YYYY-MM-DD: the date expiry is checked against (default: today, UTC)")(
+      "json", "print one JSON object")("html", po::value(&html), "write a self-contained HTML report to this file")(
+      "preview", po::value(&preview),
+      "write a PNG: each session's first choice as healed dots on the scalp, beside the hair");
   std::vector<std::string> photos;
   po::variables_map vm;
   if (parse_command_line(
@@ -132,7 +131,8 @@ int run_match(const std::vector<std::string>& args) {
   }
   if (shown) std::fprintf(stderr, "\r%*s\r", 40, "");
   report::MatchReport rep = result.report;
-  if (vm.count("html") && !result.preview_png.empty()) rep.preview_data_uri = report::data_uri("image/png", result.preview_png);
+  if (vm.count("html") && !result.preview_png.empty())
+    rep.preview_data_uri = report::data_uri("image/png", result.preview_png);
 
   if (vm.count("preview")) write_file_atomically(preview, result.preview_png);
   if (vm.count("html")) {

@@ -17,20 +17,21 @@ int run_measure(const std::vector<std::string>& args) {
   po::options_description visible("Options");
   std::string calibration, card = "colorchecker-classic-2014", hair, scalp, scar, overlay;
   std::vector<std::string> named;
-  visible.add_options()
-      ("calibration", po::value(&calibration), "use a saved calibration (calibrate --save) instead of a card in the photo")
-      ("card", po::value(&card)->default_value(card), "reference card id or .yaml file (as for calibrate)")
-      ("hair", po::value(&hair), "x,y,w,h: hair region (follicle colour = dark mode, coverage)")
-      ("scalp", po::value(&scalp), "x,y,w,h: scalp region (skin median without dots and highlights, ITA°, Monk tone)")
-      ("scar", po::value(&scar), "x,y,w,h: scar region")
-      ("region", po::value(&named)->composing(), "NAME=x,y,w,h: any other region (repeatable)")
-      ("json", "print one JSON object")
-      ("overlay", po::value(&overlay), "write a PNG with the measured (or proposed) regions drawn on the photo");
+  visible.add_options()("calibration", po::value(&calibration),
+                        "use a saved calibration (calibrate --save) instead of a card in the photo")(
+      "card", po::value(&card)->default_value(card), "reference card id or .yaml file (as for calibrate)")(
+      "hair", po::value(&hair), "x,y,w,h: hair region (follicle colour = dark mode, coverage)")(
+      "scalp", po::value(&scalp), "x,y,w,h: scalp region (skin median without dots and highlights, ITA°, Monk tone)")(
+      "scar", po::value(&scar), "x,y,w,h: scar region")("region", po::value(&named)->composing(),
+                                                        "NAME=x,y,w,h: any other region (repeatable)")(
+      "json", "print one JSON object")("overlay", po::value(&overlay),
+                                       "write a PNG with the measured (or proposed) regions drawn on the photo");
   std::vector<std::string> photos;
   po::variables_map vm;
   if (parse_command_line(
           "measure",
-          "PHOTO [--calibration F] [--hair R] [--scalp R] [--scar R] [--region NAME=R]… [--json] [--overlay OUT.png]\n\n"
+          "PHOTO [--calibration F] [--hair R] [--scalp R] [--scar R] [--region NAME=R]… [--json] [--overlay "
+          "OUT.png]\n\n"
           "Measures hair and scalp colour (CIELAB D50) in regions of PHOTO, calibrated by the card in the photo or\n"
           "by --calibration F. R is x,y,w,h in pixels of the photo as displayed. Without region flags the regions\n"
           "come from PHOTO.regions.yaml, or are proposed automatically (reported as such). Exit 3 when the photo\n"

@@ -22,23 +22,26 @@ constexpr double kDefaultCoverage = 0.3;
 // Above this ΔE*ab the skin Lab is not reproduced by a real-skin spectrum (pigment/skin.hpp).
 constexpr double kSkinWarnDe = 0.5;
 
-nlohmann::json lab_json(const colour::Lab& lab) { return {lab.l, lab.a, lab.b}; }
+nlohmann::json lab_json(const colour::Lab& lab) {
+  return {lab.l, lab.a, lab.b};
+}
 
 int run_mix(const std::vector<std::string>& args) {
   po::options_description visible("Options");
   std::string palette_path, blend_text, skin_text;
   double coverage = kDefaultCoverage;
-  visible.add_options()
-      ("palette", po::value(&palette_path), "palette file (palettes/*.yaml)")
-      ("blend", po::value(&blend_text), "recipe, e.g. \"2 jet-black + 1 warm-brown @ 8:1\" (parts, ink ids, water:pigment)")
-      ("skin", po::value(&skin_text), "the client's skin as CIELAB D50 L,a,b (e.g. from `shadematch measure`)")
-      ("coverage", po::value(&coverage)->default_value(kDefaultCoverage, "0.3"),
-       "follicle coverage 0..1 for the area appearance (the hair region's `coverage` from measure)")
-      ("json", "print one JSON object");
+  visible.add_options()("palette", po::value(&palette_path), "palette file (palettes/*.yaml)")(
+      "blend", po::value(&blend_text),
+      "recipe, e.g. \"2 jet-black + 1 warm-brown @ 8:1\" (parts, ink ids, water:pigment)")(
+      "skin", po::value(&skin_text), "the client's skin as CIELAB D50 L,a,b (e.g. from `shadematch measure`)")(
+      "coverage", po::value(&coverage)->default_value(kDefaultCoverage, "0.3"),
+      "follicle coverage 0..1 for the area appearance (the hair region's `coverage` from measure)")(
+      "json", "print one JSON object");
   po::variables_map vm;
-  if (parse_command_line("mix", "--palette F --blend SPEC --skin L,a,b [--coverage f] [--json]\n\n"
-                                "Predicts how a blend heals in a client's skin: masstone Lab, healed dot Lab and\n"
-                                "sRGB hex, and the area appearance at the given follicle coverage.",
+  if (parse_command_line("mix",
+                         "--palette F --blend SPEC --skin L,a,b [--coverage f] [--json]\n\n"
+                         "Predicts how a blend heals in a client's skin: masstone Lab, healed dot Lab and\n"
+                         "sRGB hex, and the area appearance at the given follicle coverage.",
                          args, visible, vm)) {
     return 0;
   }
@@ -60,8 +63,9 @@ int run_mix(const std::vector<std::string>& args) {
   const colour::Lab area = model.area_lab(dot, coverage);
   std::vector<std::string> warnings;
   if (!(model.skin_fit_residual() < kSkinWarnDe)) {
-    warnings.push_back("the skin colour " + report::lab_text(skin_lab) + " is outside the range of the NIST skin spectra; " +
-                       "its nearest spectrum there is " + report::fixed(model.skin_fit_residual(), 1) +
+    warnings.push_back("the skin colour " + report::lab_text(skin_lab) +
+                       " is outside the range of the NIST skin spectra; " + "its nearest spectrum there is " +
+                       report::fixed(model.skin_fit_residual(), 1) +
                        " ΔE*ab away, so a smooth spectrum reproducing the colour is used instead");
   }
   for (const pigment::BlendPart& part : blend.parts) {
@@ -75,7 +79,8 @@ int run_mix(const std::vector<std::string>& args) {
     j["palette"] = palette_path;
     j["recipe"] = recipe;
     j["inks"] = nlohmann::json::array();
-    for (const pigment::BlendPart& part : blend.parts) j["inks"].push_back({{"id", part.ink_id}, {"parts", part.parts}});
+    for (const pigment::BlendPart& part : blend.parts)
+      j["inks"].push_back({{"id", part.ink_id}, {"parts", part.parts}});
     j["dilution"] = blend.dilution.label();
     j["masstone_lab"] = lab_json(masstone);
     j["masstone_hex"] = colour::lab_d50_to_srgb8(masstone).hex();
@@ -107,8 +112,7 @@ int run_mix(const std::vector<std::string>& args) {
   return 0;
 }
 
-const Registration registration{
-    {"mix", "predict how a blend of palette inks heals in a client's skin", run_mix}};
+const Registration registration{{"mix", "predict how a blend of palette inks heals in a client's skin", run_mix}};
 
 }  // namespace
 }  // namespace shadematch::cli

@@ -43,7 +43,8 @@ std::string palette_summary(const pigment::Palette& p) {
   const std::size_t n = p.inks.size();
   std::string out = "'" + p.name + "', " + std::to_string(n) + (n == 1 ? " ink" : " inks") + " (" +
                     std::to_string(measured) + " measured, " + std::to_string(static_cast<int>(n) - measured) +
-                    " from Lab), " + std::to_string(p.dilution.size()) + " dilution steps (" + p.dilution.front().label();
+                    " from Lab), " + std::to_string(p.dilution.size()) + " dilution steps (" +
+                    p.dilution.front().label();
   if (p.dilution.size() > 1) out += " … " + p.dilution.back().label();
   out += "), blends of up to " + std::to_string(p.max_inks) + " inks in " + std::to_string(p.parts_total) + " parts";
   return out;
@@ -53,12 +54,14 @@ int run_palette_validate(const std::vector<std::string>& args) {
   po::options_description visible("Options");
   std::vector<std::string> paths;
   po::variables_map vm;
-  if (parse_command_line("palette validate", "F [F…]\n\nChecks palette files: prints one summary line per valid file, "
-                                             "the error of each invalid one (exit 1).",
+  if (parse_command_line("palette validate",
+                         "F [F…]\n\nChecks palette files: prints one summary line per valid file, "
+                         "the error of each invalid one (exit 1).",
                          args, visible, vm, &paths)) {
     return 0;
   }
-  if (paths.empty()) throw UsageError("palette validate: expected a palette file (see 'shadematch palette validate --help')");
+  if (paths.empty())
+    throw UsageError("palette validate: expected a palette file (see 'shadematch palette validate --help')");
   if (paths.size() == 1) {  // one file: its error is the command's error
     const pigment::Palette p = files::load_palette(paths.front());
     std::cout << paths.front() << ": valid: " << palette_summary(p) << "\n";
@@ -82,8 +85,9 @@ int run_palette_show(const std::vector<std::string>& args) {
   visible.add_options()("json", "print one JSON object");
   std::vector<std::string> paths;
   po::variables_map vm;
-  if (parse_command_line("palette show", "F [--json]\n\nLists the palette's inks with their masstone colour, and its "
-                                         "dilution steps, blend limits and healing parameters.",
+  if (parse_command_line("palette show",
+                         "F [--json]\n\nLists the palette's inks with their masstone colour, and its "
+                         "dilution steps, blend limits and healing parameters.",
                          args, visible, vm, &paths)) {
     return 0;
   }
@@ -101,8 +105,9 @@ int run_palette_show(const std::vector<std::string>& args) {
   for (const pigment::Ink& ink : p.inks) {
     const colour::Srgb8 rgb = colour::lab_d50_to_srgb8(ink.masstone_lab);
     table.add_row({ink.id, ink.name, ink.lot.empty() ? "-" : ink.lot, ink.in_stock ? "yes" : "no",
-                   ink.expires.value_or("-"), report::fixed(ink.masstone_lab.l, 1), report::fixed(ink.masstone_lab.a, 1),
-                   report::fixed(ink.masstone_lab.b, 1), tty ? report::swatch(rgb) + " " + rgb.hex() : rgb.hex(),
+                   ink.expires.value_or("-"), report::fixed(ink.masstone_lab.l, 1),
+                   report::fixed(ink.masstone_lab.a, 1), report::fixed(ink.masstone_lab.b, 1),
+                   tty ? report::swatch(rgb) + " " + rgb.hex() : rgb.hex(),
                    ink.measured_reflectance ? "spectrum" : "Lab"});
   }
   std::cout << p.name << "  (" << p.source << ")\n\n" << table.render() << "\n";
@@ -112,9 +117,9 @@ int run_palette_show(const std::vector<std::string>& args) {
   std::cout << "healing: strength " << report::fixed(p.healing.strength, 2) << ", retention "
             << report::fixed(p.healing.retention, 2) << ", epidermis " << report::fixed(p.healing.epidermis_um, 0)
             << " µm, dermis above the pigment " << report::fixed(p.healing.dermis_above_um, 0) << " µm, pigment layer "
-            << report::fixed(p.healing.pigment_layer_um, 0) << " µm, ink_scatter " << report::fixed(p.healing.ink_scatter, 2)
-            << ", skin_index " << report::fixed(p.healing.skin_index, 2) << ", drawdown_index "
-            << report::fixed(p.healing.drawdown_index, 2)
+            << report::fixed(p.healing.pigment_layer_um, 0) << " µm, ink_scatter "
+            << report::fixed(p.healing.ink_scatter, 2) << ", skin_index " << report::fixed(p.healing.skin_index, 2)
+            << ", drawdown_index " << report::fixed(p.healing.drawdown_index, 2)
             << (p.healing.drawdown_specular_included ? " (specular included)" : " (specular excluded)") << "\n";
   std::cout << "plan: shade step ΔL* " << report::fixed(p.shade_step_dl, 1) << "\n";
   return 0;
@@ -137,7 +142,8 @@ std::string action_names() {
 }
 
 int run_palette(const std::vector<std::string>& args) {
-  if (args.empty()) throw UsageError("palette: expected an action (" + action_names() + "; see 'shadematch palette --help')");
+  if (args.empty())
+    throw UsageError("palette: expected an action (" + action_names() + "; see 'shadematch palette --help')");
   if (args.front() == "--help" || args.front() == "-h") {
     std::ostream& out = std::cout;
     out << "Usage: shadematch palette ACTION [ARGS]\n\nActions:\n";
@@ -153,7 +159,8 @@ int run_palette(const std::vector<std::string>& args) {
   throw UsageError("palette: unknown action '" + args.front() + "' (expected one of: " + action_names() + ")");
 }
 
-const Registration registration{{"palette", "the clinic's palette file (validate, show, measure, add, lint, swatches)", run_palette}};
+const Registration registration{
+    {"palette", "the clinic's palette file (validate, show, measure, add, lint, swatches)", run_palette}};
 
 }  // namespace
 }  // namespace shadematch::cli

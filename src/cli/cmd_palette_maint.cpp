@@ -28,7 +28,9 @@
 namespace shadematch::cli {
 namespace {
 
-nlohmann::json lab_json(const colour::Lab& lab) { return nlohmann::json::array({lab.l, lab.a, lab.b}); }
+nlohmann::json lab_json(const colour::Lab& lab) {
+  return nlohmann::json::array({lab.l, lab.a, lab.b});
+}
 
 std::string fmt(double v, int decimals = 1) {
   char buf[64];
@@ -36,7 +38,9 @@ std::string fmt(double v, int decimals = 1) {
   return buf;
 }
 
-std::string lab_text(const colour::Lab& lab) { return fmt(lab.l) + ", " + fmt(lab.a) + ", " + fmt(lab.b); }
+std::string lab_text(const colour::Lab& lab) {
+  return fmt(lab.l) + ", " + fmt(lab.a) + ", " + fmt(lab.b);
+}
 
 cv::Rect parse_roi(const std::string& text, const std::string& what) {
   const std::vector<int> v = parse_int_list(text, 4, what);
@@ -62,9 +66,10 @@ int run_palette_measure(const std::vector<std::string>& args) {
       "json", "print one JSON object");
   std::vector<std::string> positional_args;
   po::variables_map vm;
-  if (parse_command_line("palette measure", "PHOTO --roi x,y,w,h [--calibration F] [--json]\n\n"
-                                            "Calibrated CIELAB D50 and spread of an ink drawdown or swatch "
-                                            "photographed beside the reference card.",
+  if (parse_command_line("palette measure",
+                         "PHOTO --roi x,y,w,h [--calibration F] [--json]\n\n"
+                         "Calibrated CIELAB D50 and spread of an ink drawdown or swatch "
+                         "photographed beside the reference card.",
                          args, visible, vm, &positional_args)) {
     return 0;
   }
@@ -72,10 +77,9 @@ int run_palette_measure(const std::vector<std::string>& args) {
   if (roi_text.empty()) throw UsageError("palette measure: --roi x,y,w,h is required");
   const cv::Rect roi = parse_roi(roi_text, "palette measure: --roi");
   photo::CalibrationResult calibration;
-  const auto m = report::measure_swatch(positional_args[0], roi,
-                                        calibration_path.empty() ? std::nullopt
-                                                                 : std::optional<std::string>(calibration_path),
-                                        calibration);
+  const auto m = report::measure_swatch(
+      positional_args[0], roi, calibration_path.empty() ? std::nullopt : std::optional<std::string>(calibration_path),
+      calibration);
   if (!m) return report_no_card(calibration);
   const colour::Srgb8 srgb = colour::lab_d50_to_srgb8(m->lab);
   if (vm.count("json")) {
@@ -172,10 +176,9 @@ int run_palette_add(const std::vector<std::string>& args) {
   }
   if (vm.count("photo")) {
     photo::CalibrationResult calibration;
-    const auto m = report::measure_swatch(photo_path, parse_roi(roi_text, "palette add: --roi"),
-                                          calibration_path.empty() ? std::nullopt
-                                                                   : std::optional<std::string>(calibration_path),
-                                          calibration);
+    const auto m = report::measure_swatch(
+        photo_path, parse_roi(roi_text, "palette add: --roi"),
+        calibration_path.empty() ? std::nullopt : std::optional<std::string>(calibration_path), calibration);
     if (!m) return report_no_card(calibration);
     for (const std::string& w : m->warnings) std::cerr << "shadematch: warning: " << w << "\n";
     ink.lab = colour::Lab{std::round(m->lab.l * 100) / 100, std::round(m->lab.a * 100) / 100,
@@ -183,7 +186,8 @@ int run_palette_add(const std::vector<std::string>& args) {
     std::cout << "measured " << ink.id << " from " << photo_path << ": Lab " << lab_text(*ink.lab) << "\n";
   }
   const pigment::Palette result = files::add_ink_to_file(
-      palette_path, ink, [](std::string_view text, const std::string& source) { return files::parse_palette(text, source); });
+      palette_path, ink,
+      [](std::string_view text, const std::string& source) { return files::parse_palette(text, source); });
   const pigment::Ink* added = result.find(ink.id);
   std::cout << "added " << ink.id << " (" << ink.name << ", masstone Lab "
             << (added != nullptr ? lab_text(added->masstone_lab) : std::string("?")) << ") to " << palette_path
@@ -259,9 +263,8 @@ int run_palette_lint(const std::vector<std::string>& args) {
                 << plan::lint_kind_name(f.kind) << ": " << f.ink_id << ": " << f.message << "\n";
     }
     if (options.coverage) {
-      std::cout << "coverage: " << rep.targets_checked << " hair colour × skin targets checked ("
-                << rep.targets_skipped << " skipped: hair not darker than the skin); " << rep.gaps.size()
-                << " not reached within ΔE00 3\n";
+      std::cout << "coverage: " << rep.targets_checked << " hair colour × skin targets checked (" << rep.targets_skipped
+                << " skipped: hair not darker than the skin); " << rep.gaps.size() << " not reached within ΔE00 3\n";
       for (const plan::CoverageGap& g : rep.gaps) {
         std::cout << "  " << g.hair << " hair (" << lab_text(g.target) << ") on " << g.skin << " skin: "
                   << (g.closest_recipe.empty() ? std::string("no blend")

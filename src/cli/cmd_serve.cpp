@@ -18,20 +18,21 @@ int run_serve(const std::vector<std::string>& args) {
   std::string palette_path, db;
   int port = 8080;
   unsigned jobs = 0;
-  visible.add_options()
-      ("host", po::value(&options.host)->default_value("127.0.0.1"),
-       "address to listen on; another than 127.0.0.1/::1 makes the page reachable from other machines (it has no login)")
-      ("port", po::value(&port)->default_value(8080), "TCP port, 0 for any free port (the URL printed says which)")
-      ("palette", po::value(&palette_path), "the clinic's palette every plan uses (palettes/*.yaml); required")
-      ("db", po::value(&db), "client history database (not available yet)")
-      ("jobs", po::value(&jobs), "photos processed at once (default: the number of hardware threads)");
+  visible.add_options()("host", po::value(&options.host)->default_value("127.0.0.1"),
+                        "address to listen on; another than 127.0.0.1/::1 makes the page reachable from other machines "
+                        "(it has no login)")("port", po::value(&port)->default_value(8080),
+                                             "TCP port, 0 for any free port (the URL printed says which)")(
+      "palette", po::value(&palette_path), "the clinic's palette every plan uses (palettes/*.yaml); required")(
+      "db", po::value(&db), "client history database (not available yet)")(
+      "jobs", po::value(&jobs), "photos processed at once (default: the number of hardware threads)");
   po::variables_map vm;
-  if (parse_command_line("serve",
-                         "--palette F [--host 127.0.0.1] [--port 8080] [--db F] [--jobs N]\n\n"
-                         "Serves the technician's page (photo in; card, regions, colours and the session plan out) and\n"
-                         "its JSON API (POST /api/match answers what 'match --json' prints) until Ctrl-C or SIGTERM.\n"
-                         "Uploads are limited to 40 MiB and 100 megapixels.",
-                         args, visible, vm)) {
+  if (parse_command_line(
+          "serve",
+          "--palette F [--host 127.0.0.1] [--port 8080] [--db F] [--jobs N]\n\n"
+          "Serves the technician's page (photo in; card, regions, colours and the session plan out) and\n"
+          "its JSON API (POST /api/match answers what 'match --json' prints) until Ctrl-C or SIGTERM.\n"
+          "Uploads are limited to 40 MiB and 100 megapixels.",
+          args, visible, vm)) {
     return 0;
   }
   if (!vm.count("palette")) {

@@ -21,7 +21,8 @@ std::vector<Command>& registry() {
 namespace {
 
 void print_help(std::ostream& out) {
-  out << "shadematch " SHADEMATCH_VERSION " — choose scalp micropigmentation ink from a calibrated photo\n\n"
+  out << "shadematch " SHADEMATCH_VERSION
+         " — choose scalp micropigmentation ink from a calibrated photo\n\n"
          "Usage: shadematch COMMAND [OPTIONS]\n"
          "       shadematch COMMAND --help\n\n"
          "Commands:\n";

@@ -2,10 +2,10 @@
 
 #include <unistd.h>
 
-#include <chrono>
 #include <charconv>
-#include <cstdio>
+#include <chrono>
 #include <cmath>
+#include <cstdio>
 #include <iostream>
 
 #include "common/error.hpp"
@@ -26,7 +26,8 @@ bool parse_command_line(const std::string& name, const std::string& usage, const
   try {
     po::store(po::command_line_parser(args).options(all).positional(positional).run(), vm);
     if (vm.count("help")) {
-      std::cout << "Usage: shadematch " << name << " " << usage << "\n\n" << visible << "  -h [ --help ]    show this help\n";
+      std::cout << "Usage: shadematch " << name << " " << usage << "\n\n"
+                << visible << "  -h [ --help ]    show this help\n";
       return true;
     }
     po::notify(vm);
@@ -61,7 +62,8 @@ colour::Lab parse_lab_argument(const std::string& text, const std::string& what)
   bool ok = true;
   while (ok) {
     const std::size_t comma = text.find(',', start);
-    const std::string_view part = std::string_view(text).substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+    const std::string_view part =
+        std::string_view(text).substr(start, comma == std::string::npos ? std::string::npos : comma - start);
     v.push_back(parse_number(part, ok));
     if (comma == std::string::npos) break;
     start = comma + 1;
@@ -80,26 +82,33 @@ std::vector<int> parse_int_list(const std::string& text, std::size_t count, cons
   std::size_t start = 0;
   while (true) {
     const std::size_t comma = text.find(',', start);
-    std::string_view part = std::string_view(text).substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+    std::string_view part =
+        std::string_view(text).substr(start, comma == std::string::npos ? std::string::npos : comma - start);
     while (!part.empty() && part.front() == ' ') part.remove_prefix(1);
     while (!part.empty() && part.back() == ' ') part.remove_suffix(1);
     int value = 0;
     const auto [end, ec] = std::from_chars(part.data(), part.data() + part.size(), value);
     if (part.empty() || ec != std::errc{} || end != part.data() + part.size()) {
-      throw UsageError(what + ": expected " + std::to_string(count) + " integers separated by commas, found '" + text + "'");
+      throw UsageError(what + ": expected " + std::to_string(count) + " integers separated by commas, found '" + text +
+                       "'");
     }
     out.push_back(value);
     if (comma == std::string::npos) break;
     start = comma + 1;
   }
   if (out.size() != count) {
-    throw UsageError(what + ": expected " + std::to_string(count) + " integers separated by commas, found '" + text + "'");
+    throw UsageError(what + ": expected " + std::to_string(count) + " integers separated by commas, found '" + text +
+                     "'");
   }
   return out;
 }
 
-bool stdout_is_terminal() { return ::isatty(STDOUT_FILENO) == 1; }
-bool stderr_is_terminal() { return ::isatty(STDERR_FILENO) == 1; }
+bool stdout_is_terminal() {
+  return ::isatty(STDOUT_FILENO) == 1;
+}
+bool stderr_is_terminal() {
+  return ::isatty(STDERR_FILENO) == 1;
+}
 
 std::string today_utc() {
   const auto now = std::chrono::floor<std::chrono::days>(std::chrono::system_clock::now());

@@ -8,7 +8,9 @@
 
 namespace shadematch::colour {
 namespace {
-cmsCIELab to_cms(const Lab& v) { return cmsCIELab{v.l, v.a, v.b}; }
+cmsCIELab to_cms(const Lab& v) {
+  return cmsCIELab{v.l, v.a, v.b};
+}
 }  // namespace
 
 double delta_e_2000(const Lab& a, const Lab& b) {
@@ -37,10 +39,14 @@ double delta_e_76(const Lab& a, const Lab& b) {
 
 double delta_e(DeltaEFormula formula, const Lab& reference, const Lab& sample) {
   switch (formula) {
-    case DeltaEFormula::cie2000: return delta_e_2000(reference, sample);
-    case DeltaEFormula::cie94: return delta_e_94(reference, sample);
-    case DeltaEFormula::cmc: return delta_e_cmc(reference, sample);
-    case DeltaEFormula::cie76: return delta_e_76(reference, sample);
+    case DeltaEFormula::cie2000:
+      return delta_e_2000(reference, sample);
+    case DeltaEFormula::cie94:
+      return delta_e_94(reference, sample);
+    case DeltaEFormula::cmc:
+      return delta_e_cmc(reference, sample);
+    case DeltaEFormula::cie76:
+      return delta_e_76(reference, sample);
   }
   return std::nan("");
 }
@@ -55,10 +61,14 @@ std::optional<DeltaEFormula> parse_delta_e_formula(std::string_view name) {
 
 std::string_view delta_e_formula_name(DeltaEFormula formula) {
   switch (formula) {
-    case DeltaEFormula::cie2000: return "2000";
-    case DeltaEFormula::cie94: return "94";
-    case DeltaEFormula::cmc: return "cmc";
-    case DeltaEFormula::cie76: return "76";
+    case DeltaEFormula::cie2000:
+      return "2000";
+    case DeltaEFormula::cie94:
+      return "94";
+    case DeltaEFormula::cmc:
+      return "cmc";
+    case DeltaEFormula::cie76:
+      return "76";
   }
   return "?";
 }
@@ -98,16 +108,20 @@ De2000Terms delta_e_2000_terms(const Lab& x, const Lab& y) noexcept {
   double dhp = 0.0;
   if (c1p * c2p != 0.0) {
     dhp = h2p - h1p;
-    if (dhp > pi) dhp -= 2.0 * pi;
-    else if (dhp < -pi) dhp += 2.0 * pi;
+    if (dhp > pi)
+      dhp -= 2.0 * pi;
+    else if (dhp < -pi)
+      dhp += 2.0 * pi;
   }
   const double dHp = 2.0 * std::sqrt(c1p * c2p) * std::sin(dhp / 2.0);
   const double lbarp = 0.5 * (x.l + y.l);
   const double cbarp = 0.5 * (c1p + c2p);
   double hbarp = h1p + h2p;
   if (c1p * c2p != 0.0) {
-    if (std::fabs(h1p - h2p) > pi) hbarp = (h1p + h2p < 2.0 * pi) ? (h1p + h2p + 2.0 * pi) / 2.0 : (h1p + h2p - 2.0 * pi) / 2.0;
-    else hbarp = (h1p + h2p) / 2.0;
+    if (std::fabs(h1p - h2p) > pi)
+      hbarp = (h1p + h2p < 2.0 * pi) ? (h1p + h2p + 2.0 * pi) / 2.0 : (h1p + h2p - 2.0 * pi) / 2.0;
+    else
+      hbarp = (h1p + h2p) / 2.0;
   }
   const double t = 1.0 - 0.17 * std::cos(hbarp - 30.0 * deg) + 0.24 * std::cos(2.0 * hbarp) +
                    0.32 * std::cos(3.0 * hbarp + 6.0 * deg) - 0.20 * std::cos(4.0 * hbarp - 63.0 * deg);

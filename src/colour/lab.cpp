@@ -8,11 +8,17 @@
 namespace shadematch::colour {
 namespace {
 
-bool finite(const Xyz& v) { return std::isfinite(v.x) && std::isfinite(v.y) && std::isfinite(v.z); }
-bool finite(const Lab& v) { return std::isfinite(v.l) && std::isfinite(v.a) && std::isfinite(v.b); }
+bool finite(const Xyz& v) {
+  return std::isfinite(v.x) && std::isfinite(v.y) && std::isfinite(v.z);
+}
+bool finite(const Lab& v) {
+  return std::isfinite(v.l) && std::isfinite(v.a) && std::isfinite(v.b);
+}
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 
-cmsCIEXYZ to_cms(const Xyz& v) { return cmsCIEXYZ{v.x, v.y, v.z}; }
+cmsCIEXYZ to_cms(const Xyz& v) {
+  return cmsCIEXYZ{v.x, v.y, v.z};
+}
 
 }  // namespace
 

@@ -11,7 +11,9 @@
 
 namespace shadematch::colour {
 
-double ita_deg(const Lab& lab) { return std::atan2(lab.l - 50.0, lab.b) * 180.0 / std::numbers::pi; }
+double ita_deg(const Lab& lab) {
+  return std::atan2(lab.l - 50.0, lab.b) * 180.0 / std::numbers::pi;
+}
 
 ItaClass ita_class(double ita) {
   if (ita > 55.0) return ItaClass::very_light;
@@ -24,12 +26,18 @@ ItaClass ita_class(double ita) {
 
 std::string_view ita_class_name(ItaClass c) {
   switch (c) {
-    case ItaClass::very_light: return "very light";
-    case ItaClass::light: return "light";
-    case ItaClass::intermediate: return "intermediate";
-    case ItaClass::tan: return "tan";
-    case ItaClass::brown: return "brown";
-    case ItaClass::dark: return "dark";
+    case ItaClass::very_light:
+      return "very light";
+    case ItaClass::light:
+      return "light";
+    case ItaClass::intermediate:
+      return "intermediate";
+    case ItaClass::tan:
+      return "tan";
+    case ItaClass::brown:
+      return "brown";
+    case ItaClass::dark:
+      return "dark";
   }
   return "?";
 }

@@ -84,14 +84,19 @@ bool hex_to_lab_d50(const std::string& hex, Lab& out) {
     for (int j = 0; j < 2; ++j) {
       const char c = s[static_cast<std::size_t>(i * 2 + j)];
       unsigned d = 0;
-      if (c >= '0' && c <= '9') d = static_cast<unsigned>(c - '0');
-      else if (c >= 'a' && c <= 'f') d = static_cast<unsigned>(c - 'a' + 10);
-      else if (c >= 'A' && c <= 'F') d = static_cast<unsigned>(c - 'A' + 10);
-      else return false;
+      if (c >= '0' && c <= '9')
+        d = static_cast<unsigned>(c - '0');
+      else if (c >= 'a' && c <= 'f')
+        d = static_cast<unsigned>(c - 'a' + 10);
+      else if (c >= 'A' && c <= 'F')
+        d = static_cast<unsigned>(c - 'A' + 10);
+      else
+        return false;
       v[i] = v[i] * 16 + d;
     }
   }
-  out = srgb8_to_lab_d50(static_cast<std::uint8_t>(v[0]), static_cast<std::uint8_t>(v[1]), static_cast<std::uint8_t>(v[2]));
+  out = srgb8_to_lab_d50(static_cast<std::uint8_t>(v[0]), static_cast<std::uint8_t>(v[1]),
+                         static_cast<std::uint8_t>(v[2]));
   return true;
 }
 

@@ -13,7 +13,7 @@ struct Srgb8 {
   std::uint8_t r = 0;
   std::uint8_t g = 0;
   std::uint8_t b = 0;
-  bool clipped = false;  // the Lab lay outside sRGB (or was not finite) and was clipped
+  bool clipped = false;     // the Lab lay outside sRGB (or was not finite) and was clipped
   std::string hex() const;  // "#rrggbb"
 };
 

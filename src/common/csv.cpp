@@ -105,9 +105,9 @@ CsvTable parse_csv(std::string_view text, std::string source) {
 double parse_csv_number(const CsvTable& table, const CsvRow& row, std::size_t column) {
   const int col1 = static_cast<int>(column) + 1;
   if (column >= row.fields.size()) {
-    throw InputError(table.source, row.line, 0,
-                     "expected at least " + std::to_string(col1) + " fields, found " +
-                         std::to_string(row.fields.size()));
+    throw InputError(
+        table.source, row.line, 0,
+        "expected at least " + std::to_string(col1) + " fields, found " + std::to_string(row.fields.size()));
   }
   std::string_view s = row.fields[column];
   while (!s.empty() && s.front() == ' ') s.remove_prefix(1);
@@ -116,8 +116,9 @@ double parse_csv_number(const CsvTable& table, const CsvRow& row, std::size_t co
   const auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), value);
   if (s.empty() || ec != std::errc{} || end != s.data() + s.size() || !std::isfinite(value)) {
     throw InputError(table.source, row.line, col1,
-                     "field " + std::to_string(col1) + " ('" + table.header.at(std::min(column, table.header.size() - 1)) +
-                         "'): expected a number, found '" + std::string(row.fields[column]) + "'");
+                     "field " + std::to_string(col1) + " ('" +
+                         table.header.at(std::min(column, table.header.size() - 1)) + "'): expected a number, found '" +
+                         std::string(row.fields[column]) + "'");
   }
   return value;
 }

@@ -5,7 +5,9 @@
 
 namespace shadematch {
 
-std::span<const EmbeddedFile> embedded_files() { return embedded_detail::files(); }
+std::span<const EmbeddedFile> embedded_files() {
+  return embedded_detail::files();
+}
 
 std::optional<std::string_view> find_embedded_file(std::string_view name) {
   for (const EmbeddedFile& f : embedded_detail::files()) {

@@ -10,9 +10,9 @@ namespace shadematch {
 
 enum class ExitCode : int {
   ok = 0,
-  bad_input = 1,   // unreadable or malformed file, invalid value
-  usage = 2,       // malformed command line
-  no_card = 3,     // no usable card / calibration rejected
+  bad_input = 1,  // unreadable or malformed file, invalid value
+  usage = 2,      // malformed command line
+  no_card = 3,    // no usable card / calibration rejected
 };
 
 // One clear line: "FILE:LINE:COL: error: MESSAGE" (position parts left out when unknown).

@@ -111,9 +111,9 @@ std::string format_calibration(const SavedCalibration& c) {
     }
     out << "\n";
   }
-  out << "fit: {model: " << quoted(c.fit.model) << ", linearization: " << quoted(c.fit.linearization) << ", de00_mean: " << num(c.fit.de00_mean)
-      << ", de00_max: " << num(c.fit.de00_max) << ", loo_de00_mean: " << num(c.fit.loo_de00_mean)
-      << ", loo_de00_max: " << num(c.fit.loo_de00_max) << "}\n";
+  out << "fit: {model: " << quoted(c.fit.model) << ", linearization: " << quoted(c.fit.linearization)
+      << ", de00_mean: " << num(c.fit.de00_mean) << ", de00_max: " << num(c.fit.de00_max)
+      << ", loo_de00_mean: " << num(c.fit.loo_de00_mean) << ", loo_de00_max: " << num(c.fit.loo_de00_max) << "}\n";
   out << "verdict: " << photo::verdict_name(c.verdict) << "\n";
   return out.str();
 }
@@ -128,7 +128,8 @@ SavedCalibration parse_calibration(std::string_view yaml_text, const std::string
                      "malformed YAML: " + e.msg);
   }
   if (!root.IsMap()) fail(source, root, "a calibration file must be a mapping, found " + describe(root));
-  check_keys(source, root, {"schema", "photo", "card", "image", "model", "coefficients", "linearization", "fit", "verdict"},
+  check_keys(source, root,
+             {"schema", "photo", "card", "image", "model", "coefficients", "linearization", "fit", "verdict"},
              "the calibration file");
   const auto schema = require(source, root, "schema", "the calibration file");
   if (text(source, schema, "schema") != "shadematch-calibration/1") {
@@ -138,12 +139,14 @@ SavedCalibration parse_calibration(std::string_view yaml_text, const std::string
   if (root["photo"]) c.photo = text(source, root["photo"], "photo");
   c.card_id = text(source, require(source, root, "card", "the calibration file"), "card");
   if (const auto image = root["image"]) {
-    if (!image.IsMap()) fail(source, image, "'image' must be a mapping {width, height, camera}, found " + describe(image));
+    if (!image.IsMap())
+      fail(source, image, "'image' must be a mapping {width, height, camera}, found " + describe(image));
     check_keys(source, image, {"width", "height", "camera"}, "'image'");
     const auto dim = [&](const char* key) {
       if (!image[key]) return 0;
       const double v = number(source, image[key], key);
-      if (v < 0 || v > 1e6 || v != std::floor(v)) fail(source, image[key], std::string("'") + key + "' must be a pixel count");
+      if (v < 0 || v > 1e6 || v != std::floor(v))
+        fail(source, image[key], std::string("'") + key + "' must be a pixel count");
       return static_cast<int>(v);
     };
     c.width = dim("width");
@@ -157,9 +160,10 @@ SavedCalibration parse_calibration(std::string_view yaml_text, const std::string
   const auto coeffs = require(source, root, "coefficients", "the calibration file");
   const auto expected = static_cast<std::size_t>(3 * photo::correction_model_terms(*model));
   if (!coeffs.IsSequence() || coeffs.size() != expected) {
-    fail(source, coeffs, "'coefficients' must be a list of " + std::to_string(expected) + " numbers for model " +
-                             std::string(photo::correction_model_name(*model)) + ", found " +
-                             (coeffs.IsSequence() ? std::to_string(coeffs.size()) + " numbers" : describe(coeffs)));
+    fail(source, coeffs,
+         "'coefficients' must be a list of " + std::to_string(expected) + " numbers for model " +
+             std::string(photo::correction_model_name(*model)) + ", found " +
+             (coeffs.IsSequence() ? std::to_string(coeffs.size()) + " numbers" : describe(coeffs)));
   }
   c.correction.coefficients.clear();
   for (const auto& v : coeffs) c.correction.coefficients.push_back(number(source, v, "coefficients"));
@@ -171,8 +175,9 @@ SavedCalibration parse_calibration(std::string_view yaml_text, const std::string
       for (std::size_t k = 0; k < 3; ++k) {
         const auto curve = require(source, lin, names[k], "'linearization'");
         if (!curve.IsSequence() || curve.size() < 2 || curve.size() % 2 != 0) {
-          fail(source, curve, std::string("'") + names[k] + "' must be [scale, gamma] or [c1, Y1, c2, Y2, …], found " +
-                                  describe(curve));
+          fail(source, curve,
+               std::string("'") + names[k] + "' must be [scale, gamma] or [c1, Y1, c2, Y2, …], found " +
+                   describe(curve));
         }
         std::vector<double> values;
         for (const auto& v : curve) {
@@ -191,7 +196,8 @@ SavedCalibration parse_calibration(std::string_view yaml_text, const std::string
   }
   if (const auto fit = root["fit"]) {
     if (!fit.IsMap()) fail(source, fit, "'fit' must be a mapping, found " + describe(fit));
-    check_keys(source, fit, {"model", "linearization", "de00_mean", "de00_max", "loo_de00_mean", "loo_de00_max"}, "'fit'");
+    check_keys(source, fit, {"model", "linearization", "de00_mean", "de00_max", "loo_de00_mean", "loo_de00_max"},
+               "'fit'");
     if (fit["model"]) c.fit.model = text(source, fit["model"], "model");
     if (fit["linearization"]) c.fit.linearization = text(source, fit["linearization"], "linearization");
     if (fit["de00_mean"]) c.fit.de00_mean = number(source, fit["de00_mean"], "de00_mean");
@@ -202,14 +208,17 @@ SavedCalibration parse_calibration(std::string_view yaml_text, const std::string
   if (c.fit.model.empty()) c.fit.model = std::string(photo::correction_model_name(*model));
   if (const auto v = root["verdict"]) {
     const std::string name = text(source, v, "verdict");
-    if (name == "good") c.verdict = photo::Verdict::good;
-    else if (name == "usable") c.verdict = photo::Verdict::usable;
-    else if (name == "poor") c.verdict = photo::Verdict::poor;
-    else fail(source, v, "'verdict' must be good, usable or poor, found " + describe(v));
+    if (name == "good")
+      c.verdict = photo::Verdict::good;
+    else if (name == "usable")
+      c.verdict = photo::Verdict::usable;
+    else if (name == "poor")
+      c.verdict = photo::Verdict::poor;
+    else
+      fail(source, v, "'verdict' must be good, usable or poor, found " + describe(v));
   }
   return c;
 }
-
 
 void save_calibration(const std::string& path, const photo::CalibrationResult& result) {
   if (result.verdict == photo::Verdict::rejected) throw std::invalid_argument("save_calibration: rejected calibration");
@@ -228,8 +237,8 @@ SavedCalibration load_calibration(const std::string& path) {
 
 std::vector<std::string> reuse_warnings(const SavedCalibration& c, const photo::ImageInfo& image) {
   std::vector<std::string> w;
-  const bool same_size = (c.width == image.width && c.height == image.height) ||
-                         (c.width == image.height && c.height == image.width);
+  const bool same_size =
+      (c.width == image.width && c.height == image.height) || (c.width == image.height && c.height == image.width);
   if (c.width > 0 && c.height > 0 && !same_size) {
     w.push_back("the calibration was made on a " + std::to_string(c.width) + "×" + std::to_string(c.height) +
                 " photo, this one is " + std::to_string(image.width) + "×" + std::to_string(image.height) +

@@ -53,7 +53,8 @@ class Parser {
 
   int integer(const YAML::Node& n, const std::string& key) const {
     const double v = number(n, key);
-    if (v != std::floor(v) || std::fabs(v) > 1e6) fail(source_, n, "'" + key + "' must be an integer, found " + describe(n));
+    if (v != std::floor(v) || std::fabs(v) > 1e6)
+      fail(source_, n, "'" + key + "' must be an integer, found " + describe(n));
     return static_cast<int>(v);
   }
 
@@ -106,10 +107,12 @@ CardFile parse_card(std::string_view text, const std::string& source) {
                      "malformed YAML: " + e.msg);
   }
   Parser p(source);
-  if (!root.IsMap()) fail(source, root, "a card file must be a mapping (schema, id, grid, patches, …), found " + describe(root));
-  p.check_keys(root, {"schema", "id", "title", "edition", "source", "aliases", "illuminant", "observer", "grid", "neutral",
-                      "patches"},
-               "the card file");
+  if (!root.IsMap())
+    fail(source, root, "a card file must be a mapping (schema, id, grid, patches, …), found " + describe(root));
+  p.check_keys(
+      root,
+      {"schema", "id", "title", "edition", "source", "aliases", "illuminant", "observer", "grid", "neutral", "patches"},
+      "the card file");
 
   const YAML::Node schema = p.require(root, "schema", "the card file");
   if (p.string(schema, "schema") != "shadematch-card/1") {
@@ -132,40 +135,46 @@ CardFile parse_card(std::string_view text, const std::string& source) {
     }
   }
   if (const YAML::Node ill = root["illuminant"]; ill && p.string(ill, "illuminant") != "D50") {
-    fail(source, ill, "'illuminant' must be D50 (reference Lab is relative to D50, the ICC PCS), found " + describe(ill));
+    fail(source, ill,
+         "'illuminant' must be D50 (reference Lab is relative to D50, the ICC PCS), found " + describe(ill));
   }
   if (const YAML::Node obs = root["observer"]; obs && p.integer(obs, "observer") != 2) {
     fail(source, obs, "'observer' must be 2 (CIE 1931 2°), found " + describe(obs));
   }
 
   const YAML::Node grid = p.require(root, "grid", "the card file");
-  if (!grid.IsMap()) fail(source, grid, "'grid' must be a mapping {rows, cols, width, height}, found " + describe(grid));
+  if (!grid.IsMap())
+    fail(source, grid, "'grid' must be a mapping {rows, cols, width, height}, found " + describe(grid));
   p.check_keys(grid, {"rows", "cols", "width", "height"}, "'grid'");
   card.rows = p.integer(p.require(grid, "rows", "'grid'"), "rows");
   card.cols = p.integer(p.require(grid, "cols", "'grid'"), "cols");
   card.width = p.number(p.require(grid, "width", "'grid'"), "width");
   card.height = p.number(p.require(grid, "height", "'grid'"), "height");
   if (card.rows < 1 || card.cols < 1 || card.rows * card.cols < 6 || card.rows * card.cols > 400) {
-    fail(source, grid, "'grid' must hold between 6 and 400 patches, found " + std::to_string(card.rows) + " × " +
-                           std::to_string(card.cols));
+    fail(source, grid,
+         "'grid' must hold between 6 and 400 patches, found " + std::to_string(card.rows) + " × " +
+             std::to_string(card.cols));
   }
   if (!(card.width > 0) || !(card.height > 0)) fail(source, grid, "'grid' width and height must be positive");
 
   const YAML::Node patches = p.require(root, "patches", "the card file");
   const auto expected = static_cast<std::size_t>(card.rows * card.cols);
   if (!patches.IsSequence() || patches.size() != expected) {
-    fail(source, patches, "'patches' must list " + std::to_string(expected) + " patches (rows × cols), found " +
-                              (patches.IsSequence() ? std::to_string(patches.size()) + " patches" : describe(patches)));
+    fail(source, patches,
+         "'patches' must list " + std::to_string(expected) + " patches (rows × cols), found " +
+             (patches.IsSequence() ? std::to_string(patches.size()) + " patches" : describe(patches)));
   }
   int k = 0;
   for (const auto& pn : patches) {
     ++k;
-    if (!pn.IsMap()) fail(source, pn, "a patch must be a mapping {index, name, center, size, lab}, found " + describe(pn));
+    if (!pn.IsMap())
+      fail(source, pn, "a patch must be a mapping {index, name, center, size, lab}, found " + describe(pn));
     p.check_keys(pn, {"index", "name", "center", "size", "lab", "neutral"}, "a patch");
     photo::CardPatch patch;
     const YAML::Node idx = p.require(pn, "index", "a patch");
     patch.index = p.integer(idx, "index");
-    if (patch.index != k) fail(source, idx, "patch 'index' must be " + std::to_string(k) + " (row-major order), found " + describe(idx));
+    if (patch.index != k)
+      fail(source, idx, "patch 'index' must be " + std::to_string(k) + " (row-major order), found " + describe(idx));
     patch.name = p.string(p.require(pn, "name", "a patch"), "name");
     const YAML::Node centre = p.require(pn, "center", "a patch");
     const auto c = p.numbers(centre, "center", 2);
@@ -176,8 +185,8 @@ CardFile parse_card(std::string_view text, const std::string& source) {
     patch.w = s[0];
     patch.h = s[1];
     if (!(patch.w > 0) || !(patch.h > 0)) fail(source, sizen, "patch 'size' must be positive");
-    if (patch.cx - patch.w / 2 < -1e-9 || patch.cy - patch.h / 2 < -1e-9 || patch.cx + patch.w / 2 > card.width + 1e-9 ||
-        patch.cy + patch.h / 2 > card.height + 1e-9) {
+    if (patch.cx - patch.w / 2 < -1e-9 || patch.cy - patch.h / 2 < -1e-9 ||
+        patch.cx + patch.w / 2 > card.width + 1e-9 || patch.cy + patch.h / 2 > card.height + 1e-9) {
       fail(source, centre, "patch " + std::to_string(k) + " lies outside the grid (0, 0)–(width, height)");
     }
     const YAML::Node labn = p.require(pn, "lab", "a patch");
@@ -195,10 +204,12 @@ CardFile parse_card(std::string_view text, const std::string& source) {
     card.patches.push_back(patch);
   }
   if (const YAML::Node neutral = root["neutral"]) {
-    if (!neutral.IsSequence()) fail(source, neutral, "'neutral' must be a list of patch indices, found " + describe(neutral));
+    if (!neutral.IsSequence())
+      fail(source, neutral, "'neutral' must be a list of patch indices, found " + describe(neutral));
     for (const auto& n : neutral) {
       const int i = p.integer(n, "neutral");
-      if (i < 1 || i > static_cast<int>(expected)) fail(source, n, "'neutral' index out of range 1.." + std::to_string(expected));
+      if (i < 1 || i > static_cast<int>(expected))
+        fail(source, n, "'neutral' index out of range 1.." + std::to_string(expected));
       card.patches[static_cast<std::size_t>(i - 1)].neutral = true;
     }
   }
@@ -236,13 +247,13 @@ std::optional<photo::CardDefinition> builtin_card(std::string_view id_or_alias) 
 photo::CardDefinition resolve_card(const std::string& id_or_path) {
   if (auto card = builtin_card(id_or_path)) return *card;
   std::error_code ec;
-  const bool looks_like_path = id_or_path.find('/') != std::string::npos ||
-                               id_or_path.ends_with(".yaml") || id_or_path.ends_with(".yml") ||
-                               std::filesystem::is_regular_file(id_or_path, ec);
+  const bool looks_like_path = id_or_path.find('/') != std::string::npos || id_or_path.ends_with(".yaml") ||
+                               id_or_path.ends_with(".yml") || std::filesystem::is_regular_file(id_or_path, ec);
   if (looks_like_path) return load_card_file(id_or_path);
   std::string list;
   for (const auto& id : builtin_card_ids()) list += (list.empty() ? "" : ", ") + id;
-  throw InputError("--card: unknown card '" + id_or_path + "' (built-in: " + list + "; or a path to a card .yaml file)");
+  throw InputError("--card: unknown card '" + id_or_path + "' (built-in: " + list +
+                   "; or a path to a card .yaml file)");
 }
 
 }  // namespace shadematch::files

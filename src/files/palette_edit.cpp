@@ -44,7 +44,9 @@ int indentation(std::string_view line) {
   return n == std::string_view::npos ? static_cast<int>(line.size()) : static_cast<int>(n);
 }
 
-bool blank(std::string_view line) { return line.find_first_not_of(" \t") == std::string_view::npos; }
+bool blank(std::string_view line) {
+  return line.find_first_not_of(" \t") == std::string_view::npos;
+}
 
 bool comment(std::string_view line) {
   const std::size_t n = line.find_first_not_of(" \t");
@@ -57,7 +59,8 @@ bool plain_is_safe(std::string_view s) {
   if (s.empty()) return false;
   static const char* const specials[] = {"true", "false", "yes", "no", "on", "off", "null", "~", "y", "n"};
   std::string lower(s);
-  std::transform(lower.begin(), lower.end(), lower.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  std::transform(lower.begin(), lower.end(), lower.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
   for (const char* sp : specials) {
     if (lower == sp) return false;
   }
@@ -79,11 +82,21 @@ std::string yaml_string(std::string_view s) {
   std::string out = "\"";
   for (char c : s) {
     switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\t': out += "\\t"; break;
-      case '\r': out += "\\r"; break;
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
       default:
         if (static_cast<unsigned char>(c) < 0x20) {
           char buf[8];
@@ -187,8 +200,8 @@ std::string format_ink_item(const NewInk& ink, int dash_indent, int key_indent, 
   if (!ink.reflectance.empty()) {
     std::string values;
     for (double v : ink.reflectance) values += (values.empty() ? "" : ", ") + number(v);
-    key("reflectance", "{start_nm: " + number(ink.start_nm) + ", step_nm: " + number(ink.step_nm) + ", values: [" +
-                           values + "]}");
+    key("reflectance",
+        "{start_nm: " + number(ink.start_nm) + ", step_nm: " + number(ink.step_nm) + ", values: [" + values + "]}");
   }
   return out;
 }
@@ -305,9 +318,9 @@ void write_file_with_backup(const std::string& path, std::string_view bytes, con
 void read_reflectance_csv(std::string_view text, const std::string& source, NewInk& ink) {
   const CsvTable table = parse_csv(text, source);
   if (table.header.size() != 2) {
-    throw InputError(source, 1, 1,
-                     "expected two columns (wavelength in nm, reflectance), found " +
-                         std::to_string(table.header.size()));
+    throw InputError(
+        source, 1, 1,
+        "expected two columns (wavelength in nm, reflectance), found " + std::to_string(table.header.size()));
   }
   std::vector<double> wl;
   std::vector<double> values;

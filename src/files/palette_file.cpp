@@ -25,11 +25,14 @@ namespace {
 std::string describe(const YAML::Node& n, bool show_quotes = false) {
   switch (n.Type()) {
     case YAML::NodeType::Null:
-    case YAML::NodeType::Undefined: return "nothing";
+    case YAML::NodeType::Undefined:
+      return "nothing";
     case YAML::NodeType::Scalar:
       return show_quotes && n.Tag() == "!" ? "the text \"" + n.Scalar() + "\"" : "'" + n.Scalar() + "'";
-    case YAML::NodeType::Sequence: return "a list";
-    case YAML::NodeType::Map: return "a mapping";
+    case YAML::NodeType::Sequence:
+      return "a list";
+    case YAML::NodeType::Map:
+      return "a mapping";
   }
   return "something else";
 }
@@ -73,7 +76,8 @@ class PaletteParser {
       if (!known) fail(kv.first, path, "expected one of the keys " + list + ", found unknown key '" + key + "'");
       const auto [it, inserted] = seen.emplace(key, kv.first.Mark().line + 1);
       if (!inserted) {
-        fail(kv.first, path, "expected each key once, found it again (first on line " + std::to_string(it->second) + ")");
+        fail(kv.first, path,
+             "expected each key once, found it again (first on line " + std::to_string(it->second) + ")");
       }
     }
   }
@@ -102,8 +106,10 @@ class PaletteParser {
     if (n.Tag() == "!") fail(n, key, "expected a number, found " + describe(n, true) + " (remove the quotes)");
     std::string s = trim(n.Scalar());
     std::string lower = s;
-    std::transform(lower.begin(), lower.end(), lower.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-    for (const char* special : {"nan", ".nan", "inf", ".inf", "+inf", "+.inf", "-inf", "-.inf", "infinity", "-infinity"}) {
+    std::transform(lower.begin(), lower.end(), lower.begin(),
+                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    for (const char* special :
+         {"nan", ".nan", "inf", ".inf", "+inf", "+.inf", "-inf", "-.inf", "infinity", "-infinity"}) {
       if (lower == special) fail(n, key, "expected a finite number, found '" + s + "'");
     }
     std::string_view v = s;
@@ -162,11 +168,14 @@ class PaletteParser {
              "(palettes/README.md)");
       }
     }
-    check_keys(h, {"strength", "retention", "epidermis_um", "dermis_above_um", "pigment_layer_um", "ink_scatter",
-                   "skin_index", "drawdown_index", "drawdown_specular_included"},
+    check_keys(h,
+               {"strength", "retention", "epidermis_um", "dermis_above_um", "pigment_layer_um", "ink_scatter",
+                "skin_index", "drawdown_index", "drawdown_specular_included"},
                "healing");
-    if (h["strength"]) out.strength = number_in(h["strength"], "healing.strength", 0.0, 10.0, true, "a number > 0 and ≤ 10");
-    if (h["retention"]) out.retention = number_in(h["retention"], "healing.retention", 0.0, 1.0, true, "a fraction > 0 and ≤ 1");
+    if (h["strength"])
+      out.strength = number_in(h["strength"], "healing.strength", 0.0, 10.0, true, "a number > 0 and ≤ 10");
+    if (h["retention"])
+      out.retention = number_in(h["retention"], "healing.retention", 0.0, 1.0, true, "a fraction > 0 and ≤ 1");
     if (h["epidermis_um"]) {
       out.epidermis_um = number_in(h["epidermis_um"], "healing.epidermis_um", 10.0, 300.0, false, "µm from 10 to 300");
     }
@@ -178,8 +187,11 @@ class PaletteParser {
       out.pigment_layer_um =
           number_in(h["pigment_layer_um"], "healing.pigment_layer_um", 10.0, 1000.0, false, "µm from 10 to 1000");
     }
-    if (h["ink_scatter"]) out.ink_scatter = number_in(h["ink_scatter"], "healing.ink_scatter", 0.0, 2.0, false, "a number from 0 to 2");
-    if (h["skin_index"]) out.skin_index = number_in(h["skin_index"], "healing.skin_index", 1.0, 1.7, false, "a refractive index from 1 to 1.7");
+    if (h["ink_scatter"])
+      out.ink_scatter = number_in(h["ink_scatter"], "healing.ink_scatter", 0.0, 2.0, false, "a number from 0 to 2");
+    if (h["skin_index"])
+      out.skin_index =
+          number_in(h["skin_index"], "healing.skin_index", 1.0, 1.7, false, "a refractive index from 1 to 1.7");
     if (h["drawdown_index"]) {
       out.drawdown_index =
           number_in(h["drawdown_index"], "healing.drawdown_index", 1.0, 1.7, false, "a refractive index from 1 to 1.7");
@@ -201,25 +213,30 @@ class PaletteParser {
     if (!root || root.IsNull()) {
       throw InputError(source_, 0, 0, "expected a palette (a mapping with schema, name, inks, …), found an empty file");
     }
-    if (!root.IsMap()) fail(root, "", "expected a palette (a mapping with schema, name, inks, …), found " + describe(root));
+    if (!root.IsMap())
+      fail(root, "", "expected a palette (a mapping with schema, name, inks, …), found " + describe(root));
     check_keys(root, {"schema", "name", "inks", "dilution", "blends", "healing", "plan"}, "");
 
     pigment::Palette p;
     p.source = source_;
     const YAML::Node schema = require(root, "schema", "", "shadematch-palette/1");
     p.schema = text(schema, "schema");
-    if (p.schema != "shadematch-palette/1") fail(schema, "schema", "expected 'shadematch-palette/1', found '" + p.schema + "'");
+    if (p.schema != "shadematch-palette/1")
+      fail(schema, "schema", "expected 'shadematch-palette/1', found '" + p.schema + "'");
     p.name = text(require(root, "name", "", "the palette's name"), "name");
 
     const YAML::Node inks = require(root, "inks", "", "a list of inks");
-    if (!inks.IsSequence() || inks.size() == 0) fail(inks, "inks", "expected a non-empty list of inks, found " + describe(inks));
+    if (!inks.IsSequence() || inks.size() == 0)
+      fail(inks, "inks", "expected a non-empty list of inks, found " + describe(inks));
     std::map<std::string, int> ids;
     for (std::size_t i = 0; i < inks.size(); ++i) {
       p.inks.push_back(parse_ink(inks[i], "inks[" + std::to_string(i + 1) + "]", ids));
     }
 
-    if (const YAML::Node d = root["dilution"]) parse_dilution(d, p);
-    else p.dilution = {{0, 1}};
+    if (const YAML::Node d = root["dilution"])
+      parse_dilution(d, p);
+    else
+      p.dilution = {{0, 1}};
     if (const YAML::Node b = root["blends"]) {
       mapping(b, "blends", "{max_inks, parts_total}");
       check_keys(b, {"max_inks", "parts_total"}, "blends");
@@ -250,20 +267,21 @@ class PaletteParser {
     ink.source_line = n.Mark().is_null() ? 0 : n.Mark().line + 1;
     const YAML::Node id = require(n, "id", key, "[a-z0-9-]+");
     ink.id = text(id, key + ".id");
-    const bool id_ok = std::all_of(ink.id.begin(), ink.id.end(), [](char c) {
-      return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-';
-    });
+    const bool id_ok = std::all_of(ink.id.begin(), ink.id.end(),
+                                   [](char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-'; });
     if (!id_ok) fail(id, key + ".id", "expected lower-case letters, digits and '-', found '" + ink.id + "'");
     const auto [it, fresh] = ids.emplace(ink.id, ink.source_line);
     if (!fresh) {
-      fail(id, key + ".id", "expected a unique id, found '" + ink.id + "' again (first on line " + std::to_string(it->second) + ")");
+      fail(id, key + ".id",
+           "expected a unique id, found '" + ink.id + "' again (first on line " + std::to_string(it->second) + ")");
     }
     ink.name = text(require(n, "name", key, "the ink's name"), key + ".name");
     if (n["maker"]) ink.maker = text(n["maker"], key + ".maker", true);
     if (n["lot"]) ink.lot = text(n["lot"], key + ".lot", true);
     if (const YAML::Node e = n["expires"]) {
       const std::string date = e.IsScalar() ? trim(e.Scalar()) : std::string();
-      if (!e.IsScalar() || !is_iso_date(date)) fail(e, key + ".expires", "expected a date YYYY-MM-DD, found " + describe(e));
+      if (!e.IsScalar() || !is_iso_date(date))
+        fail(e, key + ".expires", "expected a date YYYY-MM-DD, found " + describe(e));
       ink.expires = date;
     }
     if (n["in_stock"]) ink.in_stock = boolean(n["in_stock"], key + ".in_stock");
@@ -278,7 +296,8 @@ class PaletteParser {
       ink.measured_reflectance = parse_reflectance(refl, key + ".reflectance");
     } else {
       const std::string k = key + ".lab";
-      if (!lab.IsSequence() || lab.size() != 3) fail(lab, k, "expected [L, a, b] (three numbers), found " + describe(lab));
+      if (!lab.IsSequence() || lab.size() != 3)
+        fail(lab, k, "expected [L, a, b] (three numbers), found " + describe(lab));
       colour::Lab v{number_in(lab[0], k + "[1]", 0.0, 100.0, false, "L* from 0 to 100"),
                     number_in(lab[1], k + "[2]", -128.0, 128.0, false, "a* from -128 to 128"),
                     number_in(lab[2], k + "[3]", -128.0, 128.0, false, "b* from -128 to 128")};
@@ -297,16 +316,17 @@ class PaletteParser {
   colour::Spectrum parse_reflectance(const YAML::Node& n, const std::string& key) const {
     mapping(n, key, "{start_nm, step_nm, values}");
     check_keys(n, {"start_nm", "step_nm", "values"}, key);
-    const double start = number_in(require(n, "start_nm", key, "first wavelength in nm"), key + ".start_nm", 300.0, 400.0,
-                                   false, "a wavelength from 300 to 400 nm (the values must cover 400–700 nm)");
-    const double step = number_in(require(n, "step_nm", key, "wavelength step in nm"), key + ".step_nm", 0.0, 20.0, true,
-                                  "a step > 0 and ≤ 20 nm");
+    const double start = number_in(require(n, "start_nm", key, "first wavelength in nm"), key + ".start_nm", 300.0,
+                                   400.0, false, "a wavelength from 300 to 400 nm (the values must cover 400–700 nm)");
+    const double step = number_in(require(n, "step_nm", key, "wavelength step in nm"), key + ".step_nm", 0.0, 20.0,
+                                  true, "a step > 0 and ≤ 20 nm");
     const YAML::Node values = require(n, "values", key, "reflectance factors 0..1");
-    if (!values.IsSequence()) fail(values, key + ".values", "expected a list of reflectance factors, found " + describe(values));
+    if (!values.IsSequence())
+      fail(values, key + ".values", "expected a list of reflectance factors, found " + describe(values));
     if (values.size() < kMinReflectanceBands) {
       fail(values, key + ".values",
-           "expected at least " + std::to_string(kMinReflectanceBands) + " values (400–700 nm at 20 nm or finer), found " +
-               std::to_string(values.size()));
+           "expected at least " + std::to_string(kMinReflectanceBands) +
+               " values (400–700 nm at 20 nm or finer), found " + std::to_string(values.size()));
     }
     std::vector<double> v;
     for (std::size_t i = 0; i < values.size(); ++i) {
@@ -316,8 +336,8 @@ class PaletteParser {
     const double end = start + step * static_cast<double>(v.size() - 1);
     if (end < 700.0 - 1e-9) {
       fail(values, key + ".values",
-           "expected values covering 400–700 nm, found " + std::to_string(v.size()) + " values from " + format_number(start) +
-               " nm at " + format_number(step) + " nm, ending at " + format_number(end) + " nm");
+           "expected values covering 400–700 nm, found " + std::to_string(v.size()) + " values from " +
+               format_number(start) + " nm at " + format_number(step) + " nm, ending at " + format_number(end) + " nm");
     }
     return colour::resample_to_model_grid(colour::sampled_from_regular(start, step, v), source_);
   }
@@ -328,7 +348,8 @@ class PaletteParser {
     if (d["diluent"]) p.diluent = text(d["diluent"], "dilution.diluent");
     const YAML::Node steps = require(d, "steps", "dilution", "water:pigment steps such as \"8:1\"");
     if (!steps.IsSequence() || steps.size() == 0) {
-      fail(steps, "dilution.steps", "expected a non-empty list of water:pigment steps such as \"8:1\", found " + describe(steps));
+      fail(steps, "dilution.steps",
+           "expected a non-empty list of water:pigment steps such as \"8:1\", found " + describe(steps));
     }
     for (std::size_t i = 0; i < steps.size(); ++i) {
       const YAML::Node s = steps[i];
@@ -337,7 +358,8 @@ class PaletteParser {
       const std::size_t colon = t.find(':');
       int water = -1, pigment = -1;
       auto whole_part = [](std::string_view part, int& out) {
-        if (part.empty() || part.size() > 6 || !std::all_of(part.begin(), part.end(), [](char c) { return c >= '0' && c <= '9'; })) {
+        if (part.empty() || part.size() > 6 ||
+            !std::all_of(part.begin(), part.end(), [](char c) { return c >= '0' && c <= '9'; })) {
           return false;
         }
         std::from_chars(part.data(), part.data() + part.size(), out);

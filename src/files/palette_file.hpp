@@ -25,9 +25,9 @@ pigment::Palette parse_palette(std::string_view text, std::string source);
 pigment::Palette load_palette(const std::string& path);
 
 // Limits the parser enforces (also quoted in palettes/README.md).
-inline constexpr int kMaxBlendInks = 6;        // blends.max_inks: 1..6
-inline constexpr int kMaxPartsTotal = 24;      // blends.parts_total: 1..24 (the search enumerates them)
-inline constexpr int kMaxDilutionTerm = 1000;  // W and P of "W:P"
+inline constexpr int kMaxBlendInks = 6;                  // blends.max_inks: 1..6
+inline constexpr int kMaxPartsTotal = 24;                // blends.parts_total: 1..24 (the search enumerates them)
+inline constexpr int kMaxDilutionTerm = 1000;            // W and P of "W:P"
 inline constexpr std::size_t kMinReflectanceBands = 16;  // 400–700 nm at 20 nm
 
 // True for a real calendar date written YYYY-MM-DD (Gregorian leap years).

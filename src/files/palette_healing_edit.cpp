@@ -18,7 +18,7 @@ namespace shadematch::files {
 namespace {
 
 struct Edit {
-  std::size_t pos = 0;  // byte offset in the text
+  std::size_t pos = 0;     // byte offset in the text
   std::size_t length = 0;  // bytes replaced (0: an insertion)
   std::string text;
 };
@@ -97,7 +97,8 @@ std::string set_healing_values_text(std::string_view text, const HealingValues& 
       } else if (flow) {
         missing_flow += ", " + key + ": " + formatted;
       } else {
-        missing_block += std::string(static_cast<std::size_t>(std::max(key_column, 0)), ' ') + key + ": " + formatted + eol;
+        missing_block +=
+            std::string(static_cast<std::size_t>(std::max(key_column, 0)), ' ') + key + ": " + formatted + eol;
       }
     }
     if (!missing_flow.empty()) {
@@ -110,7 +111,8 @@ std::string set_healing_values_text(std::string_view text, const HealingValues& 
       }
     }
     if (!missing_block.empty()) {
-      if (last_value_end == std::string::npos) throw InputError(source, "healing: an empty block section cannot be extended");
+      if (last_value_end == std::string::npos)
+        throw InputError(source, "healing: an empty block section cannot be extended");
       const std::size_t end = line_end(text, last_value_end);
       const bool terminated = end < text.size();
       edits.push_back({terminated ? end + 1 : end, 0, (terminated ? std::string() : eol) + missing_block});
@@ -124,23 +126,26 @@ std::string set_healing_values_text(std::string_view text, const HealingValues& 
   try {
     written = parse(out, source);
   } catch (const InputError& e) {
-    throw InputError(e.file(), e.line(), e.column(), e.message() + " (in the healing values written; the palette was not changed)");
+    throw InputError(e.file(), e.line(), e.column(),
+                     e.message() + " (in the healing values written; the palette was not changed)");
   }
   // The parser must read back exactly the numbers written, into the model's parameters.
   for (const auto& [key, value] : values) {
     const double want = std::stod(format_healing_value(value));
     const auto& table = pigment::healing_parameter_table();
     const std::string& name = key;  // a structured binding cannot be captured before C++20's P1091 (clang 14)
-    const auto row = std::find_if(table.begin(), table.end(), [&](const pigment::HealingParameter& r) { return r.name == name; });
+    const auto row =
+        std::find_if(table.begin(), table.end(), [&](const pigment::HealingParameter& r) { return r.name == name; });
     if (row == table.end() || pigment::get(written.healing, *row) != want) {
-      throw InputError(source, "healing." + key + ": the edited palette does not read back " + format_healing_value(value) +
-                                   "; the palette was not changed");
+      throw InputError(source, "healing." + key + ": the edited palette does not read back " +
+                                   format_healing_value(value) + "; the palette was not changed");
     }
   }
   return out;
 }
 
-pigment::Palette write_healing_values(const std::string& path, const HealingValues& values, const PaletteParser& parse) {
+pigment::Palette write_healing_values(const std::string& path, const HealingValues& values,
+                                      const PaletteParser& parse) {
   const std::string text = read_file(path);
   const std::string after = set_healing_values_text(text, values, path, parse);
   pigment::Palette result = parse(after, path);

@@ -47,8 +47,9 @@ int pixel(const std::string& source, const YAML::Node& n, const std::string& wha
 
 cv::Rect rect_of(const std::string& source, const YAML::Node& n, const std::string& name) {
   if (!n.IsSequence() || n.size() != 4) {
-    fail(source, n, "region '" + name + "': a rectangle is [x, y, w, h] (4 numbers), found " + describe(n) +
-                        (n.IsSequence() ? " of " + std::to_string(n.size()) : ""));
+    fail(source, n,
+         "region '" + name + "': a rectangle is [x, y, w, h] (4 numbers), found " + describe(n) +
+             (n.IsSequence() ? " of " + std::to_string(n.size()) : ""));
   }
   const char* parts[4] = {"x", "y", "w", "h"};
   int v[4];
@@ -102,8 +103,8 @@ std::vector<photo::Region> parse_regions_yaml(std::string_view text, const std::
       } else {
         const YAML::Node poly = v["polygon"];
         if (!poly.IsSequence() || poly.size() < 3) {
-          fail(source, poly, "region '" + r.name + "': a polygon is a list of at least 3 [x, y] points, found " +
-                                 describe(poly));
+          fail(source, poly,
+               "region '" + r.name + "': a polygon is a list of at least 3 [x, y] points, found " + describe(poly));
         }
         for (const auto& p : poly) {
           if (!p.IsSequence() || p.size() != 2) {
@@ -120,10 +121,12 @@ std::vector<photo::Region> parse_regions_yaml(std::string_view text, const std::
           y1 = std::max(y1, p.y);
         }
         r.rect = {x0, y0, x1 - x0 + 1, y1 - y0 + 1};
-        if (r.rect.width < 2 || r.rect.height < 2) fail(source, poly, "region '" + r.name + "': the polygon encloses no area");
+        if (r.rect.width < 2 || r.rect.height < 2)
+          fail(source, poly, "region '" + r.name + "': the polygon encloses no area");
       }
     } else {
-      fail(source, v, "region '" + r.name + "' must be [x, y, w, h] or {rect: …} or {polygon: …}, found " + describe(v));
+      fail(source, v,
+           "region '" + r.name + "' must be [x, y, w, h] or {rect: …} or {polygon: …}, found " + describe(v));
     }
     out.push_back(std::move(r));
   }
@@ -138,6 +141,8 @@ std::vector<photo::Region> load_regions_file(const std::string& path) {
   return parse_regions_yaml(text.str(), path);
 }
 
-std::string regions_sidecar_path(const std::string& photo_path) { return photo_path + ".regions.yaml"; }
+std::string regions_sidecar_path(const std::string& photo_path) {
+  return photo_path + ".regions.yaml";
+}
 
 }  // namespace shadematch::files

@@ -5,10 +5,10 @@
 // Keys: YAML allows any node as a key (`[a, b]: 1`, `{x: 1}: 2`, `? - a`). yaml-cpp's
 // `as<std::string>()` throws on such a key, and `Scalar()` returns "", so a parser must ask
 // `key_name`, which refuses a non-scalar key at its position (issue 20).
+#include <yaml-cpp/yaml.h>
 #include <map>
 #include <set>
 #include <string>
-#include <yaml-cpp/yaml.h>
 
 #include "common/error.hpp"
 
@@ -24,11 +24,15 @@ namespace shadematch::files::yaml_util {
 // "'text'", "a list", "a mapping" or "nothing": what was found, for error messages.
 inline std::string describe(const YAML::Node& node) {
   switch (node.Type()) {
-    case YAML::NodeType::Scalar: return "'" + node.Scalar() + "'";
-    case YAML::NodeType::Sequence: return "a list";
-    case YAML::NodeType::Map: return "a mapping";
+    case YAML::NodeType::Scalar:
+      return "'" + node.Scalar() + "'";
+    case YAML::NodeType::Sequence:
+      return "a list";
+    case YAML::NodeType::Map:
+      return "a mapping";
     case YAML::NodeType::Null:
-    case YAML::NodeType::Undefined: return "nothing";
+    case YAML::NodeType::Undefined:
+      return "nothing";
   }
   return "nothing";
 }
@@ -55,8 +59,8 @@ inline void check_keys(const std::string& source, const YAML::Node& map, const s
     const int line = kv.first.Mark().is_null() ? 0 : kv.first.Mark().line + 1;
     const auto [it, fresh] = seen.emplace(key, line);
     if (!fresh) {
-      fail(source, kv.first, "key '" + key + "' is given twice in " + where + " (first on line " +
-                                 std::to_string(it->second) + ")");
+      fail(source, kv.first,
+           "key '" + key + "' is given twice in " + where + " (first on line " + std::to_string(it->second) + ")");
     }
   }
 }

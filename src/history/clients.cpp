@@ -63,7 +63,8 @@ bool client_exists(const Database& db, const std::string& id) {
 
 void check_client_id(const std::string& id) {
   const bool ok = !id.empty() && id.size() <= 64 && std::all_of(id.begin(), id.end(), [](char c) {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '-';
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' || c == '_' ||
+           c == '-';
   });
   if (!ok) {
     throw UsageError("client: ID: expected 1 to 64 letters, digits, '.', '_' or '-', found '" + id + "'");
@@ -75,7 +76,8 @@ Client ClientHistory::add_client(const std::string& id, const std::string& name,
   Client c;
   db_.write_transaction([&] {
     if (client_exists(db_, id)) {
-      throw InputError(db_.path(), "a client with id '" + id + "' already exists (see 'shadematch client show " + id + "')");
+      throw InputError(db_.path(),
+                       "a client with id '" + id + "' already exists (see 'shadematch client show " + id + "')");
     }
     db_.prepare("INSERT INTO clients (id, name, notes) VALUES (?1, ?2, ?3)")
         .bind(1, std::string_view(id))
@@ -171,7 +173,8 @@ SessionRecord ClientHistory::session(const std::string& client_id, int number) c
 
 std::vector<SessionRecord> ClientHistory::healed_sessions_for_palette(const std::string& palette_name) const {
   return read_sessions(
-      "s.palette_name = ?1 AND EXISTS (SELECT 1 FROM healed h WHERE h.client_id = s.client_id AND h.session = s.session)",
+      "s.palette_name = ?1 AND EXISTS (SELECT 1 FROM healed h WHERE h.client_id = s.client_id AND h.session = "
+      "s.session)",
       palette_name);
 }
 
@@ -188,7 +191,8 @@ void ClientHistory::add_session(const SessionRecord& r) {
     }
     Statement insert = db_.prepare(
         "INSERT INTO sessions (client_id, session, date, recipe, dilution, palette_name, palette_path, palette_sha256, "
-        "model_parameters, skin_l, skin_a, skin_b, target_l, target_a, target_b, predicted_l, predicted_a, predicted_b, "
+        "model_parameters, skin_l, skin_a, skin_b, target_l, target_a, target_b, predicted_l, predicted_a, "
+        "predicted_b, "
         "coverage, photo_path, photo_sha256, calibration, regions, measurements) "
         "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, "
         "?23, ?24)");
@@ -218,7 +222,8 @@ void ClientHistory::add_session(const SessionRecord& r) {
         .bind(24, json_column(r.measurements));
     insert.run();
     Statement ink = db_.prepare(
-        "INSERT INTO session_inks (client_id, session, position, ink_id, parts, ink_lot) VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
+        "INSERT INTO session_inks (client_id, session, position, ink_id, parts, ink_lot) VALUES (?1, ?2, ?3, ?4, ?5, "
+        "?6)");
     int position = 1;
     for (const InkUse& use : r.inks) {
       ink.reset();

@@ -47,7 +47,7 @@ struct HealedRecord {
   std::string date;  // YYYY-MM-DD
   colour::Lab healed;
   std::optional<PhotoRef> photo;
-  nlohmann::json calibration;   // null when the colour was given (--lab)
+  nlohmann::json calibration;  // null when the colour was given (--lab)
   nlohmann::json regions;
   nlohmann::json measurements;
   std::string created_at;
@@ -56,8 +56,8 @@ struct HealedRecord {
 struct SessionRecord {
   std::string client_id;
   int session = 0;
-  std::string date;      // YYYY-MM-DD
-  std::string recipe;    // pigment::format_blend
+  std::string date;    // YYYY-MM-DD
+  std::string recipe;  // pigment::format_blend
   std::vector<InkUse> inks;
   std::string dilution;  // "8:1"
   std::string palette_name;
@@ -66,10 +66,10 @@ struct SessionRecord {
   nlohmann::json model_parameters;  // {name: value}: the palette's healing values used
   colour::Lab skin;
   colour::Lab target;
-  colour::Lab predicted;            // healed dot predicted with model_parameters
-  std::optional<double> coverage;   // follicle coverage of the hair region, when measured
+  colour::Lab predicted;           // healed dot predicted with model_parameters
+  std::optional<double> coverage;  // follicle coverage of the hair region, when measured
   std::optional<PhotoRef> photo;
-  nlohmann::json calibration;       // null when the colours were given
+  nlohmann::json calibration;  // null when the colours were given
   nlohmann::json regions;
   nlohmann::json measurements;
   std::string created_at;

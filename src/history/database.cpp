@@ -49,7 +49,9 @@ std::string message_for(int rc, const std::string& what, const char* sqlite_mess
 
 // ---- Statement ------------------------------------------------------------------------------
 
-Statement::Statement(Statement&& other) noexcept : db_(other.db_), stmt_(other.stmt_) { other.stmt_ = nullptr; }
+Statement::Statement(Statement&& other) noexcept : db_(other.db_), stmt_(other.stmt_) {
+  other.stmt_ = nullptr;
+}
 Statement::~Statement() {
   if (stmt_ != nullptr) sqlite3_finalize(stmt_);
 }
@@ -98,14 +100,20 @@ void Statement::reset() {
   sqlite3_clear_bindings(stmt_);
 }
 
-bool Statement::is_null(int column) const { return sqlite3_column_type(stmt_, column) == SQLITE_NULL; }
+bool Statement::is_null(int column) const {
+  return sqlite3_column_type(stmt_, column) == SQLITE_NULL;
+}
 std::string Statement::text(int column) const {
   const unsigned char* t = sqlite3_column_text(stmt_, column);
   const int n = sqlite3_column_bytes(stmt_, column);
   return t == nullptr ? std::string() : std::string(reinterpret_cast<const char*>(t), static_cast<std::size_t>(n));
 }
-double Statement::real(int column) const { return sqlite3_column_double(stmt_, column); }
-std::int64_t Statement::integer(int column) const { return sqlite3_column_int64(stmt_, column); }
+double Statement::real(int column) const {
+  return sqlite3_column_double(stmt_, column);
+}
+std::int64_t Statement::integer(int column) const {
+  return sqlite3_column_int64(stmt_, column);
+}
 std::optional<std::string> Statement::optional_text(int column) const {
   if (is_null(column)) return std::nullopt;
   return text(column);
@@ -117,7 +125,9 @@ std::optional<double> Statement::optional_real(int column) const {
 
 // ---- Database -------------------------------------------------------------------------------
 
-Database::Database(Database&& other) noexcept : path_(std::move(other.path_)), db_(other.db_) { other.db_ = nullptr; }
+Database::Database(Database&& other) noexcept : path_(std::move(other.path_)), db_(other.db_) {
+  other.db_ = nullptr;
+}
 Database::~Database() {
   if (db_ != nullptr) sqlite3_close_v2(db_);
 }
@@ -176,7 +186,9 @@ int Database::schema_version() const {
   return static_cast<int>(s.integer(0));
 }
 
-Database Database::open(const std::string& path, Mode mode) { return open_impl(path, mode, latest_schema_version()); }
+Database Database::open(const std::string& path, Mode mode) {
+  return open_impl(path, mode, latest_schema_version());
+}
 
 Database Database::open_at_version(const std::string& path, int version) {
   return open_impl(path, Mode::create, version);
@@ -186,8 +198,9 @@ Database Database::open_impl(const std::string& path, Mode mode, int target_vers
   if (path.empty()) throw InputError("--db: empty path");
   const bool existed = file_exists(path);
   if (!existed && mode == Mode::existing) {
-    throw InputError(path, "no client database here; 'shadematch client add ID --name NAME' creates one "
-                           "(or give --db F, or set SHADEMATCH_DB)");
+    throw InputError(path,
+                     "no client database here; 'shadematch client add ID --name NAME' creates one "
+                     "(or give --db F, or set SHADEMATCH_DB)");
   }
   if (existed) {
     struct stat st {};
@@ -259,7 +272,8 @@ Database Database::open_impl(const std::string& path, Mode mode, int target_vers
     // Re-read inside the write lock: another process may have migrated meanwhile.
     int version = 0;
     {
-      Statement s = db.prepare("SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name = 'schema_migrations'");
+      Statement s =
+          db.prepare("SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name = 'schema_migrations'");
       s.step();
       if (s.integer(0) > 0) version = db.schema_version();
     }

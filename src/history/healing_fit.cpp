@@ -219,7 +219,9 @@ double mean(const std::vector<double>& v) {
 
 }  // namespace
 
-int minimum_records_to_write(std::size_t parameters) { return std::max(8, 2 * static_cast<int>(parameters)); }
+int minimum_records_to_write(std::size_t parameters) {
+  return std::max(8, 2 * static_cast<int>(parameters));
+}
 
 colour::Lab predict_healed(const pigment::Palette& palette, const pigment::HealingParams& params,
                            const pigment::Blend& blend, const colour::Lab& skin) {
@@ -278,7 +280,8 @@ HealingFit fit_healing(const pigment::Palette& palette, const std::vector<Healed
     e.name = std::string(table[j].name);
     e.before = get(palette.healing, table[j]);
     e.value = get(fit.fitted, table[j]);
-    e.uncertainty = invertible ? table[j].prior_width * std::sqrt(std::max(0.0, cov[j][j] * inflate)) : table[j].prior_width;
+    e.uncertainty =
+        invertible ? table[j].prior_width * std::sqrt(std::max(0.0, cov[j][j] * inflate)) : table[j].prior_width;
     e.default_value = table[j].default_value;
     e.lower = table[j].lower;
     e.upper = table[j].upper;
@@ -311,8 +314,8 @@ HealingFit fit_healing(const pigment::Palette& palette, const std::vector<Healed
     for (std::size_t i = 0; i < n; ++i) {
       HealingParams d = palette.healing;
       for (const auto& row : table) set(d, row, row.default_value);
-      fit.cv_de00_after_per_record[i] =
-          colour::delta_e_2000(observations[i].healed, predict_healed(palette, d, observations[i].blend, observations[i].skin));
+      fit.cv_de00_after_per_record[i] = colour::delta_e_2000(
+          observations[i].healed, predict_healed(palette, d, observations[i].blend, observations[i].skin));
     }
   }
   fit.cv_de00_after = mean(fit.cv_de00_after_per_record);

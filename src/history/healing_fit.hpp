@@ -71,7 +71,7 @@ struct ParameterEstimate {
   double lower = 0;
   double upper = 0;
   double prior_width = 0;
-  bool at_bound = false;   // the fit stopped on a bound
+  bool at_bound = false;  // the fit stopped on a bound
 };
 
 struct HealingFit {

@@ -18,13 +18,16 @@ std::optional<Placement> parse_placement(std::string_view name) {
 
 std::string_view placement_name(Placement p) {
   switch (p) {
-    case Placement::over: return "over";
-    case Placement::among: return "among";
+    case Placement::over:
+      return "over";
+    case Placement::among:
+      return "among";
   }
   return "?";
 }
 
-colour::Lab OverHealedPredictor::healed_dot_lab(const colour::Spectrum& mixed_ks, double pigment_fraction) const noexcept {
+colour::Lab OverHealedPredictor::healed_dot_lab(const colour::Spectrum& mixed_ks,
+                                                double pigment_fraction) const noexcept {
   const double total = pigment_fraction + retained_fraction_;
   if (!(total > 0.0)) return model_->healed_dot_lab(mixed_ks, pigment_fraction);
   colour::Spectrum combined;
@@ -38,8 +41,9 @@ NextSessionPlan plan_next_session(const std::string& db_path, const std::string&
                                   const std::vector<SessionRecord>& sessions, const pigment::Palette& palette,
                                   Placement placement, const plan::SearchOptions& options) {
   if (sessions.empty()) {
-    throw InputError(db_path, "client '" + client_id + "' has no session recorded yet; plan the first one with "
-                              "'shadematch match' and record it with 'shadematch client record'");
+    throw InputError(db_path, "client '" + client_id +
+                                  "' has no session recorded yet; plan the first one with "
+                                  "'shadematch match' and record it with 'shadematch client record'");
   }
   NextSessionPlan out;
   out.client_id = client_id;
@@ -61,7 +65,8 @@ NextSessionPlan plan_next_session(const std::string& db_path, const std::string&
       if (placement == Placement::among) continue;
       throw InputError(db_path, "session " + std::to_string(s.session) + " of client '" + client_id + "' used '" +
                                     s.recipe + "', which " + palette.source + " cannot predict (" + e.message() +
-                                    "); give the palette it was recorded with (" + s.palette_path + ") or --placement among");
+                                    "); give the palette it was recorded with (" + s.palette_path +
+                                    ") or --placement among");
     }
     const double p = blend.dilution.pigment_fraction();
     const colour::Spectrum ks = model.mixed_ks(blend);
@@ -69,8 +74,9 @@ NextSessionPlan plan_next_session(const std::string& db_path, const std::string&
     retained_fraction += p;
     out.earlier.push_back(s.recipe);
     if (s.skin.l != out.skin.l || s.skin.a != out.skin.a || s.skin.b != out.skin.b) {
-      out.warnings.push_back("session " + std::to_string(s.session) + " was recorded with another skin colour than session " +
-                             std::to_string(last.session) + "; the latest one is used");
+      out.warnings.push_back("session " + std::to_string(s.session) +
+                             " was recorded with another skin colour than session " + std::to_string(last.session) +
+                             "; the latest one is used");
     }
   }
   if (const HealedRecord* h = last.latest_healed()) {
@@ -83,11 +89,13 @@ NextSessionPlan plan_next_session(const std::string& db_path, const std::string&
       for (std::size_t i = 0; i < colour::kSpectrumBands; ++i) mixed[i] = retained[i] / retained_fraction;
       out.current = model.healed_dot_lab(mixed, retained_fraction);
     } else {
-      out.current = model.healed_dot_lab(pigment::parse_blend(last.recipe, palette, "session " + std::to_string(last.session)));
+      out.current =
+          model.healed_dot_lab(pigment::parse_blend(last.recipe, palette, "session " + std::to_string(last.session)));
     }
-    out.warnings.push_back("session " + std::to_string(last.session) +
-                           " has no healed follow-up yet: planning from what the model predicts it heals to; record the "
-                           "follow-up with 'shadematch client healed' for a plan from what it did heal to");
+    out.warnings.push_back(
+        "session " + std::to_string(last.session) +
+        " has no healed follow-up yet: planning from what the model predicts it heals to; record the "
+        "follow-up with 'shadematch client healed' for a plan from what it did heal to");
   }
   out.current_de00 = colour::delta_e_2000(out.target, out.current);
 
@@ -96,8 +104,9 @@ NextSessionPlan plan_next_session(const std::string& db_path, const std::string&
   if (out.current.l - out.target.l <= 0.5 * palette.shade_step_dl) {
     char de[32];
     std::snprintf(de, sizeof de, "%.2f", out.current_de00);
-    out.warnings.push_back(std::string("the healed colour is already within half a shade of the target's lightness (ΔE00 ") +
-                           de + "): this session aims at the target itself (a touch-up)");
+    out.warnings.push_back(
+        std::string("the healed colour is already within half a shade of the target's lightness (ΔE00 ") + de +
+        "): this session aims at the target itself (a touch-up)");
   }
 
   plan::PlanTargets targets;

@@ -40,7 +40,8 @@ std::string_view placement_name(Placement p);
 class OverHealedPredictor final : public plan::DotPredictor {
  public:
   // retained_ks: Σₖ pₖ(K/S)ₖ of the earlier sessions' mixed inks; retained_fraction: Σₖ pₖ.
-  OverHealedPredictor(const pigment::InkInSkinModel& model, const colour::Spectrum& retained_ks, double retained_fraction)
+  OverHealedPredictor(const pigment::InkInSkinModel& model, const colour::Spectrum& retained_ks,
+                      double retained_fraction)
       : model_(&model), retained_ks_(retained_ks), retained_fraction_(retained_fraction) {}
   const std::vector<colour::Spectrum>& ink_ks() const noexcept override { return model_->ink_ks(); }
   colour::Lab healed_dot_lab(const colour::Spectrum& mixed_ks, double pigment_fraction) const noexcept override;
@@ -53,14 +54,14 @@ class OverHealedPredictor final : public plan::DotPredictor {
 
 struct NextSessionPlan {
   std::string client_id;
-  int session = 0;              // the next session's number
+  int session = 0;  // the next session's number
   Placement placement = Placement::over;
-  colour::Lab skin;             // of the latest session
-  colour::Lab target;           // the hair colour the work aims at (latest session's)
-  colour::Lab current;          // latest healed colour (or, without a follow-up, its prediction)
-  bool current_measured = true; // false: no follow-up yet, `current` is the model's prediction
-  colour::Lab next_target;      // this session's target
-  double current_de00 = 0;      // ΔE00(current, target)
+  colour::Lab skin;                  // of the latest session
+  colour::Lab target;                // the hair colour the work aims at (latest session's)
+  colour::Lab current;               // latest healed colour (or, without a follow-up, its prediction)
+  bool current_measured = true;      // false: no follow-up yet, `current` is the model's prediction
+  colour::Lab next_target;           // this session's target
+  double current_de00 = 0;           // ΔE00(current, target)
   std::vector<std::string> earlier;  // recipes whose pigment is under the new dots (over)
   plan::PlanResult plan;
   std::vector<std::string> warnings;

@@ -27,6 +27,8 @@ struct Migration {
 };
 
 const std::vector<Migration>& migrations();
-inline int latest_schema_version() { return static_cast<int>(migrations().size()); }
+inline int latest_schema_version() {
+  return static_cast<int>(migrations().size());
+}
 
 }  // namespace shadematch::history

@@ -48,10 +48,14 @@ void reject(CalibrationResult& result, RejectReason reason, const std::string& d
 
 std::string_view verdict_name(Verdict verdict) {
   switch (verdict) {
-    case Verdict::good: return "good";
-    case Verdict::usable: return "usable";
-    case Verdict::poor: return "poor";
-    case Verdict::rejected: return "rejected";
+    case Verdict::good:
+      return "good";
+    case Verdict::usable:
+      return "usable";
+    case Verdict::poor:
+      return "poor";
+    case Verdict::rejected:
+      return "rejected";
   }
   return "rejected";
 }
@@ -80,8 +84,8 @@ void fit_detection(const CardDetection& detection, const CardDefinition& card, s
     const PatchSample* s = sample_of[i];
     if (s == nullptr) continue;
     // Clipped and glare patches do not show the patch's colour; they are reported, not fitted.
-    const bool usable = !has_flag(s->flags, "clipped") && !has_flag(s->flags, "glare") && std::isfinite(s->mean.r) && std::isfinite(s->mean.g) &&
-                        std::isfinite(s->mean.b);
+    const bool usable = !has_flag(s->flags, "clipped") && !has_flag(s->flags, "glare") && std::isfinite(s->mean.r) &&
+                        std::isfinite(s->mean.g) && std::isfinite(s->mean.b);
     if (!usable) {
       excluded_names.push_back(std::to_string(card.patches[i].index) + " " + card.patches[i].name);
       continue;
@@ -128,9 +132,9 @@ void fit_detection(const CardDetection& detection, const CardDefinition& card, s
   NeutralCurve best_curve = NeutralCurve::identity;
   bool best_gradient = false;
   std::vector<double> best_loo;
-  for (const NeutralCurve curve : {NeutralCurve::shared_log_quadratic, NeutralCurve::log_quadratic, NeutralCurve::gamma_offset,
-                                   NeutralCurve::shared_log_quadratic_offset, NeutralCurve::spline, NeutralCurve::power,
-                                   NeutralCurve::identity}) {
+  for (const NeutralCurve curve :
+       {NeutralCurve::shared_log_quadratic, NeutralCurve::log_quadratic, NeutralCurve::gamma_offset,
+        NeutralCurve::shared_log_quadratic_offset, NeutralCurve::spline, NeutralCurve::power, NeutralCurve::identity}) {
     for (const auto m : models) {
       for (const bool gradient : {false, true}) {
         auto loo = leave_one_out_de00_bounded(m, fitted, curve, gradient, (best_mean - 1e-9) * n_fitted);
@@ -195,7 +199,8 @@ void fit_detection(const CardDetection& detection, const CardDefinition& card, s
   }
 }
 
-CalibrationResult calibrate_photo(const DecodedImage& image, const CardDefinition& card, const CalibrateOptions& options) {
+CalibrationResult calibrate_photo(const DecodedImage& image, const CardDefinition& card,
+                                  const CalibrateOptions& options) {
   CalibrationResult result;
   result.photo = image.info.path;
   result.card_id = card.id;
@@ -222,7 +227,8 @@ CalibrationResult calibrate_file(const std::string& path, const CardDefinition& 
   return calibrate_image(read_image_file(path), card, options);
 }
 
-CalibrationResult calibrate_image(const EncodedImage& file, const CardDefinition& card, const CalibrateOptions& options) {
+CalibrationResult calibrate_image(const EncodedImage& file, const CardDefinition& card,
+                                  const CalibrateOptions& options) {
   const ImageInfo info = probe_image(file);
   int reduce = reduce_for(info, kCalibrateMinLongSide);
   CalibrationResult result = calibrate_photo(decode_image(file, reduce), card, options);

@@ -22,16 +22,16 @@ struct PatchResult {
   int index = 0;
   std::string name;
   colour::Lab reference_lab;
-  colour::Lab measured_lab;  // the patch mean through the chosen correction
-  double de00 = 0;           // ΔE00(reference, measured) with the patch in the fit
-  double loo_de00 = 0;       // ΔE00 when the fit is made without this patch (leave-one-out)
+  colour::Lab measured_lab;        // the patch mean through the chosen correction
+  double de00 = 0;                 // ΔE00(reference, measured) with the patch in the fit
+  double loo_de00 = 0;             // ΔE00 when the fit is made without this patch (leave-one-out)
   std::vector<std::string> flags;  // from detection ("clipped", "glare", …) + "excluded"
 };
 
 struct FitSummary {
-  std::string model;  // "linear" | "rootpoly" ("" when rejected)
-  std::string linearization;  // neutral_curve_name(): "identity" | "power" | "spline" | "gamma-offset" |
-                              // "log-quadratic" | "shared-log-quadratic" | "shared-log-quadratic-offset"
+  std::string model;            // "linear" | "rootpoly" ("" when rejected)
+  std::string linearization;    // neutral_curve_name(): "identity" | "power" | "spline" | "gamma-offset" |
+                                // "log-quadratic" | "shared-log-quadratic" | "shared-log-quadratic-offset"
   bool light_gradient = false;  // the fit modelled light falling off across the card
   double de00_mean = 0;
   double de00_max = 0;
@@ -69,14 +69,16 @@ struct CalibrateOptions {
 
 // Fits and reports from an already decoded image (any reduce; detection reports full-photo
 // pixels). Never throws for "no usable card": verdict = rejected with `reason`.
-CalibrationResult calibrate_photo(const DecodedImage& image, const CardDefinition& card, const CalibrateOptions& options);
+CalibrationResult calibrate_photo(const DecodedImage& image, const CardDefinition& card,
+                                  const CalibrateOptions& options);
 
 // Decodes `path` at a reduce that keeps the long side ≥ kCalibrateMinLongSide (patch means over
 // many pixels lose nothing), then calibrate_photo. Throws InputError for unreadable files.
 inline constexpr int kCalibrateMinLongSide = 1500;
 CalibrationResult calibrate_file(const std::string& path, const CardDefinition& card, const CalibrateOptions& options);
 // The same from a file's bytes already in memory (read once, decoded at each size it needs).
-CalibrationResult calibrate_image(const EncodedImage& file, const CardDefinition& card, const CalibrateOptions& options);
+CalibrationResult calibrate_image(const EncodedImage& file, const CardDefinition& card,
+                                  const CalibrateOptions& options);
 
 // Fit-level entry used by calibrate_photo and by tests: given the detection's patch samples,
 // fits the correction (model chosen by leave-one-out unless `model`), fills fit/patches/verdict.

@@ -16,10 +16,10 @@
 namespace shadematch::photo {
 
 struct CardPatch {
-  int index = 0;         // 1-based, as printed on the card's documentation
-  std::string name;      // "dark skin", "white 9.5 (.05 D)", …
-  double cx = 0, cy = 0;  // patch centre in card units, relative to the patch-grid origin
-  double w = 0, h = 0;    // patch size in card units
+  int index = 0;              // 1-based, as printed on the card's documentation
+  std::string name;           // "dark skin", "white 9.5 (.05 D)", …
+  double cx = 0, cy = 0;      // patch centre in card units, relative to the patch-grid origin
+  double w = 0, h = 0;        // patch size in card units
   colour::Lab reference_lab;  // D50, 2° observer, from the edition named in CardDefinition
   bool neutral = false;       // one of the neutral (grey-scale) patches used for linearization
 };
@@ -31,7 +31,7 @@ struct CardDefinition {
   std::string source;   // citation of the reference values
   int rows = 4;
   int cols = 6;
-  double width = 0;   // patch-grid extent in card units (outer edges of the outer patches)
+  double width = 0;  // patch-grid extent in card units (outer edges of the outer patches)
   double height = 0;
   std::vector<CardPatch> patches;  // rows × cols, row-major, patch 1 top-left in reading orientation
 };

@@ -14,8 +14,8 @@
 #include <cstdarg>
 #include <cstring>
 #include <filesystem>
-#include <limits>
 #include <fstream>
+#include <limits>
 #include <opencv2/imgproc.hpp>
 #include <stdexcept>
 #include <system_error>
@@ -449,7 +449,9 @@ tmsize_t tiff_read(thandle_t handle, void* buffer, tmsize_t size) {
   return static_cast<tmsize_t>(n);
 }
 
-tmsize_t tiff_write(thandle_t, void*, tmsize_t) { return 0; }
+tmsize_t tiff_write(thandle_t, void*, tmsize_t) {
+  return 0;
+}
 
 toff_t tiff_seek(thandle_t handle, toff_t offset, int whence) {
   auto* m = static_cast<TiffMemory*>(handle);
@@ -472,9 +474,13 @@ toff_t tiff_seek(thandle_t handle, toff_t offset, int whence) {
   return m->at;
 }
 
-int tiff_close(thandle_t) { return 0; }
+int tiff_close(thandle_t) {
+  return 0;
+}
 
-toff_t tiff_size(thandle_t handle) { return static_cast<TiffMemory*>(handle)->bytes->size(); }
+toff_t tiff_size(thandle_t handle) {
+  return static_cast<TiffMemory*>(handle)->bytes->size();
+}
 
 class TiffReader {
  public:
@@ -1098,7 +1104,9 @@ EncodedImage read_image_file(const std::string& path) {
   return {path, std::move(bytes)};
 }
 
-ImageInfo probe_image(const std::string& path) { return probe_image(read_image_file(path)); }
+ImageInfo probe_image(const std::string& path) {
+  return probe_image(read_image_file(path));
+}
 
 ImageInfo probe_image(const EncodedImage& file) {
   const std::string& path = file.name;

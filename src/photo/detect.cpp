@@ -12,8 +12,8 @@
 #include <cmath>
 #include <limits>
 #include <sstream>
-#include <unordered_map>
 #include <stdexcept>
+#include <unordered_map>
 
 #include <opencv2/imgproc.hpp>
 
@@ -25,12 +25,18 @@ namespace shadematch::photo {
 
 std::string_view reject_reason_name(RejectReason reason) {
   switch (reason) {
-    case RejectReason::none: return "none";
-    case RejectReason::no_card: return "no-card";
-    case RejectReason::occluded: return "occluded";
-    case RejectReason::lookalike: return "lookalike";
-    case RejectReason::greyscale: return "greyscale";
-    case RejectReason::clipped: return "clipped";
+    case RejectReason::none:
+      return "none";
+    case RejectReason::no_card:
+      return "no-card";
+    case RejectReason::occluded:
+      return "occluded";
+    case RejectReason::lookalike:
+      return "lookalike";
+    case RejectReason::greyscale:
+      return "greyscale";
+    case RejectReason::clipped:
+      return "clipped";
   }
   return "unknown";
 }
@@ -158,8 +164,8 @@ struct Reading {
   LatticeCandidate candidate;
   cv::Matx33d card_to_image;  // card units → encoded pixels of the image it was read on
   bool mirrored = false;
-  double to_encoded = 1;       // pixels of that image → encoded pixels
-  cv::Mat source;              // that image's encoded pixels (shares the buffer)
+  double to_encoded = 1;  // pixels of that image → encoded pixels
+  cv::Mat source;         // that image's encoded pixels (shares the buffer)
   std::vector<PatchSample> samples;
   VerifyFit fit;
   bool valid = false;
@@ -179,8 +185,9 @@ bool better(const Reading& x, const Reading& y) {
 // The patch's sampled quadrilateral in card units → pixels through `card_to_image`.
 std::array<cv::Point2f, 4> patch_quad(const cv::Matx33d& card_to_image, const CardPatch& p, double fraction) {
   const double hw = p.w * fraction / 2, hh = p.h * fraction / 2;
-  const std::array<cv::Point2d, 4> q{apply(card_to_image, p.cx - hw, p.cy - hh), apply(card_to_image, p.cx + hw, p.cy - hh),
-                                     apply(card_to_image, p.cx + hw, p.cy + hh), apply(card_to_image, p.cx - hw, p.cy + hh)};
+  const std::array<cv::Point2d, 4> q{
+      apply(card_to_image, p.cx - hw, p.cy - hh), apply(card_to_image, p.cx + hw, p.cy - hh),
+      apply(card_to_image, p.cx + hw, p.cy + hh), apply(card_to_image, p.cx - hw, p.cy + hh)};
   std::array<cv::Point2f, 4> out;
   for (std::size_t k = 0; k < 4; ++k) out[k] = cv::Point2f(static_cast<float>(q[k].x), static_cast<float>(q[k].y));
   return out;
@@ -277,8 +284,8 @@ class CellSamples {
 };
 
 // Samples a candidate's lattice once (square boxes), then scores every symmetry of it.
-void score_candidate(CellSamples& sampled, const CardDefinition& card, const LatticeCandidate& cand,
-                     double to_img, Reading& best, Reading& best_chart, std::vector<Reading>& readings) {
+void score_candidate(CellSamples& sampled, const CardDefinition& card, const LatticeCandidate& cand, double to_img,
+                     Reading& best, Reading& best_chart, std::vector<Reading>& readings) {
   const DecodedImage& img = sampled.image();
   const cv::Matx33d to_lattice = detail::card_to_card_lattice(card);
   const cv::Matx33d scale(to_img, 0, 0, 0, to_img, 0, 0, 0, 1);
@@ -292,8 +299,9 @@ void score_candidate(CellSamples& sampled, const CardDefinition& card, const Lat
   for (int b = 0; b < cand.rows; ++b) {
     for (int a = 0; a < cand.cols; ++a) {
       std::array<cv::Point2f, 4> quad;
-      const std::array<cv::Point2d, 4> q{apply(lattice_to_img, a - half, b - half), apply(lattice_to_img, a + half, b - half),
-                                         apply(lattice_to_img, a + half, b + half), apply(lattice_to_img, a - half, b + half)};
+      const std::array<cv::Point2d, 4> q{
+          apply(lattice_to_img, a - half, b - half), apply(lattice_to_img, a + half, b - half),
+          apply(lattice_to_img, a + half, b + half), apply(lattice_to_img, a - half, b + half)};
       for (std::size_t k = 0; k < 4; ++k) quad[k] = cv::Point2f(static_cast<float>(q[k].x), static_cast<float>(q[k].y));
       cells[static_cast<std::size_t>(b * cand.cols + a)] = sampled.at(quad);
     }
@@ -397,10 +405,12 @@ std::vector<bool> covered_patches(const VerifyFit& fit, const CardDefinition& ca
   for (int r = 0; r < card.rows; ++r) {
     for (int c = 0; c < card.cols; ++c) {
       if (c + 1 < card.cols) {
-        same = std::min(same, colour::delta_e_2000(card.patches[at(r, c)].reference_lab, card.patches[at(r, c + 1)].reference_lab));
+        same = std::min(
+            same, colour::delta_e_2000(card.patches[at(r, c)].reference_lab, card.patches[at(r, c + 1)].reference_lab));
       }
       if (r + 1 < card.rows) {
-        same = std::min(same, colour::delta_e_2000(card.patches[at(r, c)].reference_lab, card.patches[at(r + 1, c)].reference_lab));
+        same = std::min(
+            same, colour::delta_e_2000(card.patches[at(r, c)].reference_lab, card.patches[at(r + 1, c)].reference_lab));
       }
     }
   }
@@ -474,7 +484,7 @@ CardDetection detail::detect_card_with(const DecodedImage& image, const CardDefi
   }
 
   Reading best;
-  Reading best_chart;  // the best reading among chart-like ones (for `lookalike`)
+  Reading best_chart;             // the best reading among chart-like ones (for `lookalike`)
   std::vector<Reading> readings;  // every reading of every candidate (for the robust re-scoring)
   const int long_side = std::max(image.encoded.cols, image.encoded.rows);
   if (options.corners) {
@@ -488,8 +498,8 @@ CardDetection detail::detect_card_with(const DecodedImage& image, const CardDefi
   } else {
     std::vector<int> passes{kSearchLongSide};
     if (long_side > kSearchLongSide) {
-      passes.push_back(std::max(std::min(long_side, kSecondLongSide),
-                                static_cast<int>(std::ceil(kSecondPassFraction * long_side))));
+      passes.push_back(
+          std::max(std::min(long_side, kSecondLongSide), static_cast<int>(std::ceil(kSecondPassFraction * long_side))));
     }
     if ((sources & detail::kGridFinder) == 0) passes.clear();
     for (const int side : passes) {
@@ -498,7 +508,8 @@ CardDetection detail::detect_card_with(const DecodedImage& image, const CardDefi
       const double to_encoded = static_cast<double>(image.encoded.cols) / pass.encoded.cols;
       const double max_square = side == kSearchLongSide ? 0.0 : 2 * kFirstPassSmallest * side / kSearchLongSide;
       CellSamples sampled(pass);
-      std::vector<LatticeCandidate> cands = detail::find_grid_candidates(rgb8, to_encoded, card.cols, card.rows, max_square);
+      std::vector<LatticeCandidate> cands =
+          detail::find_grid_candidates(rgb8, to_encoded, card.cols, card.rows, max_square);
       // Card-sized lattices first (most squares first, as found); a lattice of more than
       // kTextureLattice squares is a texture — follicle dots, tiles — or the card merged into
       // one, and its windows are scored only while no reading convinces.
@@ -573,8 +584,8 @@ CardDetection detail::detect_card_with(const DecodedImage& image, const CardDefi
     grid_confirmed = true;
     card_to_image = refinement.card_to_image;
     refined_note = "grid refined on " + std::to_string(refinement.inliers) + " of " +
-                   std::to_string(refinement.located) + " located patches (residual " +
-                   fixed(refinement.rms_pitch, 2) + ", moved " + fixed(refinement.moved_pitch, 2) + " pitch)";
+                   std::to_string(refinement.located) + " located patches (residual " + fixed(refinement.rms_pitch, 2) +
+                   ", moved " + fixed(refinement.moved_pitch, 2) + " pitch)";
   }
   // Final reading at the decoded resolution with the card's own patch boxes.
   cv::Matx33d card_to_encoded = cv::Matx33d(chosen.to_encoded, 0, 0, 0, chosen.to_encoded, 0, 0, 0, 1) * card_to_image;
@@ -621,14 +632,15 @@ CardDetection detail::detect_card_with(const DecodedImage& image, const CardDefi
                                            apply(card_to_encoded, w, h), apply(card_to_encoded, 0, h)};
   const double to_full = 1.0 / image.scale;
   for (std::size_t k = 0; k < 4; ++k) {
-    out.corners[k] = cv::Point2f(static_cast<float>(corners[k].x * to_full), static_cast<float>(corners[k].y * to_full));
+    out.corners[k] =
+        cv::Point2f(static_cast<float>(corners[k].x * to_full), static_cast<float>(corners[k].y * to_full));
   }
   out.orientation_deg = orientation_of(card_to_encoded, card);
   const int n = static_cast<int>(card.patches.size());
   const int outliers = fit.usable - fit.inliers;
-  out.verification_score = fit.usable > 0 ? (static_cast<double>(fit.inliers) / n) /
-                                                (1.0 + std::min(fit.inlier_mean_de00, 1e3) / 10.0)
-                                          : 0.0;
+  out.verification_score =
+      fit.usable > 0 ? (static_cast<double>(fit.inliers) / n) / (1.0 + std::min(fit.inlier_mean_de00, 1e3) / 10.0)
+                     : 0.0;
   auto list = [&](auto&& pick) {
     std::string s;
     for (std::size_t i = 0; i < out.patches.size(); ++i) {
@@ -678,7 +690,8 @@ CardDetection detail::detect_card_with(const DecodedImage& image, const CardDefi
   const int n_covered = static_cast<int>(std::count(covered.begin(), covered.end(), true));
   if (fits && n_covered >= kOccludedPatches && !covering_like(fit, card, covered)) {
     out.reason = RejectReason::lookalike;
-    out.detail = "a " + std::to_string(card.rows) + " × " + std::to_string(card.cols) + " chart was found but patches " +
+    out.detail = "a " + std::to_string(card.rows) + " × " + std::to_string(card.cols) +
+                 " chart was found but patches " +
                  list([&](std::size_t i) { return !std::isnan(fit.de00[i]) && !fit.inlier[i]; }) +
                  ", scattered over it in colours of their own, do not match " + card.id + " (" + summary +
                  "): another brand's chart or a reproduction";
@@ -705,10 +718,11 @@ CardDetection detail::detect_card_with(const DecodedImage& image, const CardDefi
     // them: the boxes straddle patch borders (a grid a fraction of a pitch off, a coarse box), so
     // the means are mixtures and a calibration from them would be wrong however well it fits.
     out.reason = RejectReason::no_card;
-    out.detail = "a " + card.id + " candidate (" + chosen.candidate.source + ") fits the reference colours (" + summary +
-                 ") but its patch grid could not be confirmed in the photo: only " + std::to_string(located) + " of " +
-                 std::to_string(n) + " patches were located where one grid puts them (or that grid moves a patch " +
-                 fixed(moved, 2) + " pitch, as far as its neighbour), so the patch boxes may straddle patch "
+    out.detail = "a " + card.id + " candidate (" + chosen.candidate.source + ") fits the reference colours (" +
+                 summary + ") but its patch grid could not be confirmed in the photo: only " + std::to_string(located) +
+                 " of " + std::to_string(n) +
+                 " patches were located where one grid puts them (or that grid moves a patch " + fixed(moved, 2) +
+                 " pitch, as far as its neighbour), so the patch boxes may straddle patch "
                  "borders; " +
                  (options.corners ? std::string("check the --corners (the outer corners of the patch grid, patch 1 "
                                                 "first, clockwise) or take a closer photo")
@@ -720,14 +734,16 @@ CardDetection detail::detect_card_with(const DecodedImage& image, const CardDefi
   for (std::size_t i = 0; i < out.patches.size(); ++i) {
     if (!std::isnan(fit.de00[i]) && !fit.inlier[i]) out.patches[i].flags.push_back("inconsistent");
   }
-  out.detail = card.id + " found (" + chosen.candidate.source + "), orientation " + std::to_string(out.orientation_deg) +
-               "°, " + summary + "; " + refined_note;
+  out.detail = card.id + " found (" + chosen.candidate.source + "), orientation " +
+               std::to_string(out.orientation_deg) + "°, " + summary + "; " + refined_note;
   if (chosen.mirrored) {
-    out.warnings.push_back("the card appears mirror-imaged (a selfie camera or a flipped photo): patches were read "
-                           "in mirrored order");
+    out.warnings.push_back(
+        "the card appears mirror-imaged (a selfie camera or a flipped photo): patches were read "
+        "in mirrored order");
   }
   if (outliers > 0) {
-    out.warnings.push_back("patches " + list([&](std::size_t i) { return !std::isnan(fit.de00[i]) && !fit.inlier[i]; }) +
+    out.warnings.push_back("patches " +
+                           list([&](std::size_t i) { return !std::isnan(fit.de00[i]) && !fit.inlier[i]; }) +
                            " do not match the reference (covered, marked or glare?) and are flagged 'inconsistent'");
   }
   if (std::any_of(out.patches.begin(), out.patches.end(), [](const PatchSample& p) {

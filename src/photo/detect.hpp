@@ -36,10 +36,10 @@ std::string_view reject_reason_name(RejectReason reason);
 
 // One patch as read from the photo, in linear light (the decoder's linear RGB, 1 = full scale).
 struct PatchSample {
-  int index = 0;                 // 1-based card index
-  colour::LinearRgb mean;        // robust mean over the sampled box (outliers trimmed)
-  colour::LinearRgb stddev;      // spread of the kept pixels
-  int pixels = 0;                // number of pixels kept
+  int index = 0;                  // 1-based card index
+  colour::LinearRgb mean;         // robust mean over the sampled box (outliers trimmed)
+  colour::LinearRgb stddev;       // spread of the kept pixels
+  int pixels = 0;                 // number of pixels kept
   double saturated_fraction = 0;  // share of the box's pixels with a saturated channel
   // Share of the box's pixels with a channel at the file's minimum code (0): clipped at black by
   // the camera's rendering (an out-of-gamut colour), not merely dark.
@@ -61,7 +61,7 @@ struct CardDetection {
   // Patch-grid corners (outer corners of patches 1, cols, last, (rows-1)*cols+1), patch 1 first,
   // clockwise as seen in the card's reading orientation, in displayed full-photo pixels.
   std::array<cv::Point2f, 4> corners;
-  int orientation_deg = 0;  // 0/90/180/270: clockwise rotation of the card relative to the photo
+  int orientation_deg = 0;           // 0/90/180/270: clockwise rotation of the card relative to the photo
   std::vector<PatchSample> patches;  // one per card patch, in card order
   // (consistent patches / all patches) / (1 + quick-fit mean ΔE00 of those / 10): 0..1, higher is
   // better; the development photos score 0.6–0.9.
@@ -76,7 +76,6 @@ struct DetectOptions {
   bool allow_clipped = false;  // accept a card with many clipped patches (they stay flagged)
 };
 
-CardDetection detect_card(const DecodedImage& image, const CardDefinition& card,
-                          const DetectOptions& options = {});
+CardDetection detect_card(const DecodedImage& image, const CardDefinition& card, const DetectOptions& options = {});
 
 }  // namespace shadematch::photo

@@ -20,7 +20,9 @@
 // cv::fastMalloc: suppress leaks of OpenCV pixel buffers. Our own leaked objects (a leaked
 // cv::Mat header, any new/malloc of ours) are still reported. Only consulted under LSan.
 extern "C" const char* __lsan_default_suppressions();  // NOLINT(bugprone-reserved-identifier)
-extern "C" const char* __lsan_default_suppressions() { return "leak:cv::fastMalloc\n"; }
+extern "C" const char* __lsan_default_suppressions() {
+  return "leak:cv::fastMalloc\n";
+}
 
 namespace shadematch::photo::detail {
 namespace {
@@ -146,7 +148,9 @@ struct Node {
   cv::Point2f e2;  // local step to lattice (a, b + 1)
 };
 
-bool similar_size(double s1, double s2) { return s1 < 1.6 * s2 && s2 < 1.6 * s1; }
+bool similar_size(double s1, double s2) {
+  return s1 < 1.6 * s2 && s2 < 1.6 * s1;
+}
 
 // Grows lattices from seeds: each square predicts its four lattice neighbours from a local basis,
 // updated from the neighbours actually found, so perspective is followed step by step.
@@ -224,7 +228,8 @@ std::vector<std::vector<Node>> grow_lattices(const std::vector<Square>& squares)
             if (d < best) best = d, found = jj;
           });
           if (found < 0) continue;
-          const cv::Point2f actual = (squares[static_cast<std::size_t>(found)].centre - sq.centre) / static_cast<float>(hop);
+          const cv::Point2f actual =
+              (squares[static_cast<std::size_t>(found)].centre - sq.centre) / static_cast<float>(hop);
           Node child{found, a, b, node.e1, node.e2};
           if (da != 0) child.e1 = actual * static_cast<float>(da1);
           if (db != 0) child.e2 = actual * static_cast<float>(db1);
@@ -258,8 +263,8 @@ cv::Point2d apply(const cv::Matx33d& h, double x, double y) {
 
 }  // namespace
 
-std::vector<LatticeCandidate> find_grid_candidates(const cv::Mat& rgb8, double to_encoded, int card_cols,
-                                                   int card_rows, double max_square) {
+std::vector<LatticeCandidate> find_grid_candidates(const cv::Mat& rgb8, double to_encoded, int card_cols, int card_rows,
+                                                   double max_square) {
   cv::Mat grey;
   cv::cvtColor(rgb8, grey, cv::COLOR_RGB2GRAY);
   const std::vector<Square> squares = find_squares(grey, max_square);
@@ -354,7 +359,8 @@ std::vector<LatticeCandidate> candidates_from_corners(const std::array<cv::Point
   const cv::Matx33d to_lattice = card_to_card_lattice(card);
   double width = card.width, height = card.height;
   if (width <= 0 || height <= 0) {
-    for (const auto& p : card.patches) width = std::max(width, p.cx + p.w / 2), height = std::max(height, p.cy + p.h / 2);
+    for (const auto& p : card.patches)
+      width = std::max(width, p.cx + p.w / 2), height = std::max(height, p.cy + p.h / 2);
   }
   const cv::Point2d u0 = apply(to_lattice, 0, 0);
   const cv::Point2d u1 = apply(to_lattice, width, height);

@@ -35,8 +35,8 @@ struct LatticeCandidate {
 // to DecodedImage::encoded pixels (searched image = encoded resized by 1/to_encoded). Squares
 // larger than `max_square` pixels (√area) are not sought when it is > 0 (later, larger passes
 // only look for what the earlier pass could not see).
-std::vector<LatticeCandidate> find_grid_candidates(const cv::Mat& rgb8, double to_encoded, int card_cols,
-                                                   int card_rows, double max_square = 0);
+std::vector<LatticeCandidate> find_grid_candidates(const cv::Mat& rgb8, double to_encoded, int card_cols, int card_rows,
+                                                   double max_square = 0);
 
 // OpenCV mcc's MCC24 detector as a second opinion (not trusted: every candidate is verified).
 std::vector<LatticeCandidate> find_mcc_candidates(const cv::Mat& rgb8, double to_encoded);
@@ -66,14 +66,14 @@ PatchSample sample_quad(const DecodedImage& image, const std::array<cv::Point2f,
 // often discards good patches instead; a covering is one piece, so one of the blocks holds most
 // of it. About 80 fits: used on the final reading only.
 struct VerifyFit {
-  int usable = 0;              // patches not clipped and with a finite mean
-  int inliers = 0;             // usable patches consistent with the fit
-  double inlier_mean_de00 = 0;  // mean ΔE00 of the inliers
-  double median_de00 = 0;       // median ΔE00 over all usable patches (fit on the inliers)
-  std::vector<double> de00;     // per patch (card order); NaN for unusable
-  std::vector<bool> inlier;     // per patch
-  bool neutrals_ordered = false;  // the neutral patches get darker in card order
-  double chroma_spread = 0;     // max over patches of (max − min)/mean channel (0 for a grey image)
+  int usable = 0;                      // patches not clipped and with a finite mean
+  int inliers = 0;                     // usable patches consistent with the fit
+  double inlier_mean_de00 = 0;         // mean ΔE00 of the inliers
+  double median_de00 = 0;              // median ΔE00 over all usable patches (fit on the inliers)
+  std::vector<double> de00;            // per patch (card order); NaN for unusable
+  std::vector<bool> inlier;            // per patch
+  bool neutrals_ordered = false;       // the neutral patches get darker in card order
+  double chroma_spread = 0;            // max over patches of (max − min)/mean channel (0 for a grey image)
   std::vector<colour::Lab> corrected;  // per patch: the fit's Lab D50 (NaN for unusable)
 };
 // A patch further than this from its reference after the quick fit is "inconsistent": covered,

@@ -217,8 +217,8 @@ VerifyFit verify_fit(const std::vector<PatchSample>& samples, const CardDefiniti
   std::vector<bool> usable(n, false);
   for (std::size_t i = 0; i < n; ++i) {
     ref[i] = colour::lab_to_xyz(card.patches[i].reference_lab, white);
-    usable[i] = i < samples.size() && samples[i].pixels > 0 && finite(samples[i].mean) &&
-                !has_flag(samples[i], "clipped");
+    usable[i] =
+        i < samples.size() && samples[i].pixels > 0 && finite(samples[i].mean) && !has_flag(samples[i], "clipped");
     if (usable[i]) ++fit.usable;
   }
   // Colourfulness of what was read: a greyscale photo has R = G = B in every patch.
@@ -530,7 +530,8 @@ GridRefinement refine_grid(const cv::Mat& encoded, const CardDefinition& card, c
       if (cost[static_cast<std::size_t>(k)] > limit) continue;
       const int ix = k % side, iy = k / side;
       wx += ix, wy += iy, count += 1;
-      min_x = std::min(min_x, ix), max_x = std::max(max_x, ix), min_y = std::min(min_y, iy), max_y = std::max(max_y, iy);
+      min_x = std::min(min_x, ix), max_x = std::max(max_x, ix), min_y = std::min(min_y, iy),
+      max_y = std::max(max_y, iy);
     }
     // One flat region no wider than the box's play inside the patch (+ 2 px of blur): else the
     // patch's surroundings are like it and its place is not determined.

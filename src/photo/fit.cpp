@@ -108,7 +108,9 @@ std::vector<double> weighted_least_squares(CorrectionModel model, const std::vec
     const double w = 1.0 / (std::max(ref.y, 0.0) + 0.02);
     const double w2 = w * w;
     for (int r = 0; r < n; ++r) {
-      for (int c = 0; c < n; ++c) ata[static_cast<std::size_t>(r * n + c)] += w2 * t[static_cast<std::size_t>(r)] * t[static_cast<std::size_t>(c)];
+      for (int c = 0; c < n; ++c)
+        ata[static_cast<std::size_t>(r * n + c)] +=
+            w2 * t[static_cast<std::size_t>(r)] * t[static_cast<std::size_t>(c)];
       atb[0][static_cast<std::size_t>(r)] += w2 * t[static_cast<std::size_t>(r)] * ref.x;
       atb[1][static_cast<std::size_t>(r)] += w2 * t[static_cast<std::size_t>(r)] * ref.y;
       atb[2][static_cast<std::size_t>(r)] += w2 * t[static_cast<std::size_t>(r)] * ref.z;
@@ -121,7 +123,8 @@ std::vector<double> weighted_least_squares(CorrectionModel model, const std::vec
     auto a = ata;
     auto b = atb[row];
     if (!solve(a, b, n)) throw std::runtime_error("colour fit: singular system");
-    for (int c = 0; c < n; ++c) coeffs[row * static_cast<std::size_t>(n) + static_cast<std::size_t>(c)] = b[static_cast<std::size_t>(c)];
+    for (int c = 0; c < n; ++c)
+      coeffs[row * static_cast<std::size_t>(n) + static_cast<std::size_t>(c)] = b[static_cast<std::size_t>(c)];
   }
   return coeffs;
 }
@@ -161,9 +164,12 @@ std::array<double, 3> de2000_residuals(const colour::Lab& reference, const colou
   const double cpbar = (cp1 + cp2) / 2;
   double hbar = h1 + h2;
   if (cp1 * cp2 != 0) {
-    if (std::fabs(h1 - h2) <= 180) hbar = (h1 + h2) / 2;
-    else if (h1 + h2 < 360) hbar = (h1 + h2 + 360) / 2;
-    else hbar = (h1 + h2 - 360) / 2;
+    if (std::fabs(h1 - h2) <= 180)
+      hbar = (h1 + h2) / 2;
+    else if (h1 + h2 < 360)
+      hbar = (h1 + h2 + 360) / 2;
+    else
+      hbar = (h1 + h2 - 360) / 2;
   }
   const double t = 1 - 0.17 * std::cos((hbar - 30) * kDeg) + 0.24 * std::cos(2 * hbar * kDeg) +
                    0.32 * std::cos((3 * hbar + 6) * kDeg) - 0.20 * std::cos((4 * hbar - 63) * kDeg);
@@ -209,7 +215,8 @@ void levenberg_marquardt(std::vector<double>& x, std::size_t m, Residuals&& resi
       const double h = 1e-6 * std::max(1.0, std::fabs(x[static_cast<std::size_t>(p)]));
       probe[static_cast<std::size_t>(p)] += h;
       residuals(probe, r1);
-      for (std::size_t i = 0; i < m; ++i) jac[i * static_cast<std::size_t>(np) + static_cast<std::size_t>(p)] = (r1[i] - r0[i]) / h;
+      for (std::size_t i = 0; i < m; ++i)
+        jac[i * static_cast<std::size_t>(np) + static_cast<std::size_t>(p)] = (r1[i] - r0[i]) / h;
     }
     std::vector<double> jtj(static_cast<std::size_t>(np * np), 0.0), jtr(static_cast<std::size_t>(np), 0.0);
     for (std::size_t i = 0; i < m; ++i) {
@@ -280,8 +287,12 @@ struct ParamCurve {
 };
 
 constexpr double kMinGamma = 0.4, kMaxGamma = 2.5;
-double clamp_gamma(double g) { return std::clamp(g, kMinGamma, kMaxGamma); }
-double clamp_offset(double o, double darkest) { return std::clamp(o, -darkest, 0.9 * darkest); }
+double clamp_gamma(double g) {
+  return std::clamp(g, kMinGamma, kMaxGamma);
+}
+double clamp_offset(double o, double darkest) {
+  return std::clamp(o, -darkest, 0.9 * darkest);
+}
 
 // Ordinary least squares of ln Y on (1, x) or (1, x, x²): returns the coefficients, or nothing when
 // the points do not determine them.
@@ -304,7 +315,8 @@ std::optional<std::array<double, 3>> log_polyfit(const std::vector<std::pair<dou
 // gamma plus offset by the closed-form (s, γ) on a grid of 29 offsets over its range; the
 // log-quadratic directly (a power, d = 0, with fewer than 4 neutrals). Empty when the neutrals
 // cannot carry it.
-std::optional<ParamCurve> fit_param_curve(NeutralCurve form, const std::vector<std::pair<double, double>>& points, double darkest) {
+std::optional<ParamCurve> fit_param_curve(NeutralCurve form, const std::vector<std::pair<double, double>>& points,
+                                          double darkest) {
   if (form == NeutralCurve::log_quadratic) {
     std::vector<std::pair<double, double>> xy;
     for (const auto& [c, y] : points) xy.emplace_back(std::log(c), std::log(y));
@@ -415,7 +427,9 @@ ColourCorrection fit_model(CorrectionModel model, const std::vector<FitSample>& 
       double top = 0;
       for (const auto& s : samples) top = std::max(top, ch == 0 ? s.rgb.r : ch == 1 ? s.rgb.g : s.rgb.b);
       brightest[static_cast<std::size_t>(ch)] = top;
-      const auto c = fit_param_curve(*joint_curve == NeutralCurve::gamma_offset ? NeutralCurve::gamma_offset : NeutralCurve::log_quadratic, points, points.front().first);
+      const auto c = fit_param_curve(
+          *joint_curve == NeutralCurve::gamma_offset ? NeutralCurve::gamma_offset : NeutralCurve::log_quadratic, points,
+          points.front().first);
       if (!c) {
         joint_offset_curve = false;
         break;
@@ -489,10 +503,11 @@ ColourCorrection fit_model(CorrectionModel model, const std::vector<FitSample>& 
   // Levenberg–Marquardt on the CIEDE2000 residuals of every sample (de2000_residuals), so the fit
   // minimises the error the report states.
   std::vector<colour::LinearRgb> lin = rgb;  // linearized samples (for the joint curve: of `cached`)
-  std::array<double, 9> cached{};  // the curves' two parameters per channel, then the three offsets
+  std::array<double, 9> cached{};            // the curves' two parameters per channel, then the three offsets
   if (joint_offset_curve) {
     for (std::size_t ch = 0; ch < 3; ++ch) cached[2 * ch] = x[at(ch)], cached[2 * ch + 1] = x[at(ch) + 1];
-    if (black_level) for (std::size_t ch = 0; ch < 3; ++ch) cached[6 + ch] = x[black_at + ch];
+    if (black_level)
+      for (std::size_t ch = 0; ch < 3; ++ch) cached[6 + ch] = x[black_at + ch];
   }
   // Keeps `lin` the linearization of `cached` = the curve parameters in p.
   const auto sync = [&](const std::vector<double>& p) {
@@ -549,7 +564,8 @@ ColourCorrection fit_model(CorrectionModel model, const std::vector<FitSample>& 
         const double h = 1e-7 + 1e-6 * std::fabs(v);
         v += h;
         const auto r1 = residuals_at(i, probe);
-        for (int q = 0; q < 3; ++q) d[q][axis] = (r1[static_cast<std::size_t>(q)] - r0[static_cast<std::size_t>(q)]) / h;
+        for (int q = 0; q < 3; ++q)
+          d[q][axis] = (r1[static_cast<std::size_t>(q)] - r0[static_cast<std::size_t>(q)]) / h;
       }
       for (int q = 0; q < 3; ++q) {
         double* row = &jac[(3 * i + static_cast<std::size_t>(q)) * static_cast<std::size_t>(np)];
@@ -570,8 +586,10 @@ ColourCorrection fit_model(CorrectionModel model, const std::vector<FitSample>& 
 
 std::string_view correction_model_name(CorrectionModel model) {
   switch (model) {
-    case CorrectionModel::linear3x3: return "linear";
-    case CorrectionModel::root_polynomial2: return "rootpoly";
+    case CorrectionModel::linear3x3:
+      return "linear";
+    case CorrectionModel::root_polynomial2:
+      return "rootpoly";
   }
   return "linear";
 }
@@ -584,14 +602,17 @@ std::optional<CorrectionModel> parse_correction_model(std::string_view name) {
 
 int correction_model_terms(CorrectionModel model) {
   switch (model) {
-    case CorrectionModel::linear3x3: return 3;
-    case CorrectionModel::root_polynomial2: return 6;
+    case CorrectionModel::linear3x3:
+      return 3;
+    case CorrectionModel::root_polynomial2:
+      return 6;
   }
   return 3;
 }
 
 colour::LinearRgb ColourCorrection::linearize(const colour::LinearRgb& rgb) const noexcept {
-  return {apply_curve(linearization[0], rgb.r), apply_curve(linearization[1], rgb.g), apply_curve(linearization[2], rgb.b)};
+  return {apply_curve(linearization[0], rgb.r), apply_curve(linearization[1], rgb.g),
+          apply_curve(linearization[2], rgb.b)};
 }
 
 colour::Xyz ColourCorrection::apply(const colour::LinearRgb& rgb) const noexcept {
@@ -600,7 +621,8 @@ colour::Xyz ColourCorrection::apply(const colour::LinearRgb& rgb) const noexcept
   if (coefficients.size() != static_cast<std::size_t>(3 * n)) return {NAN, NAN, NAN};
   double xyz[3] = {0, 0, 0};
   for (int row = 0; row < 3; ++row) {
-    for (int k = 0; k < n; ++k) xyz[row] += coefficients[static_cast<std::size_t>(row * n + k)] * t[static_cast<std::size_t>(k)];
+    for (int k = 0; k < n; ++k)
+      xyz[row] += coefficients[static_cast<std::size_t>(row * n + k)] * t[static_cast<std::size_t>(k)];
   }
   return {xyz[0], xyz[1], xyz[2]};
 }
@@ -621,13 +643,20 @@ colour::Lab ColourCorrection::apply_lab_at(const colour::LinearRgb& rgb, double 
 
 std::string_view neutral_curve_name(NeutralCurve curve) {
   switch (curve) {
-    case NeutralCurve::identity: return "identity";
-    case NeutralCurve::power: return "power";
-    case NeutralCurve::spline: return "spline";
-    case NeutralCurve::gamma_offset: return "gamma-offset";
-    case NeutralCurve::log_quadratic: return "log-quadratic";
-    case NeutralCurve::shared_log_quadratic: return "shared-log-quadratic";
-    case NeutralCurve::shared_log_quadratic_offset: return "shared-log-quadratic-offset";
+    case NeutralCurve::identity:
+      return "identity";
+    case NeutralCurve::power:
+      return "power";
+    case NeutralCurve::spline:
+      return "spline";
+    case NeutralCurve::gamma_offset:
+      return "gamma-offset";
+    case NeutralCurve::log_quadratic:
+      return "log-quadratic";
+    case NeutralCurve::shared_log_quadratic:
+      return "shared-log-quadratic";
+    case NeutralCurve::shared_log_quadratic_offset:
+      return "shared-log-quadratic-offset";
   }
   return "identity";
 }
@@ -637,11 +666,12 @@ std::string_view neutral_curve_name(NeutralCurve curve) {
 // scale); γ is kept in [0.4, 2.5]: outside it no real camera/decoder combination lives, and a wild
 // γ from a noisy black patch would distort every other colour.
 // spline: the neutrals themselves as knots (see fit.hpp), when c and Y rise together.
-std::array<std::vector<double>, 3> fit_neutral_linearization(const std::vector<FitSample>& samples, NeutralCurve curve) {
+std::array<std::vector<double>, 3> fit_neutral_linearization(const std::vector<FitSample>& samples,
+                                                             NeutralCurve curve) {
   std::array<std::vector<double>, 3> curves;
   if (curve == NeutralCurve::identity) return curves;
-  if (curve == NeutralCurve::gamma_offset || curve == NeutralCurve::log_quadratic || curve == NeutralCurve::shared_log_quadratic ||
-      curve == NeutralCurve::shared_log_quadratic_offset) {
+  if (curve == NeutralCurve::gamma_offset || curve == NeutralCurve::log_quadratic ||
+      curve == NeutralCurve::shared_log_quadratic || curve == NeutralCurve::shared_log_quadratic_offset) {
     // (The shared curve's neutral-only start is per channel, without offset; the sharing and the
     // offset are in the joint fit.)
     if (curve != NeutralCurve::gamma_offset) curve = NeutralCurve::log_quadratic;
@@ -672,7 +702,8 @@ std::array<std::vector<double>, 3> fit_neutral_linearization(const std::vector<F
       for (std::size_t i = 0; i < points.size(); ++i) {
         // Knots must rise in both c and Y by a margin (1 % in c) for the log–log slopes to mean
         // anything; otherwise this channel cannot carry a spline and the whole curve is dropped.
-        if (i > 0 && (points[i].first < points[i - 1].first * 1.01 || points[i].second <= points[i - 1].second)) return {};
+        if (i > 0 && (points[i].first < points[i - 1].first * 1.01 || points[i].second <= points[i - 1].second))
+          return {};
         knots.push_back(points[i].first);
         knots.push_back(points[i].second);
       }
@@ -697,7 +728,8 @@ std::array<std::vector<double>, 3> fit_neutral_linearization(const std::vector<F
   return curves;
 }
 
-ColourCorrection fit_linear_3x3(const std::vector<FitSample>& samples, const std::array<std::vector<double>, 3>& linearization) {
+ColourCorrection fit_linear_3x3(const std::vector<FitSample>& samples,
+                                const std::array<std::vector<double>, 3>& linearization) {
   return fit_model(CorrectionModel::linear3x3, samples, linearization);
 }
 
@@ -708,8 +740,8 @@ ColourCorrection fit_root_polynomial_finlayson2015(const std::vector<FitSample>&
 
 ColourCorrection fit_correction(CorrectionModel model, const std::vector<FitSample>& samples, NeutralCurve curve,
                                 bool light_gradient) {
-  if (curve == NeutralCurve::gamma_offset || curve == NeutralCurve::log_quadratic || curve == NeutralCurve::shared_log_quadratic ||
-      curve == NeutralCurve::shared_log_quadratic_offset) {
+  if (curve == NeutralCurve::gamma_offset || curve == NeutralCurve::log_quadratic ||
+      curve == NeutralCurve::shared_log_quadratic || curve == NeutralCurve::shared_log_quadratic_offset) {
     return fit_model(model, samples, {}, light_gradient, curve);
   }
   return fit_model(model, samples, fit_neutral_linearization(samples, curve), light_gradient);
@@ -719,8 +751,9 @@ ColourCorrection fit_correction(CorrectionModel model, const std::vector<FitSamp
 // beyond 4 the 24 refits split too finely for the bound to cut work early.
 constexpr unsigned kLooWorkers = 4;
 
-std::optional<std::vector<double>> leave_one_out_de00_bounded(CorrectionModel model, const std::vector<FitSample>& samples,
-                                                              NeutralCurve curve, bool light_gradient, double give_up_above_sum) {
+std::optional<std::vector<double>> leave_one_out_de00_bounded(CorrectionModel model,
+                                                              const std::vector<FitSample>& samples, NeutralCurve curve,
+                                                              bool light_gradient, double give_up_above_sum) {
   // The refits are independent: they run on up to kLooWorkers threads, each taking the next
   // left-out patch, and all stop once the running sum passes the bound. The values are the
   // sequential ones (each refit is the same computation, whatever thread does it); only the sum
@@ -767,7 +800,8 @@ std::vector<double> fit_de00(const ColourCorrection& correction, const std::vect
   std::vector<double> out;
   out.reserve(samples.size());
   for (const auto& s : samples) {
-    out.push_back(colour::delta_e_2000(colour::xyz_to_lab(s.reference_xyz, colour::d50_white()), correction.apply_lab_at(s.rgb, s.u, s.v)));
+    out.push_back(colour::delta_e_2000(colour::xyz_to_lab(s.reference_xyz, colour::d50_white()),
+                                       correction.apply_lab_at(s.rgb, s.u, s.v)));
   }
   return out;
 }

@@ -89,9 +89,18 @@ struct FitSample {
   double u = 0, v = 0;        // patch centre on the card: grid widths right/down of the grid centre
 };
 
-enum class NeutralCurve { identity, power, spline, gamma_offset, log_quadratic, shared_log_quadratic, shared_log_quadratic_offset };
-std::string_view neutral_curve_name(NeutralCurve curve);  // "identity" | "power" | "spline" | "gamma-offset" | "log-quadratic" |
-                                                          // "shared-log-quadratic" | "shared-log-quadratic-offset"
+enum class NeutralCurve {
+  identity,
+  power,
+  spline,
+  gamma_offset,
+  log_quadratic,
+  shared_log_quadratic,
+  shared_log_quadratic_offset
+};
+std::string_view neutral_curve_name(
+    NeutralCurve curve);  // "identity" | "power" | "spline" | "gamma-offset" | "log-quadratic" |
+                          // "shared-log-quadratic" | "shared-log-quadratic-offset"
 
 // Fits the per-channel linearization on the neutral samples (fewer than 3 usable neutrals, or
 // neutrals whose channel values do not rise with their luminance → the identity). Returned as the
@@ -124,8 +133,9 @@ std::vector<double> leave_one_out_de00(CorrectionModel model, const std::vector<
 // `give_up_above_sum`: the candidate search's shortcut (every ΔE00 ≥ 0, so such a candidate cannot
 // reach a lower mean than the one that set the bound). A result that is returned is complete and
 // identical to leave_one_out_de00's.
-std::optional<std::vector<double>> leave_one_out_de00_bounded(CorrectionModel model, const std::vector<FitSample>& samples,
-                                                              NeutralCurve curve, bool light_gradient, double give_up_above_sum);
+std::optional<std::vector<double>> leave_one_out_de00_bounded(CorrectionModel model,
+                                                              const std::vector<FitSample>& samples, NeutralCurve curve,
+                                                              bool light_gradient, double give_up_above_sum);
 
 // CIEDE2000 as three residuals whose squares sum to ΔE00(reference, sample)² (for least squares).
 std::array<double, 3> de2000_residuals(const colour::Lab& reference, const colour::Lab& sample) noexcept;

@@ -49,11 +49,11 @@ struct Region;
 RegionKind kind_of(const Region& region);
 
 struct Region {
-  std::string name;               // "hair", "scalp", "scar" or any user name ([A-Za-z0-9_-]+)
-  cv::Rect rect;                  // displayed full-photo pixels; for a polygon, its bounding box
+  std::string name;                // "hair", "scalp", "scar" or any user name ([A-Za-z0-9_-]+)
+  cv::Rect rect;                   // displayed full-photo pixels; for a polygon, its bounding box
   std::vector<cv::Point> polygon;  // optional: when non-empty, only pixels inside it count
-  bool proposed = false;          // found by propose_regions, not given by the user
-  double confidence = 1.0;        // 0..1; 1 for user regions
+  bool proposed = false;           // found by propose_regions, not given by the user
+  double confidence = 1.0;         // 0..1; 1 for user regions
   // Where it came from, for error messages: a flag ("--hair"), a file ("IMG.regions.yaml", with
   // line and column from 1; 0 = unknown) or "proposed".
   std::string origin;
@@ -70,9 +70,9 @@ struct RegionMeasurement {
   cv::Rect rect;
   bool proposed = false;
   double confidence = 1.0;
-  colour::Lab lab;      // robust (per-channel) median of the kept pixels, D50
-  colour::Lab lab_std;  // robust spread per channel (1.4826·MAD)
-  int pixels = 0;       // pixels kept for `lab` (after exclusions)
+  colour::Lab lab;        // robust (per-channel) median of the kept pixels, D50
+  colour::Lab lab_std;    // robust spread per channel (1.4826·MAD)
+  int pixels = 0;         // pixels kept for `lab` (after exclusions)
   int region_pixels = 0;  // pixels inside the region before exclusions
   // hair only
   std::optional<colour::Lab> follicle_lab;  // median of the dark cluster
@@ -154,8 +154,7 @@ void validate_regions(const ImageInfo& info, const std::vector<Region>& regions,
 // Validates (as above), then measures each region. `image` must be decoded at reduce = 1
 // (image.scale == 1); regions are in displayed full-photo pixels.
 std::vector<RegionMeasurement> measure_regions(const DecodedImage& image, const LinearToLab& to_lab,
-                                               const std::vector<Region>& regions,
-                                               const MeasureOptions& options = {});
+                                               const std::vector<Region>& regions, const MeasureOptions& options = {});
 
 // The maths on an already converted Lab crop (CV_32FC3, L*, a*, b*), with optional masks
 // (CV_8UC1, 255 = inside the region / 255 = clipped). Used by measure_regions and by tests.

@@ -53,10 +53,11 @@ cv::Mat render_regions_overlay(const DecodedImage& image, const std::vector<Regi
   const double font = std::max(0.5, std::max(out.cols, out.rows) / 1600.0);
   if (card_corners) {
     std::vector<cv::Point> poly;
-    for (const auto& p : *card_corners) poly.emplace_back(static_cast<int>(std::lround(p.x * k)), static_cast<int>(std::lround(p.y * k)));
+    for (const auto& p : *card_corners)
+      poly.emplace_back(static_cast<int>(std::lround(p.x * k)), static_cast<int>(std::lround(p.y * k)));
     cv::polylines(out, poly, true, cv::Scalar(255, 255, 255), thick, cv::LINE_AA);
-    cv::putText(out, "card", poly[0] + cv::Point(0, -thick * 2), cv::FONT_HERSHEY_SIMPLEX, font, cv::Scalar(255, 255, 255),
-                thick, cv::LINE_AA);
+    cv::putText(out, "card", poly[0] + cv::Point(0, -thick * 2), cv::FONT_HERSHEY_SIMPLEX, font,
+                cv::Scalar(255, 255, 255), thick, cv::LINE_AA);
   }
   for (const RegionMeasurement& m : regions) {
     const cv::Rect r(static_cast<int>(std::lround(m.rect.x * k)), static_cast<int>(std::lround(m.rect.y * k)),
@@ -82,8 +83,8 @@ cv::Mat render_regions_overlay(const DecodedImage& image, const std::vector<Regi
       std::snprintf(buf, sizeof buf, " (proposed, %.0f%%)", 100.0 * m.confidence);
       label += buf;
     }
-    cv::putText(out, label, {sw.x + side + thick * 2, sw.y + side - thick}, cv::FONT_HERSHEY_SIMPLEX, font, colour, thick,
-                cv::LINE_AA);
+    cv::putText(out, label, {sw.x + side + thick * 2, sw.y + side - thick}, cv::FONT_HERSHEY_SIMPLEX, font, colour,
+                thick, cv::LINE_AA);
   }
   return out;
 }

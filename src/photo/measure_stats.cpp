@@ -22,7 +22,9 @@ RegionKind region_kind(std::string_view name) {
   return RegionKind::other;
 }
 
-RegionKind kind_of(const Region& region) { return region.kind ? *region.kind : region_kind(region.name); }
+RegionKind kind_of(const Region& region) {
+  return region.kind ? *region.kind : region_kind(region.name);
+}
 
 namespace {
 
@@ -123,8 +125,8 @@ void validate_regions(const ImageInfo& info, const std::vector<Region>& regions,
     }
     for (const auto& p : region.polygon) {
       if (!image.contains(p) && !(p.x == info.width || p.y == info.height)) {
-        region_error(region, "polygon point (" + std::to_string(p.x) + "," + std::to_string(p.y) +
-                                 ") lies outside the image");
+        region_error(region,
+                     "polygon point (" + std::to_string(p.x) + "," + std::to_string(p.y) + ") lies outside the image");
       }
     }
     if (!card.empty() && rect_meets_polygon(r, card)) {
@@ -205,9 +207,9 @@ RegionMeasurement measure_lab_pixels(const Region& region, const cv::Mat& lab, c
           const std::vector<std::size_t>& from = deep.size() >= 20 ? deep : members;
           m.follicle_lab = cluster_mode_lab(pixels, from);
           m.follicle_pixels = static_cast<int>(from.size());
-          m.warnings.push_back("follicle dots too small: " + std::to_string(core.size()) +
-                               " pixels lie farther than " + std::to_string(options.chroma_reach_px) +
-                               " px inside a dot (at least " + std::to_string(options.min_follicle_interior) +
+          m.warnings.push_back("follicle dots too small: " + std::to_string(core.size()) + " pixels lie farther than " +
+                               std::to_string(options.chroma_reach_px) + " px inside a dot (at least " +
+                               std::to_string(options.min_follicle_interior) +
                                " wanted); JPEG chroma and demosaicing mix the skin's colour into the dots' rims, so "
                                "the follicle colour leans towards the skin: take the photo closer");
         }

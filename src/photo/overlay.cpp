@@ -26,7 +26,7 @@ cv::Scalar colour_for(const PatchResult* p) {
   }
   if (p->loo_de00 <= 2.0) return {60, 200, 60};  // BGR green: good
   if (p->loo_de00 <= 4.0) return {0, 190, 255};  // amber: usable
-  return {40, 40, 230};                           // red: poor
+  return {40, 40, 230};                          // red: poor
 }
 
 }  // namespace
@@ -53,7 +53,8 @@ cv::Mat render_calibration_overlay(const DecodedImage& image, const CalibrationR
   const int thick = std::max(1, static_cast<int>(std::lround(std::max(bgr.cols, bgr.rows) / 600.0)));
   if (!result.detection.found) {
     const std::string text = "no usable card: " + result.reason;
-    cv::putText(bgr, text, {10, 10 + 20 * thick}, cv::FONT_HERSHEY_SIMPLEX, 0.6 * thick, {40, 40, 230}, thick, cv::LINE_AA);
+    cv::putText(bgr, text, {10, 10 + 20 * thick}, cv::FONT_HERSHEY_SIMPLEX, 0.6 * thick, {40, 40, 230}, thick,
+                cv::LINE_AA);
     return bgr;
   }
   std::vector<cv::Point> outline;

@@ -14,7 +14,8 @@ namespace shadematch::photo {
 
 // The overlay as a CV_8UC3 BGR image whose long side is at most `max_long_side` (never enlarged).
 // `image` may be decoded at any reduce; coordinates of `result` are displayed full-photo pixels.
-cv::Mat render_calibration_overlay(const DecodedImage& image, const CalibrationResult& result, int max_long_side = 1600);
+cv::Mat render_calibration_overlay(const DecodedImage& image, const CalibrationResult& result,
+                                   int max_long_side = 1600);
 
 // Renders and writes a PNG, whole or not at all (temporary file in the same directory, then
 // rename). InputError(path, …) when it cannot be written.

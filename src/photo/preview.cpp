@@ -23,7 +23,9 @@ constexpr int kGap = 8;
 constexpr double kDotRadius = kPreviewPanel / 40.0;
 constexpr unsigned kSeed = 14;  // fixed: the same plan draws the same picture
 
-double srgb_to_linear(double v) { return v <= 0.04045 ? v / 12.92 : std::pow((v + 0.055) / 1.055, 2.4); }
+double srgb_to_linear(double v) {
+  return v <= 0.04045 ? v / 12.92 : std::pow((v + 0.055) / 1.055, 2.4);
+}
 double linear_to_srgb(double v) {
   v = std::clamp(v, 0.0, 1.0);
   return v <= 0.0031308 ? 12.92 * v : 1.055 * std::pow(v, 1.0 / 2.4) - 0.055;
@@ -34,7 +36,9 @@ cv::Scalar bgr_of(const colour::Lab& lab) {
   return {static_cast<double>(s.b), static_cast<double>(s.g), static_cast<double>(s.r)};
 }
 
-cv::Mat flat(const colour::Lab& lab) { return cv::Mat(kPreviewPanel, kPreviewPanel, CV_8UC3, bgr_of(lab)); }
+cv::Mat flat(const colour::Lab& lab) {
+  return cv::Mat(kPreviewPanel, kPreviewPanel, CV_8UC3, bgr_of(lab));
+}
 
 // The region of the photo (displayed full-photo pixels), its central square scaled to the panel,
 // per channel scaled in linear light so that its median shows `lab`. Flat `lab` when the region
@@ -102,10 +106,12 @@ void label(cv::Mat& canvas, int x, const std::string& text) {
   // Two lines: up to the first ':' and the rest, each cut to fit the panel.
   const std::size_t colon = text.find(':');
   const std::string first = text.substr(0, colon);
-  const std::string second = colon == std::string::npos ? "" : text.substr(colon + 1 + (colon + 1 < text.size() ? 1 : 0));
+  const std::string second =
+      colon == std::string::npos ? "" : text.substr(colon + 1 + (colon + 1 < text.size() ? 1 : 0));
   int line = 0;
   for (std::string s : {first, second}) {
-    while (!s.empty() && cv::getTextSize(s, cv::FONT_HERSHEY_SIMPLEX, 0.4, 1, nullptr).width > kPreviewPanel) s.pop_back();
+    while (!s.empty() && cv::getTextSize(s, cv::FONT_HERSHEY_SIMPLEX, 0.4, 1, nullptr).width > kPreviewPanel)
+      s.pop_back();
     cv::putText(canvas, s, {x, kGap + kPreviewPanel + 15 + 16 * line}, cv::FONT_HERSHEY_SIMPLEX, 0.4, {30, 30, 30}, 1,
                 cv::LINE_AA);
     ++line;

@@ -30,17 +30,17 @@ namespace shadematch::photo {
 inline constexpr int kPreviewPanel = 240;
 
 struct PreviewSession {
-  std::string label;            // "Session 1: 1 jet-black @ 8:1"
+  std::string label;               // "Session 1: 1 jet-black @ 8:1"
   std::optional<colour::Lab> dot;  // empty: no blend for this session (the panel shows the skin)
-  double density = 0.0;         // fraction of the panel covered by dots, 0..1
+  double density = 0.0;            // fraction of the panel covered by dots, 0..1
 };
 
 struct PreviewInput {
   const DecodedImage* image = nullptr;  // optional: the photo the regions belong to
   std::optional<cv::Rect> scalp_rect;   // displayed full-photo pixels
   std::optional<cv::Rect> hair_rect;
-  colour::Lab skin;    // measured scalp (or given skin)
-  colour::Lab hair;    // measured hair region (or the follicle colour)
+  colour::Lab skin;       // measured scalp (or given skin)
+  colour::Lab hair;       // measured hair region (or the follicle colour)
   double coverage = 0.3;  // the hair's follicle coverage
   std::vector<PreviewSession> sessions;
 };

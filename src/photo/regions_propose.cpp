@@ -32,8 +32,8 @@
 // lighter than the skin (blond, grey) is not proposed (no dark dots): give --hair for it.
 #include <algorithm>
 #include <array>
-#include <string>
 #include <cmath>
+#include <string>
 
 #include <opencv2/imgproc.hpp>
 
@@ -84,7 +84,8 @@ const std::vector<std::array<double, 2>>& reference_skins() {
           spd.wavelengths_nm.push_back(parse_csv_number(t, row, wl));
           spd.values.push_back(parse_csv_number(t, row, col));
         }
-        by_l.emplace_back(colour::xyz_to_lab(colour::spectrum_to_xyz(spd, "D50"), colour::d50_white()).l, spectra.size());
+        by_l.emplace_back(colour::xyz_to_lab(colour::spectrum_to_xyz(spd, "D50"), colour::d50_white()).l,
+                          spectra.size());
         spectra.push_back(spd);
       }
       std::sort(by_l.begin(), by_l.end());
@@ -124,7 +125,7 @@ namespace {
 
 struct Cell {
   colour::Lab lab;
-  double skin = 0;  // skin_plausibility(lab)
+  double skin = 0;   // skin_plausibility(lab)
   float min_y = 0;   // darkest full-resolution luminance (linear, Rec. 709 weights)
   float mean_y = 0;  // area-mean luminance
   bool card = false;
@@ -139,7 +140,9 @@ std::vector<Region> propose_regions(const DecodedImage& image, const LinearToLab
   const int f = std::max(1, static_cast<int>(std::ceil(std::max(width, height) / 600.0)));
   const int cw = width / f, ch = height / f;
   std::vector<Cell> grid(static_cast<std::size_t>(cw) * static_cast<std::size_t>(ch));
-  const auto cells = [&](int y, int x) -> Cell& { return grid[static_cast<std::size_t>(y) * static_cast<std::size_t>(cw) + static_cast<std::size_t>(x)]; };
+  const auto cells = [&](int y, int x) -> Cell& {
+    return grid[static_cast<std::size_t>(y) * static_cast<std::size_t>(cw) + static_cast<std::size_t>(x)];
+  };
 
   // The card, grown generously (half its size) so that proposals keep clear of its border and shadow.
   cv::Mat card_mask = cv::Mat::zeros(ch, cw, CV_8UC1);
@@ -241,8 +244,8 @@ std::vector<Region> propose_regions(const DecodedImage& image, const LinearToLab
         // The scalp is judged on its UNDOTTED cells too (issue 19: follicles everywhere on the
         // skin made every tile look textured), preferring sparser tiles; at least a third of the
         // tile must be clear skin.
-        const double scalp_score = clear >= n / 3.0 ? (skin_clear / clear) * evenness(d_clear) * (1.0 - 0.5 * dot_fraction)
-                                                    : 0.0;
+        const double scalp_score =
+            clear >= n / 3.0 ? (skin_clear / clear) * evenness(d_clear) * (1.0 - 0.5 * dot_fraction) : 0.0;
         const double hair_score =
             clear > 0 ? (skin_clear / clear) * evenness(d_clear) * std::min(1.0, dot_fraction / 0.5) : 0.0;
         if (scalp_score > best_scalp.score) best_scalp = {scalp_score, t};

@@ -10,8 +10,12 @@ namespace {
 
 constexpr int kMaxNumber = 1000;  // parts or dilution terms above this are typos, not recipes
 
-bool is_space(char c) { return c == ' ' || c == '\t'; }
-bool is_word(char c) { return !is_space(c) && c != '+' && c != '@'; }
+bool is_space(char c) {
+  return c == ' ' || c == '\t';
+}
+bool is_word(char c) {
+  return !is_space(c) && c != '+' && c != '@';
+}
 
 class BlendLexer {
  public:

@@ -21,15 +21,19 @@ struct HealingParameter {
   double default_value = 0;  // HealingParams{}'s value
   double lower = 0;          // bounds of the fit
   double upper = 0;
-  double prior_width = 0;    // σ of the prior toward default_value
+  double prior_width = 0;  // σ of the prior toward default_value
   double HealingParams::*member = nullptr;
-  std::string_view why;      // one line: why these bounds and width
+  std::string_view why;  // one line: why these bounds and width
 };
 
 // In the order of the palette's `healing` section.
 const std::vector<HealingParameter>& healing_parameter_table();
 
-inline double get(const HealingParams& p, const HealingParameter& row) { return p.*row.member; }
-inline void set(HealingParams& p, const HealingParameter& row, double v) { p.*row.member = v; }
+inline double get(const HealingParams& p, const HealingParameter& row) {
+  return p.*row.member;
+}
+inline void set(HealingParams& p, const HealingParameter& row, double v) {
+  p.*row.member = v;
+}
 
 }  // namespace shadematch::pigment

@@ -47,7 +47,9 @@ colour::Spectrum ks_to_reflectance(const colour::Spectrum& ks) {
   return r;
 }
 
-colour::Lab ks_to_lab_d50(const colour::Spectrum& ks) { return colour::spectrum_to_lab_d50(ks_to_reflectance(ks)); }
+colour::Lab ks_to_lab_d50(const colour::Spectrum& ks) {
+  return colour::spectrum_to_lab_d50(ks_to_reflectance(ks));
+}
 
 namespace {
 
@@ -60,19 +62,22 @@ constexpr double kMelaninFitFromNm = 620.0;
 // The dermis's R∞ is kept at or below this (K/S ≥ 5e-9: a dermis always absorbs a little).
 constexpr double kMaxDermis = 0.9999;
 
-double cm(double um) { return um * 1e-4; }
-
-
+double cm(double um) {
+  return um * 1e-4;
+}
 
 // The epidermis with melanosome fraction m, as a KM layer, at band i.
 optics::LayerRT epidermis_layer(double m, double lambda, double thickness_cm) {
-  const double mua = m * optics::melanosome_absorption_cm(lambda) + (1.0 - m) * optics::skin_baseline_absorption_cm(lambda);
+  const double mua =
+      m * optics::melanosome_absorption_cm(lambda) + (1.0 - m) * optics::skin_baseline_absorption_cm(lambda);
   return optics::km_layer(optics::km_absorption(mua) * thickness_cm,
                           optics::km_scattering(optics::skin_reduced_scattering_cm(lambda)) * thickness_cm);
 }
 
 // The layer `top` over a background of reflectance rg (Kubelka).
-double over(const optics::LayerRT& top, double rg) { return top.r + top.t * top.t * rg / (1.0 - top.r * rg); }
+double over(const optics::LayerRT& top, double rg) {
+  return top.r + top.t * top.t * rg / (1.0 - top.r * rg);
+}
 
 // Melanin fraction whose epidermis over bloodless dermis reflects, averaged over the fit bands,
 // what the body does (bisection: more melanin is darker).
@@ -186,7 +191,8 @@ InkInSkinModel::InkInSkinModel(const Palette& palette, const colour::Lab& skin_l
     dermis_r_[i] = r_d;
     dermis_ks_[i] = km_ks(r_d);
     const double k_dermis = dermis_ks_[i] * s_dermis;  // per cm
-    const optics::LayerRT above = optics::km_layer(k_dermis * cm(healing_.dermis_above_um), s_dermis * cm(healing_.dermis_above_um));
+    const optics::LayerRT above =
+        optics::km_layer(k_dermis * cm(healing_.dermis_above_um), s_dermis * cm(healing_.dermis_above_um));
     const optics::StackRT stack = optics::km_stack(epi, above);
     // Body = R_a + T_a²·R/(1 − R_a′·R) = (pR + q)/(sR + t); measured = g·B/(1 − k2·B).
     const double p = stack.t * stack.t - stack.r_top * stack.r_bottom;
@@ -217,7 +223,8 @@ colour::Spectrum InkInSkinModel::healed_dot_reflectance(const colour::Spectrum& 
   return r;
 }
 
-colour::Lab InkInSkinModel::healed_dot_lab(const colour::Spectrum& mixed_ink_ks, double pigment_fraction) const noexcept {
+colour::Lab InkInSkinModel::healed_dot_lab(const colour::Spectrum& mixed_ink_ks,
+                                           double pigment_fraction) const noexcept {
   // Same arithmetic as healed_dot_reflectance, fused with the XYZ sums and the Lab formula: no
   // temporaries, one pass over 31 bands (called millions of times by the blend search).
   const double c = hot_.c_scale * pigment_fraction;
@@ -231,7 +238,8 @@ colour::Lab InkInSkinModel::healed_dot_lab(const colour::Spectrum& mixed_ink_ks,
   return detail::xyz_to_lab_fast(x, y, z, white_);
 }
 
-colour::Lab InkInSkinModel::healed_dot_lab_reference(const colour::Spectrum& mixed_ink_ks, double pigment_fraction) const {
+colour::Lab InkInSkinModel::healed_dot_lab_reference(const colour::Spectrum& mixed_ink_ks,
+                                                     double pigment_fraction) const {
   const colour::Spectrum r = healed_dot_reflectance(mixed_ink_ks, pigment_fraction);
   const colour::SpectralObserver& o = colour::d50_observer();
   return colour::xyz_to_lab(o.to_xyz(r), o.white());
@@ -282,6 +290,8 @@ colour::Lab InkInSkinModel::area_lab(const Blend& blend, double coverage) const 
   return area_lab(healed_dot_lab(blend), coverage);
 }
 
-colour::Lab InkInSkinModel::skin_lab() const { return colour::spectrum_to_lab_d50(skin_r_); }
+colour::Lab InkInSkinModel::skin_lab() const {
+  return colour::spectrum_to_lab_d50(skin_r_);
+}
 
 }  // namespace shadematch::pigment

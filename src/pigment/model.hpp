@@ -129,7 +129,7 @@ class InkInSkinModel {
 
   // Conveniences over a Blend (the ids must exist in the palette).
   colour::Spectrum mixed_ks(const Blend& blend) const;
-  colour::Lab masstone_lab(const Blend& blend) const;     // undiluted mix, drawdown (with its surface), no skin
+  colour::Lab masstone_lab(const Blend& blend) const;  // undiluted mix, drawdown (with its surface), no skin
   colour::Lab healed_dot_lab(const Blend& blend) const;
   // Area appearance at viewing distance: XYZ mix of dot and skin, coverage in [0, 1].
   colour::Lab area_lab(const Blend& blend, double coverage) const;

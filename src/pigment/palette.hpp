@@ -11,10 +11,10 @@
 namespace shadematch::pigment {
 
 struct Ink {
-  std::string id;     // [a-z0-9-]+, unique within the palette
+  std::string id;  // [a-z0-9-]+, unique within the palette
   std::string name;
-  std::string maker;  // free text, may be empty
-  std::string lot;    // may be empty
+  std::string maker;                   // free text, may be empty
+  std::string lot;                     // may be empty
   std::optional<std::string> expires;  // ISO date YYYY-MM-DD
   bool in_stock = true;
   // Masstone drawdown reflectance as given (model grid), or nullopt when only Lab is known.
@@ -40,14 +40,14 @@ struct DilutionStep {
 // Layered ink-in-skin parameters (DESIGN.md, "Ink-in-skin model"): the palette's `healing` section.
 // Each default, its range and its source are documented in pigment/model.hpp and palettes/README.md.
 struct HealingParams {
-  double strength = 1.0;      // scales the ink's concentration in the pigment layer, (0, 10]
-  double retention = 0.6;     // fraction of the implanted pigment kept after healing, (0, 1]
-  double epidermis_um = 80.0;        // epidermis thickness, 10–300 µm
-  double dermis_above_um = 0.0;      // dermis between the epidermis and the pigment, 0–1000 µm
-  double pigment_layer_um = 200.0;   // thickness of the dermis holding the pigment, 10–1000 µm
-  double ink_scatter = 1.0;   // the ink's own scattering: 1 = its drawdown's K/S ratio, 0 = none; 0–2
-  double skin_index = 1.4;    // refractive index of the skin surface (Saunderson), 1–1.7
-  double drawdown_index = 1.5;  // refractive index of the drawdown's binder (Saunderson), 1–1.7
+  double strength = 1.0;                    // scales the ink's concentration in the pigment layer, (0, 10]
+  double retention = 0.6;                   // fraction of the implanted pigment kept after healing, (0, 1]
+  double epidermis_um = 80.0;               // epidermis thickness, 10–300 µm
+  double dermis_above_um = 0.0;             // dermis between the epidermis and the pigment, 0–1000 µm
+  double pigment_layer_um = 200.0;          // thickness of the dermis holding the pigment, 10–1000 µm
+  double ink_scatter = 1.0;                 // the ink's own scattering: 1 = its drawdown's K/S ratio, 0 = none; 0–2
+  double skin_index = 1.4;                  // refractive index of the skin surface (Saunderson), 1–1.7
+  double drawdown_index = 1.5;              // refractive index of the drawdown's binder (Saunderson), 1–1.7
   bool drawdown_specular_included = false;  // the drawdowns were measured with the specular (SCI)
 };
 

@@ -1,9 +1,9 @@
 #include "pigment/skin.hpp"
 
 #include <algorithm>
-#include <limits>
 #include <cassert>
 #include <cmath>
+#include <limits>
 #include <numeric>
 
 #include "colour/spectral.hpp"

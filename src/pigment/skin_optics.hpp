@@ -13,7 +13,9 @@ namespace shadematch::pigment::optics {
 // Table 2, "skin"). Used for the epidermis and the dermis alike, as Jacques does for generic skin.
 inline constexpr double kSkinMusA = 46.0;   // cm⁻¹ at 500 nm
 inline constexpr double kSkinMusB = 1.421;  // power-law exponent
-inline double skin_reduced_scattering_cm(double lambda_nm) { return kSkinMusA * std::pow(lambda_nm / 500.0, -kSkinMusB); }
+inline double skin_reduced_scattering_cm(double lambda_nm) {
+  return kSkinMusA * std::pow(lambda_nm / 500.0, -kSkinMusB);
+}
 
 // Absorption of the melanosome interior, μa.mel = 519·(λ/500 nm)^−3.5 cm⁻¹ (Jacques 2013, eq. 8:
 // 51.9 mm⁻¹). The epidermis's absorption is M·μa.mel for a melanosome volume fraction M.
@@ -26,17 +28,25 @@ inline double melanosome_absorption_cm(double lambda_nm) {
 // Baseline absorption of bloodless, melanin-free skin, μa = 0.244 + 85.3·exp(−(λ − 154)/66.2)
 // cm⁻¹ (Jacques 1998, "Skin optics", Oregon Medical Laser Center News, §1.1; used for epidermis
 // and dermis).
-inline double skin_baseline_absorption_cm(double lambda_nm) { return 0.244 + 85.3 * std::exp(-(lambda_nm - 154.0) / 66.2); }
+inline double skin_baseline_absorption_cm(double lambda_nm) {
+  return 0.244 + 85.3 * std::exp(-(lambda_nm - 154.0) / 66.2);
+}
 
 // Kubelka–Munk coefficients from transport ones: K = 2μa, S = (3/4)·μs′ (Star, Marijnissen & van
 // Gemert 1988, Phys. Med. Biol. 33:437; van Gemert et al. 1989, IEEE Trans. Biomed. Eng. 36:1146,
 // whose S also carries −μa/4: dropped here because it turns S negative in the melanin-rich
 // epidermis of dark skin in the blue, where μa > 3μs′ and the relation no longer holds anyway).
-inline double km_absorption(double mua_cm) { return 2.0 * mua_cm; }
-inline double km_scattering(double musp_cm) { return 0.75 * musp_cm; }
+inline double km_absorption(double mua_cm) {
+  return 2.0 * mua_cm;
+}
+inline double km_scattering(double musp_cm) {
+  return 0.75 * musp_cm;
+}
 
 // Fresnel reflectance at normal incidence from air into a medium of index n: ((n − 1)/(n + 1))².
-inline double fresnel_normal(double n) { return (n - 1.0) * (n - 1.0) / ((n + 1.0) * (n + 1.0)); }
+inline double fresnel_normal(double n) {
+  return (n - 1.0) * (n - 1.0) / ((n + 1.0) * (n + 1.0));
+}
 
 // Reflectance, for diffuse light inside a medium of index n, of its boundary with air: the
 // Fresnel reflectance (unpolarised) averaged over the hemisphere with the cosine weight,
@@ -98,7 +108,7 @@ inline constexpr double kLn2Lo = 1.90821492927058770002e-10;
 inline constexpr double kExpC[8] = {1.0, 1.0, 1.0 / 2.0, 1.0 / 6.0, 1.0 / 24.0, 1.0 / 120.0, 1.0 / 720.0, 1.0 / 5040.0};
 
 inline double exp_neg2(double y) noexcept {
-  double x = y * -2.0;  // exact (a power of two)
+  double x = y * -2.0;                // exact (a power of two)
   x = x > kExpClamp ? x : kExpClamp;  // also maps NaN to the clamp, as _mm_max_pd(x, clamp) does
   const double t = x * kLog2e + kRoundMagic;
   const double n = t - kRoundMagic;

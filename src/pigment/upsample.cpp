@@ -29,7 +29,9 @@ namespace {
 // ΔE*ab below which a reproduction counts as exact: a thousandth of a just-noticeable difference.
 constexpr double kAcceptDe = 1e-3;
 
-double sigmoid(double z) noexcept { return 0.5 + z / (2.0 * std::sqrt(1.0 + z * z)); }
+double sigmoid(double z) noexcept {
+  return 0.5 + z / (2.0 * std::sqrt(1.0 + z * z));
+}
 // Inverse of the sigmoid for a value in (0, 1): z = (2v − 1) / √(1 − (2v − 1)²).
 double inverse_sigmoid(double v) noexcept {
   const double t = 2.0 * v - 1.0;

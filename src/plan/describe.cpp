@@ -36,7 +36,9 @@ std::string join_words(const std::vector<std::string>& words, const std::string&
 DirectionWords difference_words(const colour::Lab& target, const colour::Lab& sample) {
   const colour::LabDifference d = colour::lab_difference(target, sample);
   const double largest = std::max({std::abs(d.dl), std::abs(d.dc), std::abs(d.dh)});
-  auto significant = [&](double v) { return std::abs(v) >= kMinComponent && std::abs(v) >= kRelativeComponent * largest; };
+  auto significant = [&](double v) {
+    return std::abs(v) >= kMinComponent && std::abs(v) >= kRelativeComponent * largest;
+  };
   DirectionWords w;
   if (significant(d.dl)) {
     w.words.emplace_back(d.dl > 0.0 ? "lighter" : "darker");

@@ -18,7 +18,7 @@ namespace shadematch::plan {
 inline constexpr double kWarmHueDeg = 40.0;
 
 struct DirectionWords {
-  std::vector<std::string> words;  // e.g. {"lighter", "cooler"}; empty when indistinguishable
+  std::vector<std::string> words;     // e.g. {"lighter", "cooler"}; empty when indistinguishable
   std::vector<std::string> opposite;  // e.g. {"darker", "warmer"}: what would close the gap
 };
 

@@ -14,7 +14,9 @@ struct P2 {
   friend bool operator==(const P2& p, const P2& q) { return p.x == q.x && p.y == q.y; }
 };
 
-double cross(const P2& o, const P2& a, const P2& b) { return (a.x - o.x) * (b.y - o.y) - (a.y - o.y) * (b.x - o.x); }
+double cross(const P2& o, const P2& a, const P2& b) {
+  return (a.x - o.x) * (b.y - o.y) - (a.y - o.y) * (b.x - o.x);
+}
 
 // Andrew's monotone chain: the hull counter-clockwise, without collinear points.
 std::vector<P2> convex_hull(std::vector<P2> p) {
@@ -65,7 +67,9 @@ P2 nearest_in_hull(const std::vector<P2>& h, const P2& p) {
   return best;
 }
 
-bool finite(const colour::Lab& p) { return std::isfinite(p.l) && std::isfinite(p.a) && std::isfinite(p.b); }
+bool finite(const colour::Lab& p) {
+  return std::isfinite(p.l) && std::isfinite(p.a) && std::isfinite(p.b);
+}
 
 }  // namespace
 

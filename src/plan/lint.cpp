@@ -104,7 +104,7 @@ double closest_de00(const pigment::Palette& palette, const ReferenceSkin& skin, 
   targets.sessions = {target};
   targets.shade_step_dl = palette.shade_step_dl;
   SearchOptions search;
-  search.top_k = 10;  // the closest blend by ΔE00 is among the best few by score
+  search.top_k = 10;                  // the closest blend by ΔE00 is among the best few by score
   search.include_unavailable = true;  // stock and dates are findings of their own
   search.today = options.today;
   search.threads = options.threads;
@@ -195,14 +195,22 @@ void check_coverage(const pigment::Palette& palette, const LintOptions& options,
 
 std::string_view lint_kind_name(LintKind kind) {
   switch (kind) {
-    case LintKind::near_duplicate: return "near-duplicate";
-    case LintKind::expired: return "expired";
-    case LintKind::expiring_soon: return "expiring-soon";
-    case LintKind::out_of_stock: return "out-of-stock";
-    case LintKind::missing_lot: return "missing-lot";
-    case LintKind::implausible_reflectance: return "implausible-reflectance";
-    case LintKind::rough_reflectance: return "rough-reflectance";
-    case LintKind::coverage_gap: return "coverage-gap";
+    case LintKind::near_duplicate:
+      return "near-duplicate";
+    case LintKind::expired:
+      return "expired";
+    case LintKind::expiring_soon:
+      return "expiring-soon";
+    case LintKind::out_of_stock:
+      return "out-of-stock";
+    case LintKind::missing_lot:
+      return "missing-lot";
+    case LintKind::implausible_reflectance:
+      return "implausible-reflectance";
+    case LintKind::rough_reflectance:
+      return "rough-reflectance";
+    case LintKind::coverage_gap:
+      return "coverage-gap";
   }
   return "?";
 }
@@ -256,17 +264,17 @@ LintReport lint_palette(const pigment::Palette& palette, const LintOptions& opti
       const pigment::Ink& other = palette.inks[j];
       const double de = colour::delta_e_2000(other.masstone_lab, ink.masstone_lab);
       if (de < kNearDuplicateDe00) {
-        report.findings.push_back({LintKind::near_duplicate, ink.id, ink.source_line,
-                                   "masstone is ΔE00 " + fmt(de, 2) + " from '" + other.id +
-                                       "' (below 1: the two cannot be told apart)"});
+        report.findings.push_back(
+            {LintKind::near_duplicate, ink.id, ink.source_line,
+             "masstone is ΔE00 " + fmt(de, 2) + " from '" + other.id + "' (below 1: the two cannot be told apart)"});
       }
     }
     if (ink.expires) {
       const auto days = days_between(options.today, *ink.expires);
       if (days && *days < 0) {
-        report.findings.push_back({LintKind::expired, ink.id, ink.source_line,
-                                   "lot " + (ink.lot.empty() ? std::string("(no lot)") : ink.lot) + " expired " +
-                                       *ink.expires});
+        report.findings.push_back(
+            {LintKind::expired, ink.id, ink.source_line,
+             "lot " + (ink.lot.empty() ? std::string("(no lot)") : ink.lot) + " expired " + *ink.expires});
       } else if (days && *days <= kSoonDays) {
         report.findings.push_back({LintKind::expiring_soon, ink.id, ink.source_line,
                                    "lot " + (ink.lot.empty() ? std::string("(no lot)") : ink.lot) + " expires " +

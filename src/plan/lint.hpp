@@ -85,7 +85,7 @@ inline constexpr double kIdealBlackReflectance = 0.03;
 struct HairColour {
   std::string name;  // "light brown", …, "black"
   double melanin_tau = 0;
-  colour::Lab lab;   // D50
+  colour::Lab lab;  // D50
 };
 
 struct ReferenceSkin {
@@ -128,10 +128,10 @@ struct LintReport {
   std::vector<LintFinding> findings;  // palette order, then coverage
   std::vector<CoverageGap> gaps;
   std::size_t targets_checked = 0;
-  std::size_t targets_skipped = 0;  // hair not darker than the skin
+  std::size_t targets_skipped = 0;      // hair not darker than the skin
   std::vector<std::string> skipped;     // pairs not checked, with the reason
   std::vector<std::string> beyond_ink;  // pairs checked against the closest healable colour
-  std::vector<std::string> lacks;   // distinct "what the palette lacks", most frequent first
+  std::vector<std::string> lacks;       // distinct "what the palette lacks", most frequent first
   bool clean() const noexcept { return findings.empty(); }
 };
 

@@ -482,8 +482,9 @@ PlanResult plan_blends(const pigment::Palette& palette, const DotPredictor& pred
                                 fmt1(step) + " apart instead of one shade (" + fmt1(targets.shade_step_dl) + ")");
     }
     if (room < 0.5) {
-      result.warnings.push_back("the target is not darker than this skin: pigment only darkens the skin, so no blend "
-                                "comes closer than the lightest, and the sessions cannot each be darker");
+      result.warnings.push_back(
+          "the target is not darker than this skin: pigment only darkens the skin, so no blend "
+          "comes closer than the lightest, and the sessions cannot each be darker");
     }
     reach.step_dl = step;
     for (std::size_t si = 0; si < n; ++si) {

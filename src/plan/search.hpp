@@ -132,18 +132,18 @@ struct LeftOutInk {
 inline constexpr double kReachMarginShades = 0.5;
 
 struct Reach {
-  colour::Lab darkest;         // the darkest prediction of all searched candidates (dot or area)
-  std::string darkest_recipe;  // its recipe (first in enumeration order among equally dark)
-  colour::Lab lightest;        // the lightest prediction
-  double beyond_dl = 0.0;      // L*darkest − L*final target (> 0: the target is darker than any blend)
-  double margin_dl = 0.0;      // kReachMarginShades · shade_step_dL (the half shade)
-  bool anchored = false;       // the final target lay outside the gamut and was mapped into it
-  bool mapped = false;         // some session target was mapped (anchored, or a lighter session)
-  colour::Lab aimed_final;     // last session's target (== final target unless anchored)
-  double gap_de00 = 0.0;       // ΔE00 between the final target and aimed_final
-  double step_dl = 0.0;        // ΔL* between the planned sessions (shade_step_dL unless shrunk)
+  colour::Lab darkest;                      // the darkest prediction of all searched candidates (dot or area)
+  std::string darkest_recipe;               // its recipe (first in enumeration order among equally dark)
+  colour::Lab lightest;                     // the lightest prediction
+  double beyond_dl = 0.0;                   // L*darkest − L*final target (> 0: the target is darker than any blend)
+  double margin_dl = 0.0;                   // kReachMarginShades · shade_step_dL (the half shade)
+  bool anchored = false;                    // the final target lay outside the gamut and was mapped into it
+  bool mapped = false;                      // some session target was mapped (anchored, or a lighter session)
+  colour::Lab aimed_final;                  // last session's target (== final target unless anchored)
+  double gap_de00 = 0.0;                    // ΔE00 between the final target and aimed_final
+  double step_dl = 0.0;                     // ΔL* between the planned sessions (shade_step_dL unless shrunk)
   std::vector<colour::Lab> ideal_sessions;  // the targets before mapping, lighter first
-  std::string lacks;           // when anchored: the ink that would close the gap ("a darker, warmer ink")
+  std::string lacks;                        // when anchored: the ink that would close the gap ("a darker, warmer ink")
   // When anchored under the follicle goal and the reduce-contrast target (scalp + α·(hair −
   // scalp)) lies within reach: that target, as the other way out.
   std::optional<colour::Lab> reduce_contrast_target;

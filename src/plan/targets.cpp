@@ -10,7 +10,9 @@
 namespace shadematch::plan {
 namespace {
 
-bool finite(const colour::Lab& c) { return std::isfinite(c.l) && std::isfinite(c.a) && std::isfinite(c.b); }
+bool finite(const colour::Lab& c) {
+  return std::isfinite(c.l) && std::isfinite(c.a) && std::isfinite(c.b);
+}
 
 }  // namespace
 
@@ -23,9 +25,12 @@ std::optional<Goal> parse_goal(std::string_view name) {
 
 std::string_view goal_name(Goal goal) {
   switch (goal) {
-    case Goal::follicle: return "follicle";
-    case Goal::reduce_contrast: return "reduce-contrast";
-    case Goal::scar: return "scar";
+    case Goal::follicle:
+      return "follicle";
+    case Goal::reduce_contrast:
+      return "reduce-contrast";
+    case Goal::scar:
+      return "scar";
   }
   return "?";
 }
@@ -65,7 +70,8 @@ PlanTargets plan_targets(const PlanSpec& spec, const PlanColours& colours) {
       break;
     }
     case Goal::scar:
-      if (!colours.scar || !finite(*colours.scar)) throw std::invalid_argument("plan: the scar goal needs a scar colour");
+      if (!colours.scar || !finite(*colours.scar))
+        throw std::invalid_argument("plan: the scar goal needs a scar colour");
       t.substrate = *colours.scar;
       t.final_target = area_mix(colours.follicle, colours.scalp, colours.coverage);
       t.appearance = Appearance::area;

@@ -31,16 +31,16 @@ inline constexpr double kReduceContrastAlpha = 0.6;
 
 // What the plan starts from: measured in the photo, or given as colours on the command line.
 struct PlanColours {
-  colour::Lab follicle;               // hair region: follicle (dark mode) colour
-  colour::Lab scalp;                  // scalp skin without dots
-  std::optional<colour::Lab> scar;    // scar tissue (scar goal only)
-  double coverage = 0.3;              // fraction of the hair region covered by follicles, 0..1
+  colour::Lab follicle;             // hair region: follicle (dark mode) colour
+  colour::Lab scalp;                // scalp skin without dots
+  std::optional<colour::Lab> scar;  // scar tissue (scar goal only)
+  double coverage = 0.3;            // fraction of the hair region covered by follicles, 0..1
 };
 
 struct PlanSpec {
   Goal goal = Goal::follicle;
-  int sessions = 3;             // ≥ 1
-  double shade_step_dl = 5.0;   // ΔL* between sessions (palette plan.shade_step_dL)
+  int sessions = 3;            // ≥ 1
+  double shade_step_dl = 5.0;  // ΔL* between sessions (palette plan.shade_step_dL)
 };
 
 // How a candidate's predicted colour is compared with the target.
@@ -51,11 +51,11 @@ enum class Appearance {
 
 struct PlanTargets {
   Goal goal = Goal::follicle;
-  colour::Lab substrate;              // skin the ink heals in (scalp, or scar tissue)
+  colour::Lab substrate;  // skin the ink heals in (scalp, or scar tissue)
   colour::Lab final_target;
   std::vector<colour::Lab> sessions;  // one per session, lighter first; back() == final_target
   Appearance appearance = Appearance::dot;
-  double coverage = 0.3;              // used when appearance == area
+  double coverage = 0.3;  // used when appearance == area
   double shade_step_dl = 5.0;
 };
 

@@ -7,11 +7,15 @@
 namespace shadematch::report {
 namespace {
 
-nlohmann::json number(double v) { return std::isfinite(v) ? nlohmann::json(v) : nlohmann::json(nullptr); }
+nlohmann::json number(double v) {
+  return std::isfinite(v) ? nlohmann::json(v) : nlohmann::json(nullptr);
+}
 
 // Two decimals for Lab and ΔE: a thousandth of a ΔE unit is far below any meaning, and stable
 // output makes golden comparisons possible.
-double round2(double v) { return std::round(v * 100.0) / 100.0; }
+double round2(double v) {
+  return std::round(v * 100.0) / 100.0;
+}
 
 nlohmann::json lab_json(const colour::Lab& lab) {
   return nlohmann::json::array({number(round2(lab.l)), number(round2(lab.a)), number(round2(lab.b))});
@@ -115,9 +119,9 @@ std::string calibration_text(const photo::CalibrationResult& r) {
           << (flags.empty() ? "" : "  " + flags) << "\n";
     }
     out << "\nFit: " << r.fit.model << " (linearization: " << r.fit.linearization
-        << (r.fit.light_gradient ? ", light gradient" : "") << ")  ΔE00 mean " << fmt("%.2f", r.fit.de00_mean) << " max "
-        << fmt("%.2f", r.fit.de00_max) << "  leave-one-out mean " << fmt("%.2f", r.fit.loo_de00_mean) << " max "
-        << fmt("%.2f", r.fit.loo_de00_max) << "\n";
+        << (r.fit.light_gradient ? ", light gradient" : "") << ")  ΔE00 mean " << fmt("%.2f", r.fit.de00_mean)
+        << " max " << fmt("%.2f", r.fit.de00_max) << "  leave-one-out mean " << fmt("%.2f", r.fit.loo_de00_mean)
+        << " max " << fmt("%.2f", r.fit.loo_de00_max) << "\n";
   }
   out << "Verdict: " << photo::verdict_name(r.verdict);
   if (r.verdict == photo::Verdict::rejected) out << " (" << r.reason << ")";

@@ -10,12 +10,23 @@ std::string html_escape(std::string_view text) {
   out.reserve(text.size());
   for (char c : text) {
     switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&#39;"; break;
-      default: out += c;
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      case '\'':
+        out += "&#39;";
+        break;
+      default:
+        out += c;
     }
   }
   return out;
@@ -64,17 +75,21 @@ std::string html_page(std::string_view title, std::string_view body) {
   std::string out =
       "<!doctype html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
       "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
-      "<title>" + html_escape(title) + "</title>\n<style>\n"
+      "<title>" +
+      html_escape(title) +
+      "</title>\n<style>\n"
       "body{font-family:system-ui,-apple-system,\"Segoe UI\",Roboto,sans-serif;margin:0 auto;max-width:60rem;"
       "padding:1rem;color:#1b1b1b;background:#fafafa;line-height:1.4}\n"
-      "h1{font-size:1.4rem;margin:.2rem 0 .8rem}h2{font-size:1.15rem;margin:1.4rem 0 .5rem;border-bottom:1px solid #ddd}\n"
+      "h1{font-size:1.4rem;margin:.2rem 0 .8rem}h2{font-size:1.15rem;margin:1.4rem 0 .5rem;border-bottom:1px solid "
+      "#ddd}\n"
       "table{border-collapse:collapse;width:100%;font-size:.95rem}th,td{text-align:left;padding:.35rem .4rem;"
       "border-bottom:1px solid #e4e4e4;vertical-align:middle}td.n{text-align:right;font-variant-numeric:tabular-nums}\n"
       ".sw{display:inline-block;margin:0;text-align:center}.chip{border:1px solid #888;border-radius:4px}\n"
       ".sw figcaption{font-size:.75rem;color:#555}\n"
       ".session{background:#fff;border:1px solid #ddd;border-radius:6px;padding:.6rem .8rem;margin:1rem 0}\n"
       ".target{display:flex;gap:.8rem;align-items:center;flex-wrap:wrap}\n"
-      ".recipe{font-weight:600}.warn{background:#fff4e0;border-left:4px solid #e8a33d;padding:.4rem .6rem;margin:.4rem 0}\n"
+      ".recipe{font-weight:600}.warn{background:#fff4e0;border-left:4px solid #e8a33d;padding:.4rem .6rem;margin:.4rem "
+      "0}\n"
       ".thumb{max-width:100%;height:auto;border:1px solid #ccc}.muted{color:#666;font-size:.85rem}\n"
       "@media (max-width:36rem){th.opt,td.opt{display:none}body{padding:.5rem}}\n"
       "</style>\n</head>\n<body>\n";

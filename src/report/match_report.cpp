@@ -204,14 +204,19 @@ json match_json(const MatchReport& r) {
                               {"session_step_dL", num(reach.step_dl)},
                               {"ideal_session_targets", ideal},
                               {"lightest_lab", lab_json(reach.lightest)},
-                              {"mapping", "lightness first (clamped to the healed gamut), then the nearest a*, b* "
-                                          "of the gamut at that lightness"}};
+                              {"mapping",
+                               "lightness first (clamped to the healed gamut), then the nearest a*, b* "
+                               "of the gamut at that lightness"}};
     if (reach.anchored) j["plan"]["reachable"]["palette_lacks"] = reach.lacks;
     if (reach.anchored) {
-      json b = {{"target_lab", lab_json(t.final_target)}, {"darkest_lab", lab_json(reach.darkest)},
-                {"darkest_recipe", reach.darkest_recipe}, {"dL", num(reach.beyond_dl)},
-                {"margin_dL", num(reach.margin_dl)},      {"aimed_final_lab", lab_json(reach.aimed_final)},
-                {"gap_de00", num(reach.gap_de00)},        {"palette_lacks", reach.lacks},
+      json b = {{"target_lab", lab_json(t.final_target)},
+                {"darkest_lab", lab_json(reach.darkest)},
+                {"darkest_recipe", reach.darkest_recipe},
+                {"dL", num(reach.beyond_dl)},
+                {"margin_dL", num(reach.margin_dl)},
+                {"aimed_final_lab", lab_json(reach.aimed_final)},
+                {"gap_de00", num(reach.gap_de00)},
+                {"palette_lacks", reach.lacks},
                 {"message", joined(beyond_reach_sentences(r))}};
       if (reach.reduce_contrast_target) {
         b["alternative"] = {{"goal", "reduce-contrast"}, {"target_lab", lab_json(*reach.reduce_contrast_target)}};

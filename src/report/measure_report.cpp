@@ -21,9 +21,13 @@ namespace shadematch::report {
 
 namespace {
 
-nlohmann::json number(double v) { return std::isfinite(v) ? nlohmann::json(v) : nlohmann::json(nullptr); }
+nlohmann::json number(double v) {
+  return std::isfinite(v) ? nlohmann::json(v) : nlohmann::json(nullptr);
+}
 // Two decimals, as the calibration report: stable output, far below any visible difference.
-double round2(double v) { return std::round(v * 100.0) / 100.0; }
+double round2(double v) {
+  return std::round(v * 100.0) / 100.0;
+}
 nlohmann::json lab_json(const colour::Lab& lab) {
   return nlohmann::json::array({number(round2(lab.l)), number(round2(lab.a)), number(round2(lab.b))});
 }
@@ -126,7 +130,8 @@ nlohmann::json region_json(const photo::RegionMeasurement& m) {
   if (m.proposed) j["confidence"] = round2(m.confidence);
   if (m.kind == photo::RegionKind::hair) {
     j["follicle_lab"] = m.follicle_lab ? lab_json(*m.follicle_lab) : nlohmann::json(nullptr);
-    j["follicle_hex"] = m.follicle_lab ? nlohmann::json(colour::lab_d50_to_srgb8(*m.follicle_lab).hex()) : nlohmann::json(nullptr);
+    j["follicle_hex"] =
+        m.follicle_lab ? nlohmann::json(colour::lab_d50_to_srgb8(*m.follicle_lab).hex()) : nlohmann::json(nullptr);
     j["coverage"] = m.coverage ? number(round2(*m.coverage)) : nlohmann::json(nullptr);
     j["mean_lab"] = m.mean_lab ? lab_json(*m.mean_lab) : nlohmann::json(nullptr);
     // Which colour cluster was taken as follicles ("dark" | "light") and why ("darker cluster" |
@@ -179,18 +184,20 @@ std::string measure_text(const MeasureResult& r) {
     if (m.proposed) out << "  (proposed, confidence " << fixed(m.confidence, 2) << ")";
     out << "\n";
     if (m.follicle_lab) {
-      out << "  follicle   L*a*b* " << region_lab_text(*m.follicle_lab) << "  " << colour::lab_d50_to_srgb8(*m.follicle_lab).hex()
-          << "  (" << m.follicle_cluster << " cluster: " << m.follicle_basis << "; " << m.follicle_pixels
-          << " px inside the dots)\n";
+      out << "  follicle   L*a*b* " << region_lab_text(*m.follicle_lab) << "  "
+          << colour::lab_d50_to_srgb8(*m.follicle_lab).hex() << "  (" << m.follicle_cluster
+          << " cluster: " << m.follicle_basis << "; " << m.follicle_pixels << " px inside the dots)\n";
       if (m.coverage) out << "  coverage   " << fixed(100.0 * *m.coverage, 0) << "% of the region\n";
-      if (m.mean_lab) out << "  mean       L*a*b* " << region_lab_text(*m.mean_lab) << "  (follicles and skin together)\n";
+      if (m.mean_lab)
+        out << "  mean       L*a*b* " << region_lab_text(*m.mean_lab) << "  (follicles and skin together)\n";
     }
     out << "  median     L*a*b* " << region_lab_text(m.lab) << "  spread ±" << fixed(m.lab_std.l, 1) << ", ±"
         << fixed(m.lab_std.a, 1) << ", ±" << fixed(m.lab_std.b, 1) << "  (" << m.pixels << " px)";
     if (std::isfinite(m.lab.l)) out << "  " << colour::lab_d50_to_srgb8(m.lab).hex();
     out << "\n";
     if (m.ita_deg) {
-      out << "  ITA°       " << fixed(*m.ita_deg, 1) << " (" << m.ita_class << "), Monk skin tone " << m.monk_tone << "\n";
+      out << "  ITA°       " << fixed(*m.ita_deg, 1) << " (" << m.ita_class << "), Monk skin tone " << m.monk_tone
+          << "\n";
     }
     for (const auto& w : m.warnings) out << "  warning: " << w << "\n";
   }

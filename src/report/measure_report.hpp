@@ -27,7 +27,7 @@ struct MeasureRequest {
   std::shared_ptr<const std::vector<std::uint8_t>> photo_bytes;
   std::optional<std::string> calibration_path;  // --calibration F
   std::string card_id = "colorchecker-classic-2014";
-  std::vector<photo::Region> regions;  // from the command line; empty → sidecar → proposed
+  std::vector<photo::Region> regions;       // from the command line; empty → sidecar → proposed
   std::optional<std::string> overlay_path;  // --overlay OUT.png: regions (and card) drawn on the photo
 };
 

@@ -6,7 +6,9 @@ namespace shadematch::report {
 namespace {
 
 // As given (unrounded): `palette show --json` reports the palette, not a measurement.
-nlohmann::json masstone_lab_json(const colour::Lab& lab) { return {lab.l, lab.a, lab.b}; }
+nlohmann::json masstone_lab_json(const colour::Lab& lab) {
+  return {lab.l, lab.a, lab.b};
+}
 
 }  // namespace
 
@@ -27,7 +29,8 @@ nlohmann::json palette_json(const pigment::Palette& p) {
     i["colour_source"] = ink.measured_reflectance ? "reflectance" : "lab";
     i["masstone_lab"] = masstone_lab_json(ink.masstone_lab);
     i["masstone_hex"] = colour::lab_d50_to_srgb8(ink.masstone_lab).hex();
-    i["reflectance"] = {{"start_nm", colour::kSpectrumStartNm}, {"step_nm", colour::kSpectrumStepNm},
+    i["reflectance"] = {{"start_nm", colour::kSpectrumStartNm},
+                        {"step_nm", colour::kSpectrumStepNm},
                         {"values", ink.reflectance.values}};
     i["line"] = ink.source_line;
     j["inks"].push_back(i);

@@ -52,12 +52,23 @@ std::string escape_html(const std::string& s) {
   std::string out;
   for (char c : s) {
     switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&#39;"; break;
-      default: out += c;
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      case '\'':
+        out += "&#39;";
+        break;
+      default:
+        out += c;
     }
   }
   return out;
@@ -193,9 +204,10 @@ std::string swatch_html(const SwatchChart& chart) {
       for (std::size_t k = 0; k < chart.dilutions.size(); ++k) {
         const colour::Lab& dot_lab = row.healed[s][k];
         const colour::Srgb8 dot = colour::lab_d50_to_srgb8(dot_lab);
-        h += "<td><div class=\"sw\" style=\"background:" + skin.hex() + "\"><div class=\"dot\" style=\"background:" +
-             dot.hex() + "\" title=\"" + escape_html(chart.dilutions[k]) + " in " + escape_html(chart.skins[s].name) +
-             ": " + lab_title(dot_lab) + " " + dot.hex() + "\"></div></div>" + (dot.clipped ? "*" : "") + "</td>";
+        h += "<td><div class=\"sw\" style=\"background:" + skin.hex() +
+             "\"><div class=\"dot\" style=\"background:" + dot.hex() + "\" title=\"" + escape_html(chart.dilutions[k]) +
+             " in " + escape_html(chart.skins[s].name) + ": " + lab_title(dot_lab) + " " + dot.hex() +
+             "\"></div></div>" + (dot.clipped ? "*" : "") + "</td>";
       }
     }
     h += "</tr>\n";
@@ -209,7 +221,8 @@ void write_swatch_chart(const std::string& path, const SwatchChart& chart) {
   const std::size_t dot = path.rfind('.');
   const std::size_t slash = path.rfind('/');
   if (dot != std::string::npos && (slash == std::string::npos || dot > slash)) ext = path.substr(dot + 1);
-  std::transform(ext.begin(), ext.end(), ext.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  std::transform(ext.begin(), ext.end(), ext.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
   if (ext == "html" || ext == "htm") {
     files::write_file_with_backup(path, swatch_html(chart));
   } else if (ext == "png") {

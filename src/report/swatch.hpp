@@ -45,12 +45,12 @@ std::vector<SwatchSkin> default_swatch_skins();
 
 // Pixel geometry of the PNG chart (exposed so that tests can find each swatch).
 struct SwatchGeometry {
-  int label_width = 260;  // ink id and name
-  int cell = 56;          // swatch cell side
-  int gap = 6;            // between cells
-  int group_gap = 18;     // between skin groups
-  int header_height = 64; // title line, skin names, dilution labels
-  int dot_radius = 20;    // healed dot inside its skin cell
+  int label_width = 260;   // ink id and name
+  int cell = 56;           // swatch cell side
+  int gap = 6;             // between cells
+  int group_gap = 18;      // between skin groups
+  int header_height = 64;  // title line, skin names, dilution labels
+  int dot_radius = 20;     // healed dot inside its skin cell
 
   int width(const SwatchChart& chart) const;
   int height(const SwatchChart& chart) const;

@@ -64,9 +64,10 @@ std::optional<SwatchMeasurement> measure_swatch(const std::string& photo_path, c
   }
   if (!out.uniform) {
     char buf[160];
-    std::snprintf(buf, sizeof buf,
-                  "swatch: not uniform: spread ΔE00 %.1f (above %.1f); check for streaks, glare or background in the ROI",
-                  out.spread_de00, kMaxUniformSpreadDe00);
+    std::snprintf(
+        buf, sizeof buf,
+        "swatch: not uniform: spread ΔE00 %.1f (above %.1f); check for streaks, glare or background in the ROI",
+        out.spread_de00, kMaxUniformSpreadDe00);
     out.warnings.push_back(buf);
   }
   return out;

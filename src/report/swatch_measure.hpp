@@ -36,7 +36,7 @@ struct SwatchMeasurement {
   bool too_small = false;
   std::string calibration_source;  // "card in the photo" or the calibration file
   photo::FitSummary fit;
-  std::string verdict;             // calibration verdict ("good", …)
+  std::string verdict;  // calibration verdict ("good", …)
   std::vector<std::string> warnings;
 };
 

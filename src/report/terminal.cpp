@@ -13,7 +13,9 @@ std::size_t display_width(std::string_view text) {
     if (c == 0x1b && i + 1 < text.size() && text[i + 1] == '[') {
       // Skip a CSI sequence up to its final byte (0x40–0x7e).
       i += 2;
-      while (i < text.size() && !(static_cast<unsigned char>(text[i]) >= 0x40 && static_cast<unsigned char>(text[i]) <= 0x7e)) ++i;
+      while (i < text.size() &&
+             !(static_cast<unsigned char>(text[i]) >= 0x40 && static_cast<unsigned char>(text[i]) <= 0x7e))
+        ++i;
       continue;
     }
     if ((c & 0xc0) != 0x80) ++width;  // count lead bytes only
@@ -27,7 +29,9 @@ std::string swatch(const colour::Srgb8& rgb, int width) {
   return std::string(buf) + std::string(static_cast<std::size_t>(std::max(width, 0)), ' ') + "\x1b[0m";
 }
 
-std::string swatch(const colour::Lab& lab_d50, int width) { return swatch(colour::lab_d50_to_srgb8(lab_d50), width); }
+std::string swatch(const colour::Lab& lab_d50, int width) {
+  return swatch(colour::lab_d50_to_srgb8(lab_d50), width);
+}
 
 TextTable::TextTable(std::vector<std::string> header, std::vector<Align> align)
     : header_(std::move(header)), align_(std::move(align)) {
@@ -51,8 +55,10 @@ std::string TextTable::render(int indent) const {
     for (std::size_t c = 0; c < row.size(); ++c) {
       const std::size_t pad = widths[c] - display_width(row[c]);
       if (c > 0) out += "  ";
-      if (align_[c] == Align::right) out += std::string(pad, ' ') + row[c];
-      else out += row[c] + std::string(pad, ' ');
+      if (align_[c] == Align::right)
+        out += std::string(pad, ' ') + row[c];
+      else
+        out += row[c] + std::string(pad, ' ');
     }
     while (!out.empty() && out.back() == ' ') out.pop_back();
     return out + "\n";

@@ -54,13 +54,16 @@ void send_error(httplib::Response& res, int status, const std::string& code, con
   send_json(res, status, extra);
 }
 
-std::string megabytes(std::size_t bytes) { return std::to_string(bytes / (1024u * 1024u)) + " MiB"; }
+std::string megabytes(std::size_t bytes) {
+  return std::to_string(bytes / (1024u * 1024u)) + " MiB";
+}
 
 // The page, served as is. Its scripts and styles are inline, so the policy allows inline code
 // and nothing from elsewhere: the page works offline and loads nothing it was not built with.
 void send_page(httplib::Response& res) {
   const std::span<const EmbeddedFile> files = server_page::files();
-  const auto page = std::find_if(files.begin(), files.end(), [](const EmbeddedFile& f) { return f.name == "page.html"; });
+  const auto page =
+      std::find_if(files.begin(), files.end(), [](const EmbeddedFile& f) { return f.name == "page.html"; });
   if (page == files.end()) throw std::logic_error("page.html is not embedded in this build");
   res.set_header("Content-Security-Policy",
                  "default-src 'none'; img-src 'self' blob: data:; style-src 'unsafe-inline'; "
@@ -153,8 +156,8 @@ struct Context {
 };
 
 const std::set<std::string>& known_fields() {
-  static const std::set<std::string> fields = {"photo", "hair",   "scalp",  "scar",   "goal",
-                                               "sessions", "top", "today", "accent", "include_unavailable"};
+  static const std::set<std::string> fields = {"photo",    "hair", "scalp", "scar",   "goal",
+                                               "sessions", "top",  "today", "accent", "include_unavailable"};
   return fields;
 }
 
@@ -164,9 +167,10 @@ session::MatchRequest match_request(const httplib::Request& req, const ServerOpt
   }
   for (const auto& [name, part] : req.files) {
     if (!known_fields().count(name)) {
-      throw Refusal{400, "bad-request",
-                    "unknown form field '" + name +
-                        "' (expected photo, hair, scalp, scar, goal, sessions, top, today, accent, include_unavailable)"};
+      throw Refusal{
+          400, "bad-request",
+          "unknown form field '" + name +
+              "' (expected photo, hair, scalp, scar, goal, sessions, top, today, accent, include_unavailable)"};
     }
     if (req.files.count(name) > 1) throw Refusal{400, "bad-request", "form field '" + name + "' is given twice"};
     if (name != "photo" && part.content.size() > kMaxFieldBytes) {
@@ -188,21 +192,24 @@ session::MatchRequest match_request(const httplib::Request& req, const ServerOpt
   session::MatchRequest r;
   session::PhotoInput in;
   in.name = photo_label(photo->second.filename);
-  in.bytes = std::make_shared<const std::vector<std::uint8_t>>(photo->second.content.begin(),
-                                                               photo->second.content.end());
+  in.bytes =
+      std::make_shared<const std::vector<std::uint8_t>>(photo->second.content.begin(), photo->second.content.end());
   for (const char* name : {"hair", "scalp", "scar"}) {
     if (auto text = field(name); text && !text->empty()) in.regions.push_back(parse_region(name, *text));
   }
   r.photo = std::move(in);
   if (auto goal = field("goal"); goal && !goal->empty()) {
     const auto g = plan::parse_goal(*goal);
-    if (!g) throw Refusal{400, "bad-request", "field 'goal': expected follicle, reduce-contrast or scar, found '" + *goal + "'"};
+    if (!g)
+      throw Refusal{400, "bad-request",
+                    "field 'goal': expected follicle, reduce-contrast or scar, found '" + *goal + "'"};
     r.goal = *g;
   }
   if (auto n = field("sessions"); n && !n->empty()) r.sessions = parse_int_field("sessions", *n, 1, 10);
   if (auto n = field("top"); n && !n->empty()) r.search.top_k = parse_int_field("top", *n, 1, 50);
   if (auto today = field("today"); today && !today->empty()) {
-    if (!files::is_iso_date(*today)) throw Refusal{400, "bad-request", "field 'today': expected YYYY-MM-DD, found '" + *today + "'"};
+    if (!files::is_iso_date(*today))
+      throw Refusal{400, "bad-request", "field 'today': expected YYYY-MM-DD, found '" + *today + "'"};
     r.search.today = *today;
   } else {
     r.search.today = options.today();
@@ -245,14 +252,13 @@ void handle_match(const httplib::Request& req, httplib::Response& res, Context& 
 }
 
 json info_json(const ServerOptions& options, unsigned jobs) {
-  return {{"version", SHADEMATCH_VERSION},
-          {"palette", {{"name", options.palette->name}, {"source", options.palette_source}}},
-          {"limits",
-           {{"max_upload_bytes", kMaxUploadBytes},
-            {"max_pixels", photo::kMaxPixels},
-            {"max_field_bytes", kMaxFieldBytes}}},
-          {"jobs", jobs},
-          {"history", {{"available", options.history_note.empty()}, {"message", options.history_note}}}};
+  return {
+      {"version", SHADEMATCH_VERSION},
+      {"palette", {{"name", options.palette->name}, {"source", options.palette_source}}},
+      {"limits",
+       {{"max_upload_bytes", kMaxUploadBytes}, {"max_pixels", photo::kMaxPixels}, {"max_field_bytes", kMaxFieldBytes}}},
+      {"jobs", jobs},
+      {"history", {{"available", options.history_note.empty()}, {"message", options.history_note}}}};
 }
 
 // Checked before the body is read: no Content-Length (a chunked upload) → 411, over the limit →

@@ -51,8 +51,8 @@ struct ServerOptions {
   std::string host = "127.0.0.1";
   int port = 8080;  // 0: any free port (the URL printed says which)
   std::shared_ptr<const pigment::Palette> palette;
-  std::string palette_source;  // as given on the command line (reported in the JSON)
-  unsigned jobs = 0;           // pipelines at once; 0: the number of hardware threads
+  std::string palette_source;          // as given on the command line (reported in the JSON)
+  unsigned jobs = 0;                   // pipelines at once; 0: the number of hardware threads
   std::function<std::string()> today;  // YYYY-MM-DD (UTC) for requests that give none
   std::string history_note;            // why client history is not available, or "" when it is
 };

@@ -10,9 +10,9 @@
 
 #include "common/error.hpp"
 #include "files/palette_file.hpp"
-#include "pigment/model.hpp"
 #include "photo/decode.hpp"
 #include "photo/preview.hpp"
+#include "pigment/model.hpp"
 #include "plan/model_predictor.hpp"
 #include "report/calibration_report.hpp"
 #include "report/html.hpp"
@@ -100,13 +100,13 @@ std::optional<std::string> measure_photo(const PhotoInput& in, plan::Goal goal, 
 
 // The healed preview's PNG. The photo is decoded again, reduced (the panels are small), only for
 // the picture.
-std::string healed_preview(const MatchRequest& request, const report::MatchReport& rep, const plan::PlanColours& colours,
-                           const plan::PlanTargets& targets, const MeasuredRegions& where) {
+std::string healed_preview(const MatchRequest& request, const report::MatchReport& rep,
+                           const plan::PlanColours& colours, const plan::PlanTargets& targets,
+                           const MeasuredRegions& where) {
   std::optional<photo::DecodedImage> image;
   if (request.photo) {
     const PhotoInput& p = *request.photo;
-    const photo::EncodedImage file =
-        p.bytes ? photo::EncodedImage{p.name, p.bytes} : photo::read_image_file(p.name);
+    const photo::EncodedImage file = p.bytes ? photo::EncodedImage{p.name, p.bytes} : photo::read_image_file(p.name);
     image = photo::decode_image(file, photo::reduce_for(photo::probe_image(file), 1600));
   }
   photo::PreviewInput in;
@@ -133,7 +133,8 @@ std::string healed_preview(const MatchRequest& request, const report::MatchRepor
 
 MatchResult run_match(const MatchRequest& request) {
   if (request.sessions < 1 || request.sessions > 10) throw std::invalid_argument("run_match: sessions outside 1–10");
-  if (request.search.top_k < 1 || request.search.top_k > 50) throw std::invalid_argument("run_match: top_k outside 1–50");
+  if (request.search.top_k < 1 || request.search.top_k > 50)
+    throw std::invalid_argument("run_match: top_k outside 1–50");
   MatchResult result;
   report::MatchReport& rep = result.report;
   plan::PlanColours colours = request.given;
@@ -160,6 +161,8 @@ MatchResult run_match(const MatchRequest& request) {
   return result;
 }
 
-nlohmann::json match_json(const MatchResult& result) { return report::match_json(result.report); }
+nlohmann::json match_json(const MatchResult& result) {
+  return report::match_json(result.report);
+}
 
 }  // namespace shadematch::session

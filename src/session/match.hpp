@@ -23,8 +23,8 @@
 
 #include <nlohmann/json.hpp>
 
-#include "pigment/palette.hpp"
 #include "photo/measure.hpp"
+#include "pigment/palette.hpp"
 #include "plan/search.hpp"
 #include "plan/targets.hpp"
 #include "report/match_report.hpp"
@@ -32,16 +32,16 @@
 namespace shadematch::session {
 
 struct PhotoInput {
-  std::string name;                                   // a path on disk, or the label of `bytes`
+  std::string name;                                        // a path on disk, or the label of `bytes`
   std::shared_ptr<const std::vector<std::uint8_t>> bytes;  // in memory (an upload); null: read `name`
-  std::optional<std::string> calibration_path;        // --calibration F (only with a path)
-  std::vector<photo::Region> regions;                 // given regions; empty → sidecar → proposed
+  std::optional<std::string> calibration_path;             // --calibration F (only with a path)
+  std::vector<photo::Region> regions;                      // given regions; empty → sidecar → proposed
   bool thumbnail = false;  // also render the photo with card and regions outlined (HTML report)
 };
 
 struct MatchRequest {
-  std::optional<PhotoInput> photo;  // the colours are measured in this photo…
-  plan::PlanColours given;          // …or, without a photo, these are the colours (--target/--skin)
+  std::optional<PhotoInput> photo;                  // the colours are measured in this photo…
+  plan::PlanColours given;                          // …or, without a photo, these are the colours (--target/--skin)
   std::shared_ptr<const pigment::Palette> palette;  // loaded already, or null: read palette_source
   std::string palette_source;                       // the palette's path, as reported
   plan::Goal goal = plan::Goal::follicle;

@@ -12,7 +12,9 @@
 using shadematch::test::run_cli;
 
 namespace {
-std::string photo(const std::string& name) { return shadematch::test::test_data_dir() + "/photos/" + name; }
+std::string photo(const std::string& name) {
+  return shadematch::test::test_data_dir() + "/photos/" + name;
+}
 }  // namespace
 
 TEST_CASE("calibrate cli: a development photo calibrates and prints DESIGN.md's JSON fields", "[cli]") {
@@ -24,7 +26,8 @@ TEST_CASE("calibrate cli: a development photo calibrates and prints DESIGN.md's 
   CHECK(j["card"]["id"] == "colorchecker-classic-2014");
   CHECK(j["card"]["corners"].size() == 4);
   CHECK(j["card"].contains("orientation_deg"));
-  for (const char* key : {"model", "de00_mean", "de00_max", "loo_de00_mean", "loo_de00_max"}) CHECK(j["fit"].contains(key));
+  for (const char* key : {"model", "de00_mean", "de00_max", "loo_de00_mean", "loo_de00_max"})
+    CHECK(j["fit"].contains(key));
   REQUIRE(j["patches"].size() == 24);
   for (const char* key : {"index", "name", "reference_lab", "measured_lab", "de00", "loo_de00", "flags"}) {
     CHECK(j["patches"][0].contains(key));

@@ -104,7 +104,7 @@ TEST_CASE("cli grade: terminal report, CSV and HTML files", "[cli]") {
   CHECK(r.out.find("near-black") != std::string::npos);
   const std::string c = read_text_file(csv);
   CHECK(c.rfind("line,student,case,session,blend,", 0) == 0);
-  CHECK(lines(c) == 5);                                                                      // header + 4 submissions
+  CHECK(lines(c) == 5);                                                       // header + 4 submissions
   CHECK(c.find("\"5 jet-black + 1 cool-grey @ 0:1\"") == std::string::npos);  // no comma: not quoted
   const std::string h = read_text_file(html);
   CHECK(h.rfind("<!doctype html>", 0) == 0);
@@ -213,7 +213,8 @@ TEST_CASE("cli grade: a photo case grades against the plan measured from the pho
   const std::string pick = s1["blends"][0]["recipe"];
   {
     std::ofstream csv(dir + "/class.csv");
-    csv << "student,case,session,blend\n" << "ana,hand,1," << pick << "\n";
+    csv << "student,case,session,blend\n"
+        << "ana,hand,1," << pick << "\n";
   }
   const auto r = run_cli({"grade", "--case", dir + "/case.yaml", "--submissions", dir + "/class.csv", "--json"});
   INFO(r.err);

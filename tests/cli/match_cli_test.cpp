@@ -215,7 +215,8 @@ TEST_CASE("cli match: the issue-14 evidence matrix of hair colours and Monk skin
       REQUIRE(j["sessions"].size() == 3);
       if (hair_l >= skin_l) {
         bool said = false;
-        for (const auto& w : j["warnings"]) said = said || w.get<std::string>().find("not darker than this skin") != std::string::npos;
+        for (const auto& w : j["warnings"])
+          said = said || w.get<std::string>().find("not darker than this skin") != std::string::npos;
         CHECK(said);
         continue;
       }

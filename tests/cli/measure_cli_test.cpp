@@ -15,9 +15,13 @@ using shadematch::test::run_cli;
 
 namespace {
 
-std::string hand_photo() { return shadematch::test::test_data_dir() + "/photos/pedrodiamel_hand_holding_classic.jpg"; }
+std::string hand_photo() {
+  return shadematch::test::test_data_dir() + "/photos/pedrodiamel_hand_holding_classic.jpg";
+}
 
-int lines(const std::string& s) { return static_cast<int>(std::count(s.begin(), s.end(), '\n')); }
+int lines(const std::string& s) {
+  return static_cast<int>(std::count(s.begin(), s.end(), '\n'));
+}
 
 }  // namespace
 
@@ -108,23 +112,17 @@ TEST_CASE("cli measure: regions come from the PHOTO.regions.yaml sidecar; its er
   CHECK(j["regions"]["arm"]["pixels"].get<int>() == 91 * 26);
   CHECK(j["regions"]["forearm"]["pixels"].get<int>() == 90 * 25);
 
-  {
-    std::ofstream(photo + ".regions.yaml") << "regions:\n  forearm: [10, 225, 90]\n";
-  }
+  { std::ofstream(photo + ".regions.yaml") << "regions:\n  forearm: [10, 225, 90]\n"; }
   r = run_cli({"measure", photo});
   CHECK(r.exit_code == 1);
   CHECK(r.err.find(photo + ".regions.yaml:2:12: error: region 'forearm': a rectangle is [x, y, w, h]") !=
         std::string::npos);
-  {
-    std::ofstream(photo + ".regions.yaml") << "regions:\n  forearm: [10, 225, 90, 25]\n  shape: {circle: 3}\n";
-  }
+  { std::ofstream(photo + ".regions.yaml") << "regions:\n  forearm: [10, 225, 90, 25]\n  shape: {circle: 3}\n"; }
   r = run_cli({"measure", photo});
   CHECK(r.exit_code == 1);
   CHECK(r.err.find(".regions.yaml:3:10: error: region 'shape' must have exactly one of 'rect' or 'polygon'") !=
         std::string::npos);
-  {
-    std::ofstream(photo + ".regions.yaml") << "regions:\n  card: [300, 300, 30, 30]\n";
-  }
+  { std::ofstream(photo + ".regions.yaml") << "regions:\n  card: [300, 300, 30, 30]\n"; }
   r = run_cli({"measure", photo});
   CHECK(r.exit_code == 1);
   CHECK(r.err.find(".regions.yaml:2:3: error: region 'card' (300,300,30,30): overlaps the reference card") !=

@@ -8,8 +8,12 @@ using shadematch::test::run_cli;
 using shadematch::test::source_dir;
 
 namespace {
-std::string house() { return source_dir() + "/palettes/house.yaml"; }
-std::vector<double> lab_of(const nlohmann::json& j) { return j.get<std::vector<double>>(); }
+std::string house() {
+  return source_dir() + "/palettes/house.yaml";
+}
+std::vector<double> lab_of(const nlohmann::json& j) {
+  return j.get<std::vector<double>>();
+}
 }  // namespace
 
 TEST_CASE("cli mix: --json has the contract fields, and the prediction is lighter than the bottle", "[cli]") {
@@ -51,12 +55,14 @@ TEST_CASE("cli mix: text report and more water reads lighter", "[cli]") {
   const auto r = run_cli({"mix", "--palette", house(), "--blend", "jet-black", "--skin", "60,12,18"});
   REQUIRE(r.exit_code == 0);
   CHECK(r.out.find("recipe       1 jet-black @ 0:1\n") == 0);
-  for (const char* row : {"\nmasstone ", "\nskin ", "\nhealed dot ", "\narea (30 %) "}) CHECK(r.out.find(row) != std::string::npos);
+  for (const char* row : {"\nmasstone ", "\nskin ", "\nhealed dot ", "\narea (30 %) "})
+    CHECK(r.out.find(row) != std::string::npos);
   CHECK(r.out.find("\x1b[") == std::string::npos);  // not a terminal: hex only, no escape codes
 }
 
 TEST_CASE("cli mix: an unknown ink names the palette's ids, with its column", "[cli]") {
-  const auto r = run_cli({"mix", "--palette", house(), "--blend", "2 jet-black + 1 wram-brown @ 8:1", "--skin", "66,11,17"});
+  const auto r =
+      run_cli({"mix", "--palette", house(), "--blend", "2 jet-black + 1 wram-brown @ 8:1", "--skin", "66,11,17"});
   CHECK(r.exit_code == 1);
   CHECK(r.out.empty());
   CHECK(r.err == "shadematch: --blend:1:17: error: unknown ink 'wram-brown'; the palette " + house() +
@@ -72,7 +78,8 @@ TEST_CASE("cli mix: usage errors exit 2, bad palettes exit 1, out-of-stock inks 
   r = run_cli({"mix", "--palette", house(), "--blend", "jet-black", "--skin", "66,11,17", "--coverage", "1.5"});
   CHECK(r.exit_code == 2);
   CHECK(r.err.find("--coverage") != std::string::npos);
-  r = run_cli({"mix", "--palette", source_dir() + "/palettes/nonexistent.yaml", "--blend", "jet-black", "--skin", "66,11,17"});
+  r = run_cli(
+      {"mix", "--palette", source_dir() + "/palettes/nonexistent.yaml", "--blend", "jet-black", "--skin", "66,11,17"});
   CHECK(r.exit_code == 1);
   CHECK(std::count(r.err.begin(), r.err.end(), '\n') == 1);
   r = run_cli({"mix", "--palette", house(), "--blend", "cool-brown @ 4:1", "--skin", "66,11,17"});

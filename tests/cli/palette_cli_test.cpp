@@ -9,16 +9,19 @@ using shadematch::test::run_cli;
 using shadematch::test::source_dir;
 
 namespace {
-std::string palette_path(const char* name) { return source_dir() + "/palettes/" + name; }
+std::string palette_path(const char* name) {
+  return source_dir() + "/palettes/" + name;
+}
 }  // namespace
 
 TEST_CASE("cli palette validate: one summary line and exit 0 for the shipped palettes", "[cli]") {
   const auto r = run_cli({"palette", "validate", palette_path("house.yaml")});
   CHECK(r.exit_code == 0);
   CHECK(r.err.empty());
-  CHECK(r.out == palette_path("house.yaml") +
-                     ": valid: 'Example house palette (example data)', 6 inks (1 measured, 5 from Lab), 7 dilution steps "
-                     "(0:1 … 20:1), blends of up to 3 inks in 6 parts\n");
+  CHECK(r.out ==
+        palette_path("house.yaml") +
+            ": valid: 'Example house palette (example data)', 6 inks (1 measured, 5 from Lab), 7 dilution steps "
+            "(0:1 … 20:1), blends of up to 3 inks in 6 parts\n");
   const auto both = run_cli({"palette", "validate", palette_path("house.yaml"), palette_path("minimal.yaml")});
   CHECK(both.exit_code == 0);
   CHECK(std::count(both.out.begin(), both.out.end(), '\n') == 2);
@@ -27,7 +30,8 @@ TEST_CASE("cli palette validate: one summary line and exit 0 for the shipped pal
 TEST_CASE("cli palette validate: a malformed palette exits 1 with file:line:col", "[cli]") {
   const std::string dir = shadematch::test::make_temp_dir("palette-cli");
   const std::string bad = dir + "/bad.yaml";
-  std::ofstream(bad) << "schema: shadematch-palette/1\nname: Bad\ninks:\n  - id: a\n    name: A\n    lab: [30, 0, .nan]\n";
+  std::ofstream(bad)
+      << "schema: shadematch-palette/1\nname: Bad\ninks:\n  - id: a\n    name: A\n    lab: [30, 0, .nan]\n";
   auto r = run_cli({"palette", "validate", bad});
   CHECK(r.exit_code == 1);
   CHECK(r.out.empty());
@@ -64,8 +68,8 @@ TEST_CASE("cli palette show: table and --json", "[cli]") {
   // Not set in the file: the documented default (pigment/palette.hpp, palettes/README.md), and
   // every key of the layered model's healing section is shown.
   CHECK(j["healing"]["retention"] == 0.6);
-  for (const char* key : {"strength", "epidermis_um", "dermis_above_um", "pigment_layer_um", "ink_scatter", "skin_index",
-                          "drawdown_index", "drawdown_specular_included"}) {
+  for (const char* key : {"strength", "epidermis_um", "dermis_above_um", "pigment_layer_um", "ink_scatter",
+                          "skin_index", "drawdown_index", "drawdown_specular_included"}) {
     CHECK(j["healing"].contains(key));
   }
 }

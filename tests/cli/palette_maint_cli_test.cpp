@@ -5,8 +5,8 @@
 #include <catch2/catch.hpp>
 #include <cstdlib>
 #include <fstream>
-#include <set>
 #include <nlohmann/json.hpp>
+#include <set>
 
 #include "support/paths.hpp"
 
@@ -87,9 +87,9 @@ TEST_CASE("palette lint: nothing in the clean fixture, each planted problem in t
   const auto j = nlohmann::json::parse(planted.out);
   std::multiset<std::string> found;
   for (const auto& f : j["findings"]) found.insert(f["kind"].get<std::string>() + " " + f["ink"].get<std::string>());
-  const std::multiset<std::string> expected = {
-      "near-duplicate jet-black-2", "expired dark-brown",         "expiring-soon red-oxide",
-      "out-of-stock red-oxide",     "missing-lot yellow-oxide", "rough-reflectance noisy-tan"};
+  const std::multiset<std::string> expected = {"near-duplicate jet-black-2", "expired dark-brown",
+                                               "expiring-soon red-oxide",    "out-of-stock red-oxide",
+                                               "missing-lot yellow-oxide",   "rough-reflectance noisy-tan"};
   CHECK(found == expected);
   CHECK(run_cli({"palette", "lint", test_data_dir() + "/palettes/clean.yaml", "--today", "23/11/2026"}).exit_code == 2);
 }
@@ -117,16 +117,17 @@ TEST_CASE("palette swatches: PNG and HTML written; the HTML renders in headless 
   const std::string cmd = chromium +
                           " --headless --no-sandbox --disable-gpu --disable-quic --no-first-run"
                           " --disable-background-networking --disable-component-update --disable-sync"
-                          " --user-data-dir=" + dir + "/profile --screenshot=" + dir + "/shot.png" +
-                          " --window-size=1600,600 file://" + dir + "/s.html > /dev/null 2>&1";
+                          " --user-data-dir=" +
+                          dir + "/profile --screenshot=" + dir + "/shot.png" + " --window-size=1600,600 file://" + dir +
+                          "/s.html > /dev/null 2>&1";
   REQUIRE(std::system(cmd.c_str()) == 0);
   const std::string shot = read_text_file(dir + "/shot.png");
   CHECK(shot.size() > 1000);
   const std::string dom_cmd = chromium +
                               " --headless --no-sandbox --disable-gpu --disable-quic --no-first-run"
                               " --disable-background-networking --disable-component-update --disable-sync"
-                              " --user-data-dir=" + dir + "/profile2 --dump-dom file://" + dir + "/s.html > " + dir +
-                              "/dom.html 2>/dev/null";
+                              " --user-data-dir=" +
+                              dir + "/profile2 --dump-dom file://" + dir + "/s.html > " + dir + "/dom.html 2>/dev/null";
   REQUIRE(std::system(dom_cmd.c_str()) == 0);
   const std::string dom = read_text_file(dir + "/dom.html");
   CHECK(dom.find("data-ink=\"yellow-oxide\"") != std::string::npos);

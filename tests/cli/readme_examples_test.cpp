@@ -63,9 +63,9 @@ std::vector<std::string> split_args(const std::string& command) {
 }
 
 struct Transcript {
-  std::size_t command_line = 0;        // index in README's lines of the `$ shadematch` line
-  std::string command;                 // after "$ shadematch "
-  std::size_t first = 0, last = 0;     // README line indices [first, last) of the expected output
+  std::size_t command_line = 0;     // index in README's lines of the `$ shadematch` line
+  std::string command;              // after "$ shadematch "
+  std::size_t first = 0, last = 0;  // README line indices [first, last) of the expected output
 };
 
 std::vector<Transcript> find_transcripts(const std::vector<std::string>& readme) {
@@ -155,7 +155,8 @@ TEST_CASE("readme: every example transcript is what the binary prints", "[cli]")
     const bool ok = fits(expected, 0, actual, 0);
     if (!ok && update) {
       const std::vector<std::string> fresh = rewrite(expected, actual);
-      readme.erase(readme.begin() + static_cast<std::ptrdiff_t>(t.first), readme.begin() + static_cast<std::ptrdiff_t>(t.last));
+      readme.erase(readme.begin() + static_cast<std::ptrdiff_t>(t.first),
+                   readme.begin() + static_cast<std::ptrdiff_t>(t.last));
       readme.insert(readme.begin() + static_cast<std::ptrdiff_t>(t.first), fresh.begin(), fresh.end());
       WARN("rewrote the transcript at README.md:" << t.command_line + 1);
       continue;

@@ -34,8 +34,7 @@ TEST_CASE("SpectralObserver: the perfect reflector is exactly the white and L* =
   CHECK(l.b == Approx(0.0).margin(1e-6));
 }
 
-TEST_CASE("spectra: BabelColor ColorChecker spectra under D50 land within 3 ΔE00 of X-Rite 2014 Lab",
-          "[reference]") {
+TEST_CASE("spectra: BabelColor ColorChecker spectra under D50 land within 3 ΔE00 of X-Rite 2014 Lab", "[reference]") {
   // Independent measurements of different charts (BabelColor average of 30 charts vs X-Rite's
   // after-Nov-2014 specification): calibration/SOURCES.md reports 0–2.5 ΔE*ab between them, so
   // 3 ΔE00 is the bound the data themselves support, not a tolerance of our code.
@@ -63,7 +62,8 @@ TEST_CASE("spectra: BabelColor ColorChecker spectra under D50 land within 3 ΔE0
 }
 
 TEST_CASE("resample_to_model_grid: interpolates linearly and refuses short spectra", "[unit]") {
-  const SampledSpectrum ramp = sampled_from_regular(380, 20, {0.0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0, 1.1, 1.2, 1.3, 1.4, 1.5, 1.6, 1.7, 1.8, 1.9, 2.0});
+  const SampledSpectrum ramp = sampled_from_regular(380, 20, {0.0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0,
+                                                              1.1, 1.2, 1.3, 1.4, 1.5, 1.6, 1.7, 1.8, 1.9, 2.0});
   const Spectrum s = resample_to_model_grid(ramp);
   // value(λ) = (λ − 380)/200 on a linear ramp, so 410 nm → 0.15 exactly.
   CHECK(s[1] == Approx(0.15));

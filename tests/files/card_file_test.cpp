@@ -35,7 +35,7 @@ TEST_CASE("card file: built-in cards carry the X-Rite reference values of their 
   // the YAML cannot drift from the published values. Tolerance 0: the generator copies the text.
   const auto table = parse_csv(embedded_file("colorchecker24_lab_d50.csv"), "colorchecker24_lab_d50.csv");
   for (const auto& [id, suffix] : {std::pair{"colorchecker-classic-2014", "_xrite_after_nov2014"},
-                                  std::pair{"colorchecker-classic-pre2014", "_xrite_before_nov2014"}}) {
+                                   std::pair{"colorchecker-classic-pre2014", "_xrite_before_nov2014"}}) {
     const auto card = files::builtin_card(id);
     REQUIRE(card.has_value());
     CHECK(card->id == id);

@@ -1,6 +1,6 @@
 // Tests of the byte-preserving ink insertion of `palette add` (files/palette_edit.hpp).
-#include <catch2/catch.hpp>
 #include <sys/stat.h>
+#include <catch2/catch.hpp>
 
 #include "common/error.hpp"
 #include "files/palette_edit.hpp"
@@ -71,9 +71,12 @@ TEST_CASE("palette_edit: CRLF files and a missing final newline are kept as they
     crlf += c;
   }
   const std::string after = files::add_ink_text(crlf, mocha(), "p.yaml", kParse);
-  check_only_added(crlf, after, "    -   id: mocha\r\n        name: Mocha\r\n        lot: MO-7\r\n        lab: [30, 10, 15]\r\n");
+  check_only_added(crlf, after,
+                   "    -   id: mocha\r\n        name: Mocha\r\n        lot: MO-7\r\n        lab: [30, 10, 15]\r\n");
 
-  const std::string no_newline = "schema: shadematch-palette/1\nname: T\ndilution: {steps: [\"0:1\"]}\ninks:\n  - id: a\n    name: A\n    lab: [40, 5, 5]";
+  const std::string no_newline =
+      "schema: shadematch-palette/1\nname: T\ndilution: {steps: [\"0:1\"]}\ninks:\n  - id: a\n    name: A\n    lab: "
+      "[40, 5, 5]";
   const std::string after2 = files::add_ink_text(no_newline, mocha(), "p.yaml", kParse);
   CHECK(after2.rfind(no_newline, 0) == 0);  // the original is a prefix
   CHECK(after2.substr(no_newline.size(), 16) == "\n  - id: mocha\n ");

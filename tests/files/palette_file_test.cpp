@@ -25,13 +25,15 @@ const char* const kValid =
     "    lot: JB-2611\n"
     "    expires: 2027-06-30\n"
     "    in_stock: true\n"
-    "    reflectance: {start_nm: 400, step_nm: 20, values: [0.04, 0.04, 0.04, 0.04, 0.04, 0.04, 0.04, 0.04, 0.04, 0.04, 0.04, 0.04, 0.04, 0.04, 0.04, 0.05]}\n"
+    "    reflectance: {start_nm: 400, step_nm: 20, values: [0.04, 0.04, 0.04, 0.04, 0.04, 0.04, 0.04, 0.04, 0.04, "
+    "0.04, 0.04, 0.04, 0.04, 0.04, 0.04, 0.05]}\n"
     "  - id: warm-brown\n"
     "    name: Warm Brown\n"
     "    lab: [28.4, 9.1, 14.7]\n"
     "dilution: {diluent: distilled water, steps: [\"0:1\", \"2:1\", \"8:1\", \"20:1\"]}\n"
     "blends: {max_inks: 2, parts_total: 4}\n"
-    "healing: {strength: 1.1, retention: 0.6, epidermis_um: 70, dermis_above_um: 20, pigment_layer_um: 150, ink_scatter: 0.5, skin_index: 1.38, drawdown_index: 1.52, drawdown_specular_included: true}\n"
+    "healing: {strength: 1.1, retention: 0.6, epidermis_um: 70, dermis_above_um: 20, pigment_layer_um: 150, "
+    "ink_scatter: 0.5, skin_index: 1.38, drawdown_index: 1.52, drawdown_specular_included: true}\n"
     "plan: {shade_step_dL: 4.5}\n";
 
 // kValid with line `line` (1-based) replaced by `replacement` (which may hold several lines or none).
@@ -106,7 +108,7 @@ TEST_CASE("parse_palette: reads every field of a valid palette", "[unit]") {
 }
 
 TEST_CASE("parse_palette: optional sections take their documented defaults", "[unit]") {
-  const std::string text = with_line(13, "") ;
+  const std::string text = with_line(13, "");
   std::string minimal = text.substr(0, text.find("blends:"));
   const pigment::Palette p = parse_palette(minimal, "p.yaml");
   CHECK(p.dilution == std::vector<pigment::DilutionStep>{{0, 1}});
@@ -192,25 +194,36 @@ TEST_CASE("parse_palette: ink ids must be well formed and unique", "[unit]") {
 
 TEST_CASE("parse_palette: reflectance values, band count and coverage", "[unit]") {
   const std::string head = "    reflectance: {start_nm: 400, step_nm: 20, values: [";
-  Failure f = failure(with_line(9, head + "0.04, 1.2, 0.04, 0.04, 0.04, 0.04, 0.04, 0.04, 0.04, 0.04, 0.04, 0.04, 0.04, 0.04, 0.04, 0.04]}"));
+  Failure f = failure(with_line(
+      9, head + "0.04, 1.2, 0.04, 0.04, 0.04, 0.04, 0.04, 0.04, 0.04, 0.04, 0.04, 0.04, 0.04, 0.04, 0.04, 0.04]}"));
   CHECK(f.line == 9);
   CHECK(f.column == static_cast<int>(head.size()) + 7);  // the "1.2"
   CHECK(f.message == "inks[1].reflectance.values[2]: expected a reflectance factor from 0 to 1, found 1.2");
-  f = failure(with_line(9, head + "0.04, 0.04, -0.01, 0.04, 0.04, 0.04, 0.04, 0.04, 0.04, 0.04, 0.04, 0.04, 0.04, 0.04, 0.04, 0.04]}"));
+  f = failure(with_line(
+      9, head + "0.04, 0.04, -0.01, 0.04, 0.04, 0.04, 0.04, 0.04, 0.04, 0.04, 0.04, 0.04, 0.04, 0.04, 0.04, 0.04]}"));
   CHECK(f.column == static_cast<int>(head.size()) + 13);
   CHECK(f.message == "inks[1].reflectance.values[3]: expected a reflectance factor from 0 to 1, found -0.01");
   f = failure(with_line(9, head + "0.04, 0.04, 0.04, 0.04, 0.04]}"));
   CHECK(f.line == 9);
   CHECK(f.column == static_cast<int>(head.size()));  // the "[" of the list
   CHECK(f.message == "inks[1].reflectance.values: expected at least 16 values (400–700 nm at 20 nm or finer), found 5");
-  f = failure(with_line(9, "    reflectance: {start_nm: 400, step_nm: 10, values: [0.04, 0.04, 0.04, 0.04, 0.04, 0.04, 0.04, 0.04, 0.04, 0.04, 0.04, 0.04, 0.04, 0.04, 0.04, 0.04, 0.04, 0.04, 0.04, 0.04]}"));
+  f = failure(with_line(9,
+                        "    reflectance: {start_nm: 400, step_nm: 10, values: [0.04, 0.04, 0.04, 0.04, 0.04, 0.04, "
+                        "0.04, 0.04, 0.04, 0.04, 0.04, 0.04, 0.04, 0.04, 0.04, 0.04, 0.04, 0.04, 0.04, 0.04]}"));
   CHECK(f.line == 9);
   CHECK(f.message ==
-        "inks[1].reflectance.values: expected values covering 400–700 nm, found 20 values from 400 nm at 10 nm, ending at 590 nm");
-  f = failure(with_line(9, "    reflectance: {start_nm: 420, step_nm: 20, values: [0.04, 0.04, 0.04, 0.04, 0.04, 0.04, 0.04, 0.04, 0.04, 0.04, 0.04, 0.04, 0.04, 0.04, 0.04, 0.04]}"));
+        "inks[1].reflectance.values: expected values covering 400–700 nm, found 20 values from 400 nm at 10 nm, ending "
+        "at 590 nm");
+  f = failure(with_line(9,
+                        "    reflectance: {start_nm: 420, step_nm: 20, values: [0.04, 0.04, 0.04, 0.04, 0.04, 0.04, "
+                        "0.04, 0.04, 0.04, 0.04, 0.04, 0.04, 0.04, 0.04, 0.04, 0.04]}"));
   CHECK(f.column == 29);
-  CHECK(f.message == "inks[1].reflectance.start_nm: expected a wavelength from 300 to 400 nm (the values must cover 400–700 nm), found 420");
-  f = failure(with_line(9, "    reflectance: {start_nm: 400, step_nm: 25, values: [0.04, 0.04, 0.04, 0.04, 0.04, 0.04, 0.04, 0.04, 0.04, 0.04, 0.04, 0.04, 0.04, 0.04, 0.04, 0.04]}"));
+  CHECK(f.message ==
+        "inks[1].reflectance.start_nm: expected a wavelength from 300 to 400 nm (the values must cover 400–700 nm), "
+        "found 420");
+  f = failure(with_line(9,
+                        "    reflectance: {start_nm: 400, step_nm: 25, values: [0.04, 0.04, 0.04, 0.04, 0.04, 0.04, "
+                        "0.04, 0.04, 0.04, 0.04, 0.04, 0.04, 0.04, 0.04, 0.04, 0.04]}"));
   CHECK(f.column == 43);
   CHECK(f.message == "inks[1].reflectance.step_nm: expected a step > 0 and ≤ 20 nm, found 25");
   f = failure(with_line(9, "    reflectance: {start_nm: 400, step_nm: 20}"));
@@ -222,7 +235,9 @@ TEST_CASE("parse_palette: Lab inks, and reflectance or lab but not both", "[unit
   Failure f = failure(with_line(12, "    lab: [50, 120, -120]"));
   CHECK(f.line == 12);
   CHECK(f.column == 10);
-  CHECK_THAT(f.message, Catch::StartsWith("inks[2].lab: expected a colour that a reflectance in 0..1 can have, found [50, 120, -120]"));
+  CHECK_THAT(
+      f.message,
+      Catch::StartsWith("inks[2].lab: expected a colour that a reflectance in 0..1 can have, found [50, 120, -120]"));
   f = failure(with_line(12, "    lab: [28.4, 9.1]"));
   CHECK(f.column == 10);
   CHECK(f.message == "inks[2].lab: expected [L, a, b] (three numbers), found a list");
@@ -299,8 +314,10 @@ TEST_CASE("parse_palette: dilution steps", "[unit]") {
     INFO(c.step);
     CHECK(f.line == 13);
     CHECK(f.column == static_cast<int>(head.size()) + 1);
-    CHECK(f.message == std::string("dilution.steps[2]: expected water:pigment as whole numbers such as \"8:1\" (water ≥ 0, "
-                                   "pigment ≥ 1, each ≤ 1000), found ") + c.found);
+    CHECK(f.message ==
+          std::string("dilution.steps[2]: expected water:pigment as whole numbers such as \"8:1\" (water ≥ 0, "
+                      "pigment ≥ 1, each ≤ 1000), found ") +
+              c.found);
   }
   Failure f = failure(with_line(13, head + "\"0:1\"]}"));
   CHECK(f.message == "dilution.steps[2]: expected each step once, found \"0:1\" again");
@@ -344,7 +361,7 @@ TEST_CASE("parse_palette: expiry dates must be real dates, in_stock a boolean", 
 }
 
 TEST_CASE("is_iso_date: Gregorian calendar", "[unit]") {
-  CHECK(files::is_iso_date("2000-02-29"));  // divisible by 400
+  CHECK(files::is_iso_date("2000-02-29"));        // divisible by 400
   CHECK_FALSE(files::is_iso_date("1900-02-29"));  // divisible by 100, not 400
   CHECK(files::is_iso_date("2024-02-29"));
   CHECK_FALSE(files::is_iso_date("2023-02-29"));

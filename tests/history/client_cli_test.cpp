@@ -4,9 +4,9 @@
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
-#include <set>
 #include <fstream>
 #include <nlohmann/json.hpp>
+#include <set>
 
 #include "clinic.hpp"
 #include "colour/delta_e.hpp"
@@ -19,7 +19,9 @@ using test::run_cli;
 
 namespace {
 
-std::string house() { return test::source_dir() + "/palettes/house.yaml"; }
+std::string house() {
+  return test::source_dir() + "/palettes/house.yaml";
+}
 
 std::string lab_arg(const colour::Lab& lab) {
   char buf[96];
@@ -27,7 +29,9 @@ std::string lab_arg(const colour::Lab& lab) {
   return buf;
 }
 
-colour::Lab lab_of(const nlohmann::json& j) { return {j[0].get<double>(), j[1].get<double>(), j[2].get<double>()}; }
+colour::Lab lab_of(const nlohmann::json& j) {
+  return {j[0].get<double>(), j[1].get<double>(), j[2].get<double>()};
+}
 
 // A non-empty stderr that is exactly one "shadematch: …" line.
 void one_error_line(const test::RunResult& r) {
@@ -126,7 +130,8 @@ TEST_CASE("cli client: record and healed store what mix predicts and what healed
             .exit_code == 2);
 
   // Healed: under 3 weeks warns; before the session or of an unknown session is refused.
-  r = run_cli({"client", "healed", "c1", "--session", "1", "--lab", "47,2.5,0.5", "--date", "2026-01-24", "--db", db, "--json"});
+  r = run_cli({"client", "healed", "c1", "--session", "1", "--lab", "47,2.5,0.5", "--date", "2026-01-24", "--db", db,
+               "--json"});
   REQUIRE(r.exit_code == 0);
   CHECK(r.err.find("warning: the follow-up is 14 days after session 1") != std::string::npos);
   j = nlohmann::json::parse(r.out);
@@ -136,7 +141,8 @@ TEST_CASE("cli client: record and healed store what mix predicts and what healed
   r = run_cli({"client", "healed", "c1", "--session", "1", "--lab", "48,2,0", "--date", "2026-02-21", "--db", db});
   REQUIRE(r.exit_code == 0);
   CHECK(r.err.empty());
-  CHECK(run_cli({"client", "healed", "c1", "--session", "1", "--lab", "48,2,0", "--date", "2026-01-01", "--db", db}).exit_code == 1);
+  CHECK(run_cli({"client", "healed", "c1", "--session", "1", "--lab", "48,2,0", "--date", "2026-01-01", "--db", db})
+            .exit_code == 1);
   CHECK(run_cli({"client", "healed", "c1", "--session", "7", "--lab", "48,2,0", "--db", db}).exit_code == 1);
   CHECK(run_cli({"client", "healed", "c1", "--session", "1", "photo.jpg", "--db", db}).exit_code == 2);  // no --treated
 
@@ -159,9 +165,9 @@ TEST_CASE("cli client: a corrupt or foreign --db is one error, exit 1, and stays
     out << "SQLite format 3 is not what this is\n";
   }
   const std::string before = test::read_text_file(db);
-  for (const std::vector<std::string>& args :
-       {std::vector<std::string>{"client", "list", "--db", db}, {"client", "add", "x", "--name", "X", "--db", db},
-        {"healing", "fit", "--palette", house(), "--db", db}}) {
+  for (const std::vector<std::string>& args : {std::vector<std::string>{"client", "list", "--db", db},
+                                               {"client", "add", "x", "--name", "X", "--db", db},
+                                               {"healing", "fit", "--palette", house(), "--db", db}}) {
     const auto r = run_cli(args);
     CHECK(r.exit_code == 1);
     one_error_line(r);
@@ -170,7 +176,8 @@ TEST_CASE("cli client: a corrupt or foreign --db is one error, exit 1, and stays
   CHECK(test::read_text_file(db) == before);
 }
 
-TEST_CASE("cli healing fit: the evidence — 16 healed records, --write, then mix predicts 6 more within ΔE00 1", "[cli]") {
+TEST_CASE("cli healing fit: the evidence — 16 healed records, --write, then mix predicts 6 more within ΔE00 1",
+          "[cli]") {
   TempDir dir;
   const std::string db = dir.path + "/clinic.db";
   const std::string palette = dir.path + "/house.yaml";
@@ -237,7 +244,8 @@ TEST_CASE("cli healing fit: the evidence — 16 healed records, --write, then mi
   // their work heals to under the hidden parameters (noise-free: the model's own truth).
   double worst_after = 0.0, least_before = 1e9;
   for (const test::ClinicRecord& c : test::further_records()) {
-    const colour::Lab truth = history::predict_healed(p, test::hidden_healing(), pigment::parse_blend(c.blend, p), c.skin);
+    const colour::Lab truth =
+        history::predict_healed(p, test::hidden_healing(), pigment::parse_blend(c.blend, p), c.skin);
     auto mix = [&](const std::string& pal) {
       const auto m = run_cli({"mix", "--palette", pal, "--blend", c.blend, "--skin", lab_arg(c.skin), "--json"});
       REQUIRE(m.exit_code == 0);
@@ -251,8 +259,8 @@ TEST_CASE("cli healing fit: the evidence — 16 healed records, --write, then mi
     worst_after = std::max(worst_after, de_after);
     least_before = std::min(least_before, de_before);
   }
-  std::printf("evidence: cv ΔE00 %.2f -> %.2f; 6 further: defaults miss by >= %.2f, refitted within %.2f\n", before, after,
-              least_before, worst_after);
+  std::printf("evidence: cv ΔE00 %.2f -> %.2f; 6 further: defaults miss by >= %.2f, refitted within %.2f\n", before,
+              after, least_before, worst_after);
 
   // The fit is logged; a second fit without --write leaves the palette as it is.
   r = run_cli({"healing", "fit", "--palette", palette, "--db", db});
@@ -260,7 +268,8 @@ TEST_CASE("cli healing fit: the evidence — 16 healed records, --write, then mi
   CHECK(r.out.find("Nothing written") != std::string::npos);
 }
 
-TEST_CASE("cli client next: the next session aims a shade darker than what healed, over darkens more than among", "[cli]") {
+TEST_CASE("cli client next: the next session aims a shade darker than what healed, over darkens more than among",
+          "[cli]") {
   TempDir dir;
   const std::string db = dir.path + "/clinic.db";
   REQUIRE(run_cli({"client", "add", "c1", "--name", "C One", "--db", db}).exit_code == 0);

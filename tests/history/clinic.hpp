@@ -49,11 +49,22 @@ inline const std::array<colour::Lab, 6>& clinic_skins() {
 
 // 16 fitted records (8 clients, 2 sessions each) and 6 further ones for the check after the fit.
 inline std::vector<ClinicRecord> clinic_records() {
-  static const char* const blends[] = {
-      "jet-black @ 8:1",      "jet-black @ 4:1",          "2 jet-black + 1 warm-brown @ 8:1", "warm-brown @ 4:1",
-      "dark-grey @ 2:1",      "1 jet-black + 1 warm-modifier @ 4:1", "mid-grey",            "jet-black @ 12:1",
-      "warm-brown @ 2:1",     "3 jet-black + 1 warm-brown @ 4:1", "dark-grey",                "1 warm-brown + 1 dark-grey @ 8:1",
-      "jet-black @ 2:1",      "1 jet-black + 2 warm-brown @ 4:1", "mid-grey @ 2:1",            "jet-black"};
+  static const char* const blends[] = {"jet-black @ 8:1",
+                                       "jet-black @ 4:1",
+                                       "2 jet-black + 1 warm-brown @ 8:1",
+                                       "warm-brown @ 4:1",
+                                       "dark-grey @ 2:1",
+                                       "1 jet-black + 1 warm-modifier @ 4:1",
+                                       "mid-grey",
+                                       "jet-black @ 12:1",
+                                       "warm-brown @ 2:1",
+                                       "3 jet-black + 1 warm-brown @ 4:1",
+                                       "dark-grey",
+                                       "1 warm-brown + 1 dark-grey @ 8:1",
+                                       "jet-black @ 2:1",
+                                       "1 jet-black + 2 warm-brown @ 4:1",
+                                       "mid-grey @ 2:1",
+                                       "jet-black"};
   std::vector<ClinicRecord> out;
   for (int i = 0; i < 16; ++i) {
     const colour::Lab skin = clinic_skins()[static_cast<std::size_t>(i % 6)];

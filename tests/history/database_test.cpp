@@ -95,7 +95,8 @@ TEST_CASE("history db: a new database has the latest schema, WAL, foreign keys a
   std::filesystem::remove_all(dir);
 }
 
-TEST_CASE("history db: records round-trip, duplicates and unknown clients are refused, nothing interpolated", "[unit]") {
+TEST_CASE("history db: records round-trip, duplicates and unknown clients are refused, nothing interpolated",
+          "[unit]") {
   const std::string dir = make_temp_dir("history-rt");
   ClientHistory h(Database::open(dir + "/c.db", Database::Mode::create));
   // A name that would break naive SQL is stored as text (bound, never pasted into SQL).
@@ -154,7 +155,12 @@ TEST_CASE("history db: a process killed inside its write transaction leaves no p
     // at the moment SQLite is about to commit (after every statement ran, before the commit).
     ClientHistory h(Database::open(path, Database::Mode::existing));
     sqlite3_commit_hook(
-        h.database().handle(), [](void*) -> int { ::raise(SIGKILL); return 0; }, nullptr);
+        h.database().handle(),
+        [](void*) -> int {
+          ::raise(SIGKILL);
+          return 0;
+        },
+        nullptr);
     h.add_session(sample_session("c1", 1));
     ::_exit(0);  // not reached
   }
@@ -187,7 +193,12 @@ TEST_CASE("history db: two processes writing at once both get their records in",
   auto writer = [&](const std::string& client) {
     ClientHistory h(Database::open(path, Database::Mode::existing));
     sqlite3_commit_hook(
-        h.database().handle(), [](void*) -> int { ::usleep(2000); return 0; }, nullptr);
+        h.database().handle(),
+        [](void*) -> int {
+          ::usleep(2000);
+          return 0;
+        },
+        nullptr);
     for (int s = 1; s <= kSessions; ++s) h.add_session(sample_session(client, s));
   };
   std::vector<pid_t> children;

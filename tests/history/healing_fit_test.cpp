@@ -52,8 +52,10 @@ TEST_CASE("history fit: the parameter table matches the model's defaults and the
     CHECK(row.prior_width > 0.0);
     // The palette parser accepts both bounds (a fit at a bound can always be written).
     for (double v : {row.lower, row.upper}) {
-      const std::string text = "schema: shadematch-palette/1\nname: t\ninks:\n  - {id: k, name: K, lab: [30, 0, 0]}\n"
-                               "healing: {" + std::string(row.name) + ": " + std::to_string(v) + "}\n";
+      const std::string text =
+          "schema: shadematch-palette/1\nname: t\ninks:\n  - {id: k, name: K, lab: [30, 0, 0]}\n"
+          "healing: {" +
+          std::string(row.name) + ": " + std::to_string(v) + "}\n";
       const pigment::Palette p = files::parse_palette(text, "t.yaml");
       CHECK(pigment::get(p.healing, row) == Approx(v).epsilon(1e-6));
     }
@@ -98,7 +100,8 @@ TEST_CASE("history fit: no records give the defaults back, two records stay near
   }
 }
 
-TEST_CASE("history fit: a generated clinic's healing is learnt — cross-validated ΔE00 from above 3 to below 1", "[property]") {
+TEST_CASE("history fit: a generated clinic's healing is learnt — cross-validated ΔE00 from above 3 to below 1",
+          "[property]") {
   const auto obs = observe(test::clinic_records(), 0);
   REQUIRE(obs.size() == 16);
   const history::HealingFit fit = history::fit_healing(house(), obs);

@@ -10,7 +10,9 @@
 using namespace shadematch;
 
 namespace {
-pigment::Palette parse(std::string_view text, const std::string& source) { return files::parse_palette(text, source); }
+pigment::Palette parse(std::string_view text, const std::string& source) {
+  return files::parse_palette(text, source);
+}
 
 const files::HealingValues kValues{
     {"strength", 1.0}, {"retention", 0.4512345}, {"dermis_above_um", 60.25}, {"pigment_layer_um", 120.5}};
@@ -28,7 +30,8 @@ void expect_only(const std::string& before, const std::string& after,
 }
 
 constexpr std::string_view kHead =
-    "# house palette\nschema: shadematch-palette/1   # schema\nname: T\ninks:\n  - id: k\n    name: K\n    lab: [30, 0, 0]\n";
+    "# house palette\nschema: shadematch-palette/1   # schema\nname: T\ninks:\n  - id: k\n    name: K\n    lab: [30, "
+    "0, 0]\n";
 // kHead followed by `tail` (appended into reserved storage: GCC 12 reports a false -Warray-bounds
 // on `std::string(literal) + literal` at -O2).
 std::string head_with(std::string_view tail) {
@@ -41,8 +44,9 @@ std::string head_with(std::string_view tail) {
 }  // namespace
 
 TEST_CASE("palette healing edit: flow style values replaced in place, comments kept", "[unit]") {
-  const std::string text = head_with("# healing as measured\nhealing: {strength: 1.0, retention: 0.7, dermis_above_um: 0, "
-                           "pigment_layer_um: 200}  # tuned\nplan: {shade_step_dL: 5.0}\n");
+  const std::string text = head_with(
+      "# healing as measured\nhealing: {strength: 1.0, retention: 0.7, dermis_above_um: 0, "
+      "pigment_layer_um: 200}  # tuned\nplan: {shade_step_dL: 5.0}\n");
   const std::string out = files::set_healing_values_text(text, kValues, "t.yaml", parse);
   // 4 significant digits (palette_healing_edit.hpp): 0.4512345 → 0.4512.
   expect_only(text, out,
@@ -56,10 +60,12 @@ TEST_CASE("palette healing edit: flow style values replaced in place, comments k
 }
 
 TEST_CASE("palette healing edit: block style, a missing key added at the keys' indentation, CRLF kept", "[unit]") {
-  std::string text = head_with("healing:\n  strength: 1.0   # drawdown strength\n  retention: 0.7\nplan:\n  shade_step_dL: 5.0\n");
+  std::string text =
+      head_with("healing:\n  strength: 1.0   # drawdown strength\n  retention: 0.7\nplan:\n  shade_step_dL: 5.0\n");
   const std::string out = files::set_healing_values_text(text, kValues, "t.yaml", parse);
-  CHECK(out == head_with("healing:\n  strength: 1   # drawdown strength\n  retention: 0.4512\n  dermis_above_um: 60.25\n"
-                   "  pigment_layer_um: 120.5\nplan:\n  shade_step_dL: 5.0\n"));
+  CHECK(out ==
+        head_with("healing:\n  strength: 1   # drawdown strength\n  retention: 0.4512\n  dermis_above_um: 60.25\n"
+                  "  pigment_layer_um: 120.5\nplan:\n  shade_step_dL: 5.0\n"));
   // CRLF file: inserted lines end in CRLF too.
   std::string crlf;
   for (char c : text) {
@@ -80,7 +86,8 @@ TEST_CASE("palette healing edit: flow section missing keys, and no section at al
         head_with("healing: {strength: 1, retention: 0.4512, dermis_above_um: 60.25, pigment_layer_um: 120.5}\n"));
   const std::string unterminated = head_with("plan: {shade_step_dL: 5.0}");
   CHECK(files::set_healing_values_text(unterminated, kValues, "t.yaml", parse) ==
-        head_with("plan: {shade_step_dL: 5.0}\nhealing: {strength: 1, retention: 0.4512, dermis_above_um: 60.25, pigment_layer_um: 120.5}\n"));
+        head_with("plan: {shade_step_dL: 5.0}\nhealing: {strength: 1, retention: 0.4512, dermis_above_um: 60.25, "
+                  "pigment_layer_um: 120.5}\n"));
 }
 
 TEST_CASE("palette healing edit: invalid palettes and values outside the parser's range are refused", "[unit]") {
@@ -90,7 +97,8 @@ TEST_CASE("palette healing edit: invalid palettes and values outside the parser'
                     Catch::Contains("healing.retention") && Catch::Contains("the palette was not changed"));
 }
 
-TEST_CASE("palette healing edit: the house palette keeps every byte but the four values, F.bak holds the old file", "[unit]") {
+TEST_CASE("palette healing edit: the house palette keeps every byte but the four values, F.bak holds the old file",
+          "[unit]") {
   const std::string dir = test::make_temp_dir("healing-edit");
   const std::string path = dir + "/house.yaml";
   std::filesystem::copy_file(test::source_dir() + "/palettes/house.yaml", path);

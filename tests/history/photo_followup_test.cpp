@@ -20,10 +20,15 @@ using test::run_cli;
 
 namespace {
 
-std::string house() { return test::source_dir() + "/palettes/house.yaml"; }
-colour::Lab lab_of(const nlohmann::json& j) { return {j[0].get<double>(), j[1].get<double>(), j[2].get<double>()}; }
+std::string house() {
+  return test::source_dir() + "/palettes/house.yaml";
+}
+colour::Lab lab_of(const nlohmann::json& j) {
+  return {j[0].get<double>(), j[1].get<double>(), j[2].get<double>()};
+}
 std::string rect_arg(const cv::Rect& r) {
-  return std::to_string(r.x) + "," + std::to_string(r.y) + "," + std::to_string(r.width) + "," + std::to_string(r.height);
+  return std::to_string(r.x) + "," + std::to_string(r.y) + "," + std::to_string(r.width) + "," +
+         std::to_string(r.height);
 }
 std::string lab_arg(const colour::Lab& lab) {
   char buf[96];
@@ -77,7 +82,8 @@ TEST_CASE("history sha256: FIPS 180-2 test vectors", "[reference]") {
   CHECK(history::sha256_hex("") == "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
 }
 
-TEST_CASE("cli client: photos — record measures as measure does, healed measures the treated dots' dark mode", "[cli]") {
+TEST_CASE("cli client: photos — record measures as measure does, healed measures the treated dots' dark mode",
+          "[cli]") {
   TempDir dir;
   const std::string db = dir.path + "/clinic.db";
   REQUIRE(run_cli({"client", "add", "p1", "--name", "Photo client", "--db", db}).exit_code == 0);
@@ -91,8 +97,8 @@ TEST_CASE("cli client: photos — record measures as measure does, healed measur
   REQUIRE(r.exit_code == 0);
   const auto rec = nlohmann::json::parse(r.out)["session"];
   // Stored exactly as `measure --json` measures the same photo and regions (the same code).
-  const auto m = run_cli({"measure", photo, "--hair", rect_arg(session.hair_rect), "--scalp",
-                          rect_arg(session.scalp_rect), "--json"});
+  const auto m = run_cli(
+      {"measure", photo, "--hair", rect_arg(session.hair_rect), "--scalp", rect_arg(session.scalp_rect), "--json"});
   REQUIRE(m.exit_code == 0);
   const auto mj = nlohmann::json::parse(m.out);
   CHECK(rec["target_lab"] == mj["regions"]["hair"]["follicle_lab"]);

@@ -12,10 +12,13 @@ using namespace shadematch;
 
 namespace {
 
-colour::Lab lab_of(const nlohmann::json& j) { return {j[0].get<double>(), j[1].get<double>(), j[2].get<double>()}; }
+colour::Lab lab_of(const nlohmann::json& j) {
+  return {j[0].get<double>(), j[1].get<double>(), j[2].get<double>()};
+}
 
 std::string rect_arg(const cv::Rect& r) {
-  return std::to_string(r.x) + "," + std::to_string(r.y) + "," + std::to_string(r.width) + "," + std::to_string(r.height);
+  return std::to_string(r.x) + "," + std::to_string(r.y) + "," + std::to_string(r.width) + "," +
+         std::to_string(r.height);
 }
 
 test::SceneSpec daylight_scene() {
@@ -114,7 +117,8 @@ TEST_CASE("measure cli: on the hand photo the proposed scalp region lands on the
   // The rest of the frame is a white wall, grass, a red cloth, steel flasks, wood and granite:
   // the proposal used to land on the wall (L* 53, C* 7) at 0.59 confidence.
   const cv::Rect forearm(0, 192, 115, 62);
-  const auto r = test::run_cli({"measure", test::test_data_dir() + "/photos/pedrodiamel_hand_holding_classic.jpg", "--json"});
+  const auto r =
+      test::run_cli({"measure", test::test_data_dir() + "/photos/pedrodiamel_hand_holding_classic.jpg", "--json"});
   INFO(r.err);
   REQUIRE(r.exit_code == 0);
   const auto j = nlohmann::json::parse(r.out);

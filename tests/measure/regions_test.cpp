@@ -244,7 +244,8 @@ TEST_CASE("measure: regions outside, empty, duplicated or on the card are refuse
     return "";
   };
   CHECK(message({region("hair", {200, 100, 50, 50})}).empty());
-  CHECK_THAT(message({region("hair", {380, 100, 50, 50})}), Catch::Contains("partly outside the image, which is 400×300"));
+  CHECK_THAT(message({region("hair", {380, 100, 50, 50})}),
+             Catch::Contains("partly outside the image, which is 400×300"));
   CHECK_THAT(message({region("hair", {500, 400, 5, 5})}), Catch::Contains("lies outside the image"));
   CHECK_THAT(message({region("hair", {200, 100, 0, 50})}), Catch::Contains("is empty"));
   CHECK_THAT(message({region("hair", {200, 100, 5, 5}), region("hair", {250, 100, 5, 5})}),
@@ -259,9 +260,11 @@ TEST_CASE("measure: regions outside, empty, duplicated or on the card are refuse
   CHECK_THAT(message({from_file}), Catch::StartsWith("a.regions.yaml:4:3: error: region 'scar'"));
 }
 
-TEST_CASE("measure: skin plausibility accepts every NIST skin at any exposure and rejects walls, cloth, black", "[unit]") {
+TEST_CASE("measure: skin plausibility accepts every NIST skin at any exposure and rejects walls, cloth, black",
+          "[unit]") {
   // Light, medium and dark skins of the NIST set (D50 Lab of the spectra, as in the scene tests).
-  for (const colour::Lab& skin : {colour::Lab{74.0, 10.7, 13.1}, colour::Lab{60.1, 15.2, 22.7}, colour::Lab{43.7, 15.0, 17.8}}) {
+  for (const colour::Lab& skin :
+       {colour::Lab{74.0, 10.7, 13.1}, colour::Lab{60.1, 15.2, 22.7}, colour::Lab{43.7, 15.0, 17.8}}) {
     INFO(skin.l << "," << skin.a << "," << skin.b);
     CHECK(photo::skin_plausibility(skin) > 0.9);
     // The same skin with 2× and 0.5× the light: L*, a*, b* scale alike by 2^(±1/3) (cube root).
@@ -270,8 +273,8 @@ TEST_CASE("measure: skin plausibility accepts every NIST skin at any exposure an
       if (lit.l <= 97) CHECK(photo::skin_plausibility(lit) > 0.9);
     }
   }
-  CHECK(photo::skin_plausibility({90, 2, 3}) < 0.3);     // white wall or cloth (q ≈ 1–2)
-  CHECK(photo::skin_plausibility({45, 60, 35}) < 0.01);  // saturated red cloth
+  CHECK(photo::skin_plausibility({90, 2, 3}) < 0.3);      // white wall or cloth (q ≈ 1–2)
+  CHECK(photo::skin_plausibility({45, 60, 35}) < 0.01);   // saturated red cloth
   CHECK(photo::skin_plausibility({60, -30, 40}) < 0.01);  // grass
-  CHECK(photo::skin_plausibility({12, 2, 2}) == 0.0);    // darker than the card's black patch
+  CHECK(photo::skin_plausibility({12, 2, 2}) == 0.0);     // darker than the card's black patch
 }

@@ -6,13 +6,12 @@
 #include <catch2/catch.hpp>
 
 #include <algorithm>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
-#include <cstdlib>
 #include <iostream>
 #include <numeric>
 #include <sstream>
-
 
 #include "colour/delta_e.hpp"
 #include "colour/lab.hpp"
@@ -323,7 +322,8 @@ TEST_CASE("measure: proposed regions land inside the scalp area from light to da
     spec.illuminant = c.light;
     spec.jpeg_quality = c.jpeg;
     const test::Scene scene = test::render_scene(spec);
-    const photo::DecodedImage image = photo::decode_image(test::write_scene(scene, dir, "p" + std::to_string(c.rank)), 1);
+    const photo::DecodedImage image =
+        photo::decode_image(test::write_scene(scene, dir, "p" + std::to_string(c.rank)), 1);
     const Calibrated cal = calibrate_from_truth_positions(scene, image.linear());
     photo::MeasureOptions options;
     options.card_corners = scene.card_corners;

@@ -53,8 +53,10 @@ std::array<colour::LinearRgb, 24> sample_patches(const test::WideScene& scene, c
   std::array<colour::LinearRgb, 24> out{};
   const int half = std::max(1, static_cast<int>(scene.patch_side_px / 4));
   for (std::size_t i = 0; i < 24; ++i) {
-    const cv::Point c(static_cast<int>(std::lround(scene.patch_centres[i].x)), static_cast<int>(std::lround(scene.patch_centres[i].y)));
-    const cv::Rect box = cv::Rect(c.x - half, c.y - half, 2 * half, 2 * half) & cv::Rect(0, 0, linear.cols, linear.rows);
+    const cv::Point c(static_cast<int>(std::lround(scene.patch_centres[i].x)),
+                      static_cast<int>(std::lround(scene.patch_centres[i].y)));
+    const cv::Rect box =
+        cv::Rect(c.x - half, c.y - half, 2 * half, 2 * half) & cv::Rect(0, 0, linear.cols, linear.rows);
     const cv::Scalar m = cv::mean(linear(box));
     out[i] = {m[0], m[1], m[2]};
   }
@@ -158,18 +160,16 @@ void run_table(const std::vector<std::uint64_t>& seeds, int width, int height, S
          << lab_text(scene.follicle_lab) << " | " << (r.hair.follicle_lab ? lab_text(*r.hair.follicle_lab) : "-")
          << " | " << r.de_follicle << " (" << r.cal_follicle << "+" << r.meas_follicle << ") | "
          << lab_text(scene.skin_lab) << " | " << lab_text(r.scalp.lab) << " | " << r.de_scalp << " (" << r.cal_scalp
-         << "+" << r.meas_scalp << ") | " << (r.scalp_proposed ? "yes" : "no") << " "
-         << r.scalp_confidence << " | " << (r.hair_proposed ? "yes" : "no") << " " << r.hair_confidence << " | "
-         << r.loo;
+         << "+" << r.meas_scalp << ") | " << (r.scalp_proposed ? "yes" : "no") << " " << r.scalp_confidence << " | "
+         << (r.hair_proposed ? "yes" : "no") << " " << r.hair_confidence << " | " << r.loo;
     if (print) std::cout << line.str() << std::endl;
     std::remove((dir + "/s" + std::to_string(seed) + (scene.spec.jpeg_quality > 0 ? ".jpg" : ".png")).c_str());
   }
   if (print) {
     const auto worst = [](const std::vector<double>& v) { return *std::max_element(v.begin(), v.end()); };
     std::cout << std::fixed << std::setprecision(2) << "follicle ΔE00 median " << photo::median_of(sum.follicle)
-              << " worst " << worst(sum.follicle) << " | scalp ΔE00 median " << photo::median_of(sum.scalp)
-              << " worst " << worst(sum.scalp) << " | scalp proposed on " << sum.proposed << " of " << sum.scenes
-              << " scenes\n"
+              << " worst " << worst(sum.follicle) << " | scalp ΔE00 median " << photo::median_of(sum.scalp) << " worst "
+              << worst(sum.scalp) << " | scalp proposed on " << sum.proposed << " of " << sum.scenes << " scenes\n"
               << "measurement alone (against a pure pixel through the same calibration): follicle median "
               << photo::median_of(sum.meas_follicle) << " worst " << worst(sum.meas_follicle) << " | scalp median "
               << photo::median_of(sum.meas_scalp) << " worst " << worst(sum.meas_scalp) << "\n";
@@ -290,8 +290,8 @@ TEST_CASE("wide scenes: tune split, small frames — follicle and scalp colour g
 TEST_CASE("wide scenes: held-out table (60 scenes)", "[.wide]") {
   // Run: build/tests/test_measure "[.wide]"  (SHADEMATCH_WIDE_SCENES=N for another count)
   Summary sum;
-  run_table(test::split_seeds(true, static_cast<std::size_t>(env_int("SHADEMATCH_WIDE_SCENES", 60))), 1200, 800,
-            sum, true);
+  run_table(test::split_seeds(true, static_cast<std::size_t>(env_int("SHADEMATCH_WIDE_SCENES", 60))), 1200, 800, sum,
+            true);
   const auto worst = [](const std::vector<double>& v) { return *std::max_element(v.begin(), v.end()); };
   CHECK(photo::median_of(sum.follicle) <= 1.0);
   CHECK(worst(sum.follicle) <= 2.0);
@@ -301,8 +301,8 @@ TEST_CASE("wide scenes: held-out table (60 scenes)", "[.wide]") {
 
 TEST_CASE("wide scenes: tune table (for choosing parameters)", "[.wide-tune]") {
   Summary sum;
-  run_table(test::split_seeds(false, static_cast<std::size_t>(env_int("SHADEMATCH_WIDE_SCENES", 60))), 1200, 800,
-            sum, true);
+  run_table(test::split_seeds(false, static_cast<std::size_t>(env_int("SHADEMATCH_WIDE_SCENES", 60))), 1200, 800, sum,
+            true);
   SUCCEED();
 }
 
@@ -338,8 +338,8 @@ TEST_CASE("wide scenes: write large scenes with dense dark dots for benchmarking
     spec.dot_radius = 4.0 + static_cast<double>(i % 4) * 2.0;
     if (spec.jpeg_quality == 0) spec.jpeg_quality = 92;
     const test::WideScene scene = test::render_wide(spec);
-    const std::string stem = "wide-" + std::to_string(seeds[i]) + "-" + std::to_string(size.width) + "x" +
-                             std::to_string(size.height);
+    const std::string stem =
+        "wide-" + std::to_string(seeds[i]) + "-" + std::to_string(size.width) + "x" + std::to_string(size.height);
     const std::string path = test::write_wide(scene, out, stem);
     std::ofstream truth(std::string(out) + "/" + stem + ".truth.csv");
     truth << std::setprecision(6) << "what,v1,v2,v3,v4,v5,v6,v7,v8\n";

@@ -9,9 +9,9 @@
 #include <optional>
 #include <string>
 
+#include <nlohmann/json.hpp>
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
-#include <nlohmann/json.hpp>
 
 #include "colour/delta_e.hpp"
 #include "colour/lab.hpp"
@@ -60,7 +60,8 @@ SyntheticCard render_synthetic_card(const photo::CardDefinition& card, std::uint
   cv::Mat img(900, 1200, CV_64FC3, cv::Scalar(0.25, 0.25, 0.25));
   // Card body (black frame) around the patch grid.
   cv::rectangle(img, cv::Point(static_cast<int>(origin.x - 12 * px), static_cast<int>(origin.y - 12 * px)),
-                cv::Point(static_cast<int>(origin.x + (card.width + 12) * px), static_cast<int>(origin.y + (card.height + 12) * px)),
+                cv::Point(static_cast<int>(origin.x + (card.width + 12) * px),
+                          static_cast<int>(origin.y + (card.height + 12) * px)),
                 cv::Scalar(0.03, 0.03, 0.03), cv::FILLED);
   for (const auto& p : card.patches) {
     const auto rgb = camera_rgb(colour::lab_to_xyz(p.reference_lab, colour::d50_white()));
@@ -93,10 +94,11 @@ SyntheticCard render_synthetic_card(const photo::CardDefinition& card, std::uint
     REQUIRE(cv::imencode(".jpg", out.bgr, jpeg, {cv::IMWRITE_JPEG_QUALITY, jpeg_quality}));
     out.bgr = cv::imdecode(jpeg, cv::IMREAD_COLOR);
   }
-  out.corners = {cv::Point2f(static_cast<float>(origin.x), static_cast<float>(origin.y)),
-                 cv::Point2f(static_cast<float>(origin.x + card.width * px), static_cast<float>(origin.y)),
-                 cv::Point2f(static_cast<float>(origin.x + card.width * px), static_cast<float>(origin.y + card.height * px)),
-                 cv::Point2f(static_cast<float>(origin.x), static_cast<float>(origin.y + card.height * px))};
+  out.corners = {
+      cv::Point2f(static_cast<float>(origin.x), static_cast<float>(origin.y)),
+      cv::Point2f(static_cast<float>(origin.x + card.width * px), static_cast<float>(origin.y)),
+      cv::Point2f(static_cast<float>(origin.x + card.width * px), static_cast<float>(origin.y + card.height * px)),
+      cv::Point2f(static_cast<float>(origin.x), static_cast<float>(origin.y + card.height * px))};
   return out;
 }
 
@@ -132,7 +134,9 @@ colour::Lab pixels_own_lab(const cv::Mat& bgr, const cv::Rect& roi) {
 photo::DecodedImage rotated(const photo::DecodedImage& image, int k) {
   photo::DecodedImage out = image;
   if (k == 0) return out;
-  const cv::RotateFlags flag = k == 1 ? cv::ROTATE_90_CLOCKWISE : k == 2 ? cv::ROTATE_180 : cv::ROTATE_90_COUNTERCLOCKWISE;
+  const cv::RotateFlags flag = k == 1   ? cv::ROTATE_90_CLOCKWISE
+                               : k == 2 ? cv::ROTATE_180
+                                        : cv::ROTATE_90_COUNTERCLOCKWISE;
   // The copy's cv::Mat shares the caller's pixels: detach it first, or a 180° turn (same size, so
   // cv::rotate writes in place) turns the caller's image too — and the next call, meant to turn the
   // original by 270°, turns an already turned image (450° = 90°).
@@ -147,10 +151,14 @@ photo::DecodedImage rotated(const photo::DecodedImage& image, int k) {
 cv::Point2f rotated_point(cv::Point2f p, int k, double w, double h) {
   const auto fw = static_cast<float>(w), fh = static_cast<float>(h);
   switch (k % 4) {
-    case 1: return {fh - p.y, p.x};
-    case 2: return {fw - p.x, fh - p.y};
-    case 3: return {p.y, fw - p.x};
-    default: return p;
+    case 1:
+      return {fh - p.y, p.x};
+    case 2:
+      return {fw - p.x, fh - p.y};
+    case 3:
+      return {p.y, fw - p.x};
+    default:
+      return p;
   }
 }
 
@@ -285,7 +293,7 @@ TEST_CASE("calibrate: every development photo calibrates, the same at every rota
       // in-sample the most flexible candidate (neutral spline, root-polynomial, light gradient)
       // leaves light skin 8.1, purple 7.8, foliage 6.7 ΔE00: the phone's rendering is not a global
       // per-channel curve and colour transform, which is all 24 patches can support.
-      {"macduff_fishbox1_passport_foot.jpg", 4.4},     // 4.07
+      {"macduff_fishbox1_passport_foot.jpg", 4.4},  // 4.07
   };
   const auto card = test::classic_card_from_tables();
   for (const auto& c : cases) {
@@ -339,7 +347,7 @@ TEST_CASE("palette measure: a synthetic ink swatch beside the card is measured w
   // values clipped at zero) does not apply to this scene.
   const auto card = test::classic_card_from_tables();
   const colour::Lab inks[] = {{28.4, 9.1, 14.7}, {45.0, -0.4, -2.0}};
-  const cv::Rect roi(1010, 320, 140, 140);  // right of the card (which ends near x = 960)
+  const cv::Rect roi(1010, 320, 140, 140);           // right of the card (which ends near x = 960)
   const cv::Rect measured_roi(1030, 340, 100, 100);  // the inner part, as a technician draws the box
   for (const int jpeg_quality : {0, 90}) {
     for (const colour::Lab& ink : inks) {
@@ -365,8 +373,10 @@ TEST_CASE("palette measure: a synthetic ink swatch beside the card is measured w
         CHECK(error <= 2.0);  // guard: the grey's codec floor is ≈ 1.4
       }
       if (std::getenv("SHADEMATCH_VERBOSE") != nullptr) {
-        std::printf("palette measure: JPEG %d, ink (%.1f, %.1f, %.1f): measured (%.2f, %.2f, %.2f), ΔE00 %.2f, file's own %.2f\n",
-                    jpeg_quality, ink.l, ink.a, ink.b, measured.l, measured.a, measured.b, error, file_floor);
+        std::printf(
+            "palette measure: JPEG %d, ink (%.1f, %.1f, %.1f): measured (%.2f, %.2f, %.2f), ΔE00 %.2f, file's own "
+            "%.2f\n",
+            jpeg_quality, ink.l, ink.a, ink.b, measured.l, measured.a, measured.b, error, file_floor);
       }
       CHECK(j["pixels"].get<int>() == 100 * 100);
       if (std::getenv("SHADEMATCH_KEEP_TMP") == nullptr) std::filesystem::remove_all(dir);

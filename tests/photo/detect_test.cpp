@@ -72,7 +72,9 @@ const CardDefinition& card() {
   return c;
 }
 
-std::string photo_path(const std::string& name) { return shadematch::test::test_data_dir() + "/photos/" + name; }
+std::string photo_path(const std::string& name) {
+  return shadematch::test::test_data_dir() + "/photos/" + name;
+}
 
 // Decoding is the slow part of these tests: each photo is decoded once per test run.
 const DecodedImage& decoded(const std::string& name) {
@@ -89,13 +91,19 @@ struct DevPhoto {
 // Orientation: clockwise rotation of the card in the photo. 0 = dark skin top-left; 90 = dark
 // skin top-right (white top-left); 270 = dark skin bottom-left.
 const DevPhoto kPhotos[] = {
-    {"pedrodiamel_hand_holding_classic.jpg", 0}, {"macduff_fishbox1_passport_foot.jpg", 0},
-    {"plantcv_classic.png", 90},                 {"plantcv_colorchecker-classic-mini.jpg", 270},
-    {"plantcv_nano.jpeg", 0},                    {"plantcv_source1_img.png", 90},
-    {"plantcv_target_img.png", 90},              {"argylldoc_colorchecker_thumb.jpg", 0},
+    {"pedrodiamel_hand_holding_classic.jpg", 0},
+    {"macduff_fishbox1_passport_foot.jpg", 0},
+    {"plantcv_classic.png", 90},
+    {"plantcv_colorchecker-classic-mini.jpg", 270},
+    {"plantcv_nano.jpeg", 0},
+    {"plantcv_source1_img.png", 90},
+    {"plantcv_target_img.png", 90},
+    {"argylldoc_colorchecker_thumb.jpg", 0},
 };
 
-double luminance(const shadematch::colour::LinearRgb& c) { return 0.2126 * c.r + 0.7152 * c.g + 0.0722 * c.b; }
+double luminance(const shadematch::colour::LinearRgb& c) {
+  return 0.2126 * c.r + 0.7152 * c.g + 0.0722 * c.b;
+}
 
 // A copy of `image` with its pixels replaced (same colour transform and scale).
 DecodedImage with_pixels(const DecodedImage& image, const cv::Mat& encoded) {
@@ -229,8 +237,8 @@ TEST_CASE("detect: a rotated photo gives the same patches, rotated corners and o
 TEST_CASE("detect: the photo with the card cropped out has no card", "[reference]") {
   // Photos with room beside the card: keep the wider of the full-height strips left and right of
   // the card (so the Passport's other page, above its 24-patch page, goes too).
-  for (const char* file : {"pedrodiamel_hand_holding_classic.jpg", "macduff_fishbox1_passport_foot.jpg",
-                           "plantcv_source1_img.png"}) {
+  for (const char* file :
+       {"pedrodiamel_hand_holding_classic.jpg", "macduff_fishbox1_passport_foot.jpg", "plantcv_source1_img.png"}) {
     INFO(file);
     const DecodedImage& image = decoded(file);
     const CardDetection d0 = shadematch::photo::detect_card(image, card());
@@ -255,8 +263,8 @@ TEST_CASE("detect: the photo with the card cropped out has no card", "[reference
     const CardDetection d0 = shadematch::photo::detect_card(image, card());
     REQUIRE(d0.found);
     const int top = static_cast<int>(std::min(d0.corners[0].y, d0.corners[1].y) * image.scale) - 20;
-    const CardDetection d =
-        shadematch::photo::detect_card(with_pixels(image, image.encoded(cv::Rect(0, 0, image.encoded.cols, top)).clone()), card());
+    const CardDetection d = shadematch::photo::detect_card(
+        with_pixels(image, image.encoded(cv::Rect(0, 0, image.encoded.cols, top)).clone()), card());
     INFO(d.detail);
     CHECK_FALSE(d.found);
     CHECK((d.reason == RejectReason::no_card || d.reason == RejectReason::lookalike));
@@ -419,8 +427,10 @@ TEST_CASE("detect: OpenCV mcc's candidates alone, verified, give the same card",
   for (const char* file : {"pedrodiamel_hand_holding_classic.jpg", "plantcv_classic.png", "plantcv_nano.jpeg"}) {
     INFO(file);
     const DecodedImage& image = decoded(file);
-    const CardDetection grid = shadematch::photo::detail::detect_card_with(image, card(), {}, shadematch::photo::detail::kGridFinder);
-    const CardDetection mcc = shadematch::photo::detail::detect_card_with(image, card(), {}, shadematch::photo::detail::kMccFinder);
+    const CardDetection grid =
+        shadematch::photo::detail::detect_card_with(image, card(), {}, shadematch::photo::detail::kGridFinder);
+    const CardDetection mcc =
+        shadematch::photo::detail::detect_card_with(image, card(), {}, shadematch::photo::detail::kMccFinder);
     INFO(mcc.detail);
     REQUIRE(grid.found);
     REQUIRE(mcc.found);

@@ -5,8 +5,8 @@
 #include <catch2/catch.hpp>
 #include <opencv2/imgcodecs.hpp>
 
-#include "photo/classic_card.hpp"
 #include "photo/calibrate.hpp"
+#include "photo/classic_card.hpp"
 #include "support/dot_field.hpp"
 #include "support/paths.hpp"
 #include "support/scene.hpp"

@@ -7,8 +7,8 @@
 #include "colour/delta_e.hpp"
 #include "colour/lab.hpp"
 #include "colour/spectral.hpp"
-#include "photo/fit.hpp"
 #include "photo/classic_card.hpp"
+#include "photo/fit.hpp"
 
 using namespace shadematch;
 using photo::FitSample;
@@ -108,8 +108,9 @@ TEST_CASE("fit: the neutral linearization recovers a per-channel power curve", "
     CHECK(c[1] == Approx(2.2).margin(0.15));
   }
   const auto with = photo::leave_one_out_de00(photo::CorrectionModel::linear3x3, samples, photo::NeutralCurve::power);
-  const auto without = photo::leave_one_out_de00(photo::CorrectionModel::linear3x3, samples, photo::NeutralCurve::identity);
-  CHECK(mean(with) < 1.0);       // recovered: below a just-noticeable difference
+  const auto without =
+      photo::leave_one_out_de00(photo::CorrectionModel::linear3x3, samples, photo::NeutralCurve::identity);
+  CHECK(mean(with) < 1.0);                // recovered: below a just-noticeable difference
   CHECK(mean(with) < mean(without) / 3);  // and it is the linearization that did it
 }
 
@@ -178,7 +179,8 @@ TEST_CASE("fit: gamma plus offset recovers a camera with flare that a power law 
   const auto samples = unclipped_card_samples(flare_camera);
   REQUIRE(samples.size() == 22);
   REQUIRE(samples.back().neutral);  // black is still there, and last
-  const auto offset = photo::leave_one_out_de00(photo::CorrectionModel::linear3x3, samples, photo::NeutralCurve::gamma_offset);
+  const auto offset =
+      photo::leave_one_out_de00(photo::CorrectionModel::linear3x3, samples, photo::NeutralCurve::gamma_offset);
   const auto power = photo::leave_one_out_de00(photo::CorrectionModel::linear3x3, samples, photo::NeutralCurve::power);
   INFO("LOO mean gamma-offset " << mean(offset) << ", power " << mean(power));
   // Inside the model family: what is left is the tabulation (24 knots, piecewise log–log) and the
@@ -210,8 +212,10 @@ colour::LinearRgb tone_curve_camera(const colour::Xyz& xyz) {
 TEST_CASE("fit: the shared log-quadratic curve recovers a tone curve a power law cannot", "[property]") {
   const auto samples = unclipped_card_samples(tone_curve_camera);
   REQUIRE(samples.size() == 22);
-  const auto shared = photo::leave_one_out_de00(photo::CorrectionModel::linear3x3, samples, photo::NeutralCurve::shared_log_quadratic);
-  const auto per_channel = photo::leave_one_out_de00(photo::CorrectionModel::linear3x3, samples, photo::NeutralCurve::log_quadratic);
+  const auto shared =
+      photo::leave_one_out_de00(photo::CorrectionModel::linear3x3, samples, photo::NeutralCurve::shared_log_quadratic);
+  const auto per_channel =
+      photo::leave_one_out_de00(photo::CorrectionModel::linear3x3, samples, photo::NeutralCurve::log_quadratic);
   const auto power = photo::leave_one_out_de00(photo::CorrectionModel::linear3x3, samples, photo::NeutralCurve::power);
   INFO("LOO mean shared " << mean(shared) << ", per channel " << mean(per_channel) << ", power " << mean(power));
   // Inside the model family (a shared curve, then a 3×3): tabulation and optimiser tolerance only
@@ -241,10 +245,14 @@ colour::LinearRgb lifted_tone_curve_camera(const colour::Xyz& xyz) {
 TEST_CASE("fit: the shared log-quadratic curve with a black level recovers a lifted black", "[property]") {
   const auto samples = unclipped_card_samples(lifted_tone_curve_camera);
   REQUIRE(samples.size() == 22);
-  const auto lifted = photo::leave_one_out_de00(photo::CorrectionModel::linear3x3, samples, photo::NeutralCurve::shared_log_quadratic_offset);
-  const auto shared = photo::leave_one_out_de00(photo::CorrectionModel::linear3x3, samples, photo::NeutralCurve::shared_log_quadratic);
-  const auto offset = photo::leave_one_out_de00(photo::CorrectionModel::linear3x3, samples, photo::NeutralCurve::gamma_offset);
-  INFO("LOO mean shared + black level " << mean(lifted) << ", shared " << mean(shared) << ", gamma-offset " << mean(offset));
+  const auto lifted = photo::leave_one_out_de00(photo::CorrectionModel::linear3x3, samples,
+                                                photo::NeutralCurve::shared_log_quadratic_offset);
+  const auto shared =
+      photo::leave_one_out_de00(photo::CorrectionModel::linear3x3, samples, photo::NeutralCurve::shared_log_quadratic);
+  const auto offset =
+      photo::leave_one_out_de00(photo::CorrectionModel::linear3x3, samples, photo::NeutralCurve::gamma_offset);
+  INFO("LOO mean shared + black level " << mean(lifted) << ", shared " << mean(shared) << ", gamma-offset "
+                                        << mean(offset));
   // Inside the model family: tabulation and optimiser tolerance only (0.05 as above); the two
   // forms that lack either the offset or the drifting exponent are not.
   CHECK(mean(lifted) < 0.05);
@@ -257,10 +265,12 @@ TEST_CASE("fit: jointly fitted curves are stored in the spline form a saved cali
   // files/calibration_file.cpp accepts [scale, gamma] or knots [c1, Y1, c2, Y2, …], all positive,
   // rising in both c and Y: a tabulated curve must be one of those, or --save would write a file
   // that --calibration refuses.
-  for (const auto curve : {photo::NeutralCurve::gamma_offset, photo::NeutralCurve::log_quadratic,
-                           photo::NeutralCurve::shared_log_quadratic, photo::NeutralCurve::shared_log_quadratic_offset}) {
+  for (const auto curve :
+       {photo::NeutralCurve::gamma_offset, photo::NeutralCurve::log_quadratic,
+        photo::NeutralCurve::shared_log_quadratic, photo::NeutralCurve::shared_log_quadratic_offset}) {
     INFO(photo::neutral_curve_name(curve));
-    const auto corr = photo::fit_correction(photo::CorrectionModel::root_polynomial2, card_samples(flare_camera), curve);
+    const auto corr =
+        photo::fit_correction(photo::CorrectionModel::root_polynomial2, card_samples(flare_camera), curve);
     for (const auto& knots : corr.linearization) {
       REQUIRE(knots.size() >= 4);
       REQUIRE(knots.size() % 2 == 0);
@@ -287,11 +297,13 @@ TEST_CASE("fit: the bounded leave-one-out gives up only when the candidate canno
   double sum = 0;
   for (double v : full) sum += v;
   // A bound above the sum: the complete, identical result.
-  const auto kept = photo::leave_one_out_de00_bounded(photo::CorrectionModel::linear3x3, samples, photo::NeutralCurve::power, false, sum * 1.001);
+  const auto kept = photo::leave_one_out_de00_bounded(photo::CorrectionModel::linear3x3, samples,
+                                                      photo::NeutralCurve::power, false, sum * 1.001);
   REQUIRE(kept.has_value());
   for (std::size_t i = 0; i < full.size(); ++i) CHECK((*kept)[i] == full[i]);
   // A bound below it: abandoned.
-  CHECK_FALSE(photo::leave_one_out_de00_bounded(photo::CorrectionModel::linear3x3, samples, photo::NeutralCurve::power, false, sum * 0.999)
+  CHECK_FALSE(photo::leave_one_out_de00_bounded(photo::CorrectionModel::linear3x3, samples, photo::NeutralCurve::power,
+                                                false, sum * 0.999)
                   .has_value());
 }
 
@@ -307,7 +319,8 @@ TEST_CASE("fit: leave-one-out refits the curve, the model and the gradient witho
     samples[i].u = static_cast<double>(i % 6) / 6.0 - 0.4;
     samples[i].v = static_cast<double>(i / 6) / 6.0 - 0.25;
   }
-  for (const auto curve : {photo::NeutralCurve::spline, photo::NeutralCurve::gamma_offset, photo::NeutralCurve::shared_log_quadratic}) {
+  for (const auto curve :
+       {photo::NeutralCurve::spline, photo::NeutralCurve::gamma_offset, photo::NeutralCurve::shared_log_quadratic}) {
     INFO(photo::neutral_curve_name(curve));
     const auto loo = photo::leave_one_out_de00(photo::CorrectionModel::root_polynomial2, samples, curve, true);
     for (const std::size_t left_out : {std::size_t{23}, std::size_t{12}}) {
@@ -315,11 +328,13 @@ TEST_CASE("fit: leave-one-out refits the curve, the model and the gradient witho
       rest.erase(rest.begin() + static_cast<std::ptrdiff_t>(left_out));
       const auto c = photo::fit_correction(photo::CorrectionModel::root_polynomial2, rest, curve, true);
       const auto& s = samples[left_out];
-      const double expected = colour::delta_e_2000(colour::xyz_to_lab(s.reference_xyz, colour::d50_white()), c.apply_lab_at(s.rgb, s.u, s.v));
+      const double expected = colour::delta_e_2000(colour::xyz_to_lab(s.reference_xyz, colour::d50_white()),
+                                                   c.apply_lab_at(s.rgb, s.u, s.v));
       // The same deterministic computation: equal to rounding.
       CHECK(loo[left_out] == Approx(expected).margin(1e-9));
       // And not the in-fit error: the full fit (which saw the patch) predicts it differently.
-      const auto full = photo::fit_de00(photo::fit_correction(photo::CorrectionModel::root_polynomial2, samples, curve, true), samples);
+      const auto full = photo::fit_de00(
+          photo::fit_correction(photo::CorrectionModel::root_polynomial2, samples, curve, true), samples);
       CHECK(std::fabs(loo[left_out] - full[left_out]) > 1e-6);
     }
   }

@@ -12,13 +12,13 @@
 //   (sub-pixel grid, moiré, squeezed gamut).
 // The photos are first reduced to a 1024 px long side (plenty for patch means; keeps each case
 // fast, also under AddressSanitizer; only two photos are larger, and at 800 px the passport card
-// of the fish-box photo turned by 135° is too small to be read). The suite runs twice in CI (release and sanitizers), so
-// each family covers its kinds of case once, not every photo × every variant: where a family
-// has variants (angles, sides, axes, casts, coverings) the photos take turns over them, each
-// variant on at least two photos of different cards, and the variants that were hard (the 135°
-// turn, the Nano foreshortened on its right) on every photo or on the photo they were hard for. Set SHADEMATCH_ROBUST_REPORT=1 to print one line per case
-// (found, orientation, leave-one-out mean, reason): the table in the issue's notes; set
-// SHADEMATCH_ROBUST_DUMP=DIR to keep the transformed photos.
+// of the fish-box photo turned by 135° is too small to be read). The suite runs twice in CI (release and sanitizers),
+// so each family covers its kinds of case once, not every photo × every variant: where a family has variants (angles,
+// sides, axes, casts, coverings) the photos take turns over them, each variant on at least two photos of different
+// cards, and the variants that were hard (the 135° turn, the Nano foreshortened on its right) on every photo or on the
+// photo they were hard for. Set SHADEMATCH_ROBUST_REPORT=1 to print one line per case (found, orientation,
+// leave-one-out mean, reason): the table in the issue's notes; set SHADEMATCH_ROBUST_DUMP=DIR to keep the transformed
+// photos.
 #include <algorithm>
 #include <array>
 #include <catch2/catch.hpp>
@@ -63,10 +63,14 @@ struct DevPhoto {
   int orientation_deg;  // as in detect_test.cpp: by eye, clockwise rotation of the card
 };
 const DevPhoto kPhotos[] = {
-    {"pedrodiamel_hand_holding_classic.jpg", 0}, {"macduff_fishbox1_passport_foot.jpg", 0},
-    {"plantcv_classic.png", 90},                 {"plantcv_colorchecker-classic-mini.jpg", 270},
-    {"plantcv_nano.jpeg", 0},                    {"plantcv_source1_img.png", 90},
-    {"plantcv_target_img.png", 90},              {"argylldoc_colorchecker_thumb.jpg", 0},
+    {"pedrodiamel_hand_holding_classic.jpg", 0},
+    {"macduff_fishbox1_passport_foot.jpg", 0},
+    {"plantcv_classic.png", 90},
+    {"plantcv_colorchecker-classic-mini.jpg", 270},
+    {"plantcv_nano.jpeg", 0},
+    {"plantcv_source1_img.png", 90},
+    {"plantcv_target_img.png", 90},
+    {"argylldoc_colorchecker_thumb.jpg", 0},
 };
 
 // Long side of the reduced copies the transforms start from.
@@ -219,7 +223,8 @@ bool may_refuse(const std::string& name, const std::string& photo) {
       {"small 110 px", "plantcv_classic.png"},
       {"small 100 px", "macduff_fishbox1_passport_foot.jpg"},
   };
-  return std::any_of(std::begin(cases), std::end(cases), [&](const auto& c) { return name == c.first && photo == c.second; });
+  return std::any_of(std::begin(cases), std::end(cases),
+                     [&](const auto& c) { return name == c.first && photo == c.second; });
 }
 
 // Calibrates `image` and checks it against the untransformed photo `b`.
@@ -262,7 +267,9 @@ void expect_card(const std::string& name, const DevPhoto& photo, const DecodedIm
   for (std::size_t i = 0; i < std::min<std::size_t>(24, d.patches.size()); ++i) {
     const auto& p0 = b.calibration.detection.patches[i];
     const auto& p = d.patches[i];
-    const auto clipped = [](const auto& s) { return std::find(s.flags.begin(), s.flags.end(), "clipped") != s.flags.end(); };
+    const auto clipped = [](const auto& s) {
+      return std::find(s.flags.begin(), s.flags.end(), "clipped") != s.flags.end();
+    };
     if (clipped(p0) || clipped(p)) continue;  // a clipped mean says only "at least this bright"
     const double de = sm::colour::delta_e_2000(lab_of(p0.mean), lab_of(expect.undo(p.mean)));
     INFO("patch " << i + 1 << ": ΔE00 " << de << " from the untransformed photo's");
@@ -311,7 +318,9 @@ cv::Mat rotate_padded(const cv::Mat& image, double deg) {
 }
 
 // A linear-light copy of the base photo (float, linear sRGB primaries).
-cv::Mat linear_of(const DecodedImage& image) { return image.linear(); }
+cv::Mat linear_of(const DecodedImage& image) {
+  return image.linear();
+}
 
 // Encodes linear RGB (float) times `gains` as an untagged file and decodes it back: 8-bit sRGB
 // PNG, or (raw = true) 16-bit TIFF holding the LINEAR values (raw-like: no tone curve; decoded
@@ -375,7 +384,8 @@ TEST_CASE("robust: a tilted card (foreshortened 30 %) is found in its orientatio
     for (auto& p : c) p -= cv::Point2f(static_cast<float>(crop.x), static_cast<float>(crop.y));
     // Corners sorted round the grid's bounding box: top-left, top-right, bottom-right, bottom-left.
     float x0 = c[0].x, y0 = c[0].y, x1 = c[0].x, y1 = c[0].y;
-    for (const auto& p : c) x0 = std::min(x0, p.x), y0 = std::min(y0, p.y), x1 = std::max(x1, p.x), y1 = std::max(y1, p.y);
+    for (const auto& p : c)
+      x0 = std::min(x0, p.x), y0 = std::min(y0, p.y), x1 = std::max(x1, p.x), y1 = std::max(y1, p.y);
     const cv::Rect2f g(x0, y0, x1 - x0, y1 - y0);
     const std::vector<cv::Point2f> from{g.tl(), {g.x + g.width, g.y}, g.br(), {g.x, g.y + g.height}};
     // The sides take turns over the photos; the right side on the Nano (its grid was lost so).
@@ -484,7 +494,8 @@ TEST_CASE("robust: strong white-balance casts in sRGB are found", "[property]") 
     REQUIRE(b.calibration.detection.found);
     const cv::Mat crop = linear_of(b.image)(around_card(b, 0.5));
     // Tungsten light left uncorrected (warm) and shade left uncorrected (cool), in linear light.
-    const std::pair<const char*, cv::Vec3d> casts[] = {{"cast warm", {1.0, 0.72, 0.38}}, {"cast cool", {0.55, 0.82, 1.0}}};
+    const std::pair<const char*, cv::Vec3d> casts[] = {{"cast warm", {1.0, 0.72, 0.38}},
+                                                       {"cast cool", {0.55, 0.82, 1.0}}};
     // Warm and cool in turns over the photos.
     {
       const auto& [name, gains] = casts[static_cast<std::size_t>(&photo - kPhotos) % 2];
@@ -566,7 +577,8 @@ TEST_CASE("robust: a card with six or more patches covered is refused as occlude
     // The finger and the label in turns over the photos (each on four).
     const bool finger_turn = static_cast<int>(&photo - kPhotos) % 2 == 0;
     cv::Mat finger = b.image.encoded.clone();
-    cv::line(finger, centre(0), centre(5), cv::Scalar(214, 160, 130), std::max(3, static_cast<int>(pitch)), cv::LINE_AA);
+    cv::line(finger, centre(0), centre(5), cv::Scalar(214, 160, 130), std::max(3, static_cast<int>(pitch)),
+             cv::LINE_AA);
     if (finger_turn) expect_refused("covered: finger", photo, with_pixels(b.image, finger), RejectReason::occluded);
     cv::Mat label = b.image.encoded.clone();
     std::vector<cv::Point> quad;

@@ -1,8 +1,8 @@
 #include <catch2/catch.hpp>
 #include <cmath>
 #include <limits>
-#include <string>
 #include <random>
+#include <string>
 
 #include "colour/delta_e.hpp"
 #include "colour/lab.hpp"
@@ -47,7 +47,9 @@ Palette test_palette() {
 const Lab kLightSkin{66.0, 11.0, 17.0};  // NIST-like light forearm (ITA ≈ 43°, "light")
 const Lab kDarkSkin{38.0, 12.0, 18.0};   // ITA ≈ −24°, "brown"
 
-Blend one(const std::string& id, int water = 0) { return Blend{{{id, 1}}, {water, 1}}; }
+Blend one(const std::string& id, int water = 0) {
+  return Blend{{{id, 1}}, {water, 1}};
+}
 
 }  // namespace
 
@@ -218,7 +220,8 @@ TEST_CASE("InkInSkinModel: the melanin fraction falls in Jacques's ranges for li
   // range, a brown one (ITA −30…10°) in the moderate-to-dark 11–43 %.
   const Palette p = test_palette();
   const InkInSkinModel light(p, Lab{66.0, 11.0, 17.0});  // NIST-like light forearm, ITA 43°
-  INFO("light " << light.melanin_fraction() << ", very dark " << InkInSkinModel(p, Lab{38.0, 12.0, 18.0}).melanin_fraction());
+  INFO("light " << light.melanin_fraction() << ", very dark "
+                << InkInSkinModel(p, Lab{38.0, 12.0, 18.0}).melanin_fraction());
   CHECK(light.melanin_fraction() >= 0.013);
   CHECK(light.melanin_fraction() <= 0.063);
   const InkInSkinModel dark(p, Lab{38.0, 12.0, 18.0});  // ITA −24°, "brown"
@@ -318,7 +321,8 @@ TEST_CASE("InkInSkinModel: the fast healed_dot_lab agrees with the slow path", "
   }
   // The inlined Lab formula itself, including the linear segment near black (Y < 0.008856).
   for (const Xyz xyz : {Xyz{0.5, 0.4, 0.3}, Xyz{0.001, 0.002, 0.0005}, Xyz{0.9642, 1.0, 0.8251}, Xyz{0.0, 0.0, 0.0}}) {
-    CHECK(delta_e_76(detail::xyz_to_lab_fast(xyz.x, xyz.y, xyz.z, d50_white().xyz), xyz_to_lab(xyz, d50_white())) < 1e-9);
+    CHECK(delta_e_76(detail::xyz_to_lab_fast(xyz.x, xyz.y, xyz.z, d50_white().xyz), xyz_to_lab(xyz, d50_white())) <
+          1e-9);
   }
 }
 

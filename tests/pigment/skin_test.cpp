@@ -17,8 +17,7 @@ double rms(const Spectrum& a, const Spectrum& b) {
 }
 }  // namespace
 
-TEST_CASE("nist_skin_model: principal components are orthonormal and explain most of the variance",
-          "[unit]") {
+TEST_CASE("nist_skin_model: principal components are orthonormal and explain most of the variance", "[unit]") {
   const SkinSpectralModel& m = nist_skin_model();
   for (std::size_t a = 0; a < SkinSpectralModel::kComponents; ++a) {
     for (std::size_t b = 0; b < SkinSpectralModel::kComponents; ++b) {
@@ -36,8 +35,7 @@ TEST_CASE("nist_skin_model: principal components are orthonormal and explain mos
   CHECK(m.explained_fraction() > 0.95);
 }
 
-TEST_CASE("nist_skin_model: reproduces each NIST subject's Lab within 0.5 ΔE00 from that Lab alone",
-          "[reference]") {
+TEST_CASE("nist_skin_model: reproduces each NIST subject's Lab within 0.5 ΔE00 from that Lab alone", "[reference]") {
   // For each of the 100 subjects: its Lab D50 from its measured spectrum, then the model's spectrum
   // from that Lab only. Issue 5 bounds the colour error at 0.5 ΔE00; the spectral RMS against the
   // subject's own spectrum is reported (in-sample: the subject is part of the PCA) and bounded at

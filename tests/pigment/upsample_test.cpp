@@ -108,8 +108,7 @@ TEST_CASE("upsample_lab_jakob2019: dark inks, neutrals and unreachable colours",
   CHECK_FALSE(upsample_lab_jakob2019({std::nan(""), 0.0, 0.0}).ok);
 }
 
-TEST_CASE("upsample_lab_jakob2019: reproduces X-Rite's published ColorChecker Lab D50 within 0.1 ΔE00",
-          "[reference]") {
+TEST_CASE("upsample_lab_jakob2019: reproduces X-Rite's published ColorChecker Lab D50 within 0.1 ΔE00", "[reference]") {
   // X-Rite (2016) after-November-2014 values (calibration/colorchecker24_lab_d50.csv): these are
   // the Lab a clinic would type for an ink it has no spectrum of.
   const CsvTable lab = parse_csv(embedded_file("colorchecker24_lab_d50.csv"), "lab");

@@ -7,7 +7,8 @@
 using namespace shadematch;
 using plan::Goal;
 
-TEST_CASE("plan targets: follicle sessions are lighter first, one shade apart, ending at the follicle colour", "[unit]") {
+TEST_CASE("plan targets: follicle sessions are lighter first, one shade apart, ending at the follicle colour",
+          "[unit]") {
   const plan::PlanColours colours{{22.0, 3.0, 6.0}, {62.0, 12.0, 16.0}, std::nullopt, 0.3};
   const plan::PlanTargets t = plan::plan_targets({Goal::follicle, 3, 5.0}, colours);
   REQUIRE(t.sessions.size() == 3);
@@ -38,7 +39,8 @@ TEST_CASE("plan targets: reduce-contrast lies between scalp and hair, 60 % of th
   CHECK(t.sessions[0] == t.final_target);  // one session: no lighter steps
 }
 
-TEST_CASE("plan targets: scar uses the scar as substrate and the surrounding scalp's area appearance as target", "[unit]") {
+TEST_CASE("plan targets: scar uses the scar as substrate and the surrounding scalp's area appearance as target",
+          "[unit]") {
   const colour::Lab hair{20.0, 2.0, 4.0};
   const colour::Lab scalp{65.0, 14.0, 18.0};
   const colour::Lab scar{78.0, 8.0, 12.0};

@@ -13,7 +13,9 @@ using namespace shadematch;
 
 namespace {
 
-pigment::Palette fixture() { return files::load_palette(test::test_data_dir() + "/palettes/clean.yaml"); }
+pigment::Palette fixture() {
+  return files::load_palette(test::test_data_dir() + "/palettes/clean.yaml");
+}
 
 // The pixel must be the sRGB encoding of the Lab exactly: the chart fills flat areas with that
 // colour, and PNG is lossless (the dot is anti-aliased only at its rim, far from the centre).
@@ -54,8 +56,9 @@ TEST_CASE("swatch: the PNG chart has its size and each swatch's centre has the p
     for (int s = 0; s < 2; ++s) {
       for (int k = 0; k < static_cast<int>(chart.dilutions.size()); ++k) {
         const cv::Rect c = g.healed_cell(chart, r, s, k);
-        check_pixel(img, {c.x + c.width / 2, c.y + c.height / 2},
-                    chart.rows[static_cast<std::size_t>(r)].healed[static_cast<std::size_t>(s)][static_cast<std::size_t>(k)]);
+        check_pixel(
+            img, {c.x + c.width / 2, c.y + c.height / 2},
+            chart.rows[static_cast<std::size_t>(r)].healed[static_cast<std::size_t>(s)][static_cast<std::size_t>(k)]);
         // The cell's corner shows the skin around the dot.
         check_pixel(img, {c.x + 1, c.y + 1}, chart.skins[static_cast<std::size_t>(s)].lab);
       }

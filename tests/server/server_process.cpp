@@ -90,8 +90,12 @@ int ServerProcess::stop(int signal) {
   return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
 }
 
-std::string ServerProcess::output() const { return read_binary_file(dir_ + "/stdout"); }
-std::string ServerProcess::errors() const { return read_binary_file(dir_ + "/stderr"); }
+std::string ServerProcess::output() const {
+  return read_binary_file(dir_ + "/stdout");
+}
+std::string ServerProcess::errors() const {
+  return read_binary_file(dir_ + "/stderr");
+}
 
 namespace {
 

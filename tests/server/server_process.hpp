@@ -37,7 +37,7 @@ class ServerProcess {
 };
 
 struct HttpResponse {
-  int status = 0;  // 0: no response (connection closed before a status line)
+  int status = 0;                              // 0: no response (connection closed before a status line)
   std::map<std::string, std::string> headers;  // names lower-cased
   std::string body;
 };
@@ -51,7 +51,9 @@ HttpResponse http_get(int port, const std::string& path);
 struct FormPart {
   FormPart(std::string name_, std::string content_, std::string filename_ = "",
            std::string content_type_ = "application/octet-stream")
-      : name(std::move(name_)), content(std::move(content_)), filename(std::move(filename_)),
+      : name(std::move(name_)),
+        content(std::move(content_)),
+        filename(std::move(filename_)),
         content_type(std::move(content_type_)) {}
   std::string name;
   std::string content;

@@ -20,8 +20,12 @@ namespace {
 
 using nlohmann::json;
 
-std::string sample_photo() { return source_dir() + "/samples/scalp/photo.jpg"; }
-std::string house_palette() { return source_dir() + "/palettes/house.yaml"; }
+std::string sample_photo() {
+  return source_dir() + "/samples/scalp/photo.jpg";
+}
+std::string house_palette() {
+  return source_dir() + "/palettes/house.yaml";
+}
 // The day the sample's plan is set on (README's demo): lots expire, so the date is fixed.
 const std::string kToday = "2026-12-01";
 // samples/scalp/photo.jpg.regions.yaml, given explicitly to both sides (an upload has no sidecar).
@@ -57,9 +61,9 @@ TEST_CASE("server: POST /api/match answers exactly what match --json prints", "[
                                    kScalp, "--today", kToday, "--json"});
     REQUIRE(cli.exit_code == 0);
     // The photo's name in the JSON is the upload's file name: the test names it as the CLI's path.
-    const HttpResponse api = http_post_form(
-        server.port(), "/api/match",
-        {photo_part(bytes, sample_photo()), {"hair", kHair}, {"scalp", kScalp}, {"today", kToday}});
+    const HttpResponse api =
+        http_post_form(server.port(), "/api/match",
+                       {photo_part(bytes, sample_photo()), {"hair", kHair}, {"scalp", kScalp}, {"today", kToday}});
     REQUIRE(api.status == 200);
     CHECK(api.body == cli.out);
   }
@@ -72,12 +76,9 @@ TEST_CASE("server: POST /api/match answers exactly what match --json prints", "[
                                    "--sessions", "2", "--top", "3", "--today", kToday, "--json"});
     std::filesystem::remove_all(dir);
     REQUIRE(cli.exit_code == 0);
-    const HttpResponse api = http_post_form(server.port(), "/api/match",
-                                            {photo_part(bytes, copy),
-                                             {"goal", "reduce-contrast"},
-                                             {"sessions", "2"},
-                                             {"top", "3"},
-                                             {"today", kToday}});
+    const HttpResponse api = http_post_form(
+        server.port(), "/api/match",
+        {photo_part(bytes, copy), {"goal", "reduce-contrast"}, {"sessions", "2"}, {"top", "3"}, {"today", kToday}});
     REQUIRE(api.status == 200);
     CHECK(api.body == cli.out);
     const json j = json::parse(api.body);
@@ -109,13 +110,13 @@ TEST_CASE("server: 20 parallel uploads are each answered with their own plan", "
     std::string goal;
     std::string sessions;
   };
-  const std::vector<Variant> variants = {{"follicle", "1"}, {"reduce-contrast", "1"}, {"follicle", "2"},
-                                         {"reduce-contrast", "2"}};
+  const std::vector<Variant> variants = {
+      {"follicle", "1"}, {"reduce-contrast", "1"}, {"follicle", "2"}, {"reduce-contrast", "2"}};
   std::vector<std::string> expected;
   for (const Variant& v : variants) {
-    const RunResult cli = run_cli({"match", sample_photo(), "--palette", house_palette(), "--hair", kHair, "--scalp",
-                                   kScalp, "--goal", v.goal, "--sessions", v.sessions, "--top", "3", "--today", kToday,
-                                   "--json"});
+    const RunResult cli =
+        run_cli({"match", sample_photo(), "--palette", house_palette(), "--hair", kHair, "--scalp", kScalp, "--goal",
+                 v.goal, "--sessions", v.sessions, "--top", "3", "--today", kToday, "--json"});
     REQUIRE(cli.exit_code == 0);
     expected.push_back(cli.out);
   }
@@ -131,15 +132,14 @@ TEST_CASE("server: 20 parallel uploads are each answered with their own plan", "
     clients.emplace_back([&, i] {
       const Variant& v = variants[static_cast<std::size_t>(i) % variants.size()];
       const auto start = std::chrono::steady_clock::now();
-      answers[static_cast<std::size_t>(i)] =
-          http_post_form(server.port(), "/api/match",
-                         {photo_part(bytes, sample_photo()),
-                          {"hair", kHair},
-                          {"scalp", kScalp},
-                          {"goal", v.goal},
-                          {"sessions", v.sessions},
-                          {"top", "3"},
-                          {"today", kToday}});
+      answers[static_cast<std::size_t>(i)] = http_post_form(server.port(), "/api/match",
+                                                            {photo_part(bytes, sample_photo()),
+                                                             {"hair", kHair},
+                                                             {"scalp", kScalp},
+                                                             {"goal", v.goal},
+                                                             {"sessions", v.sessions},
+                                                             {"top", "3"},
+                                                             {"today", kToday}});
       seconds[static_cast<std::size_t>(i)] =
           std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     });
@@ -164,10 +164,11 @@ TEST_CASE("server: bad uploads get a clear 4xx and the server keeps serving", "[
   SECTION("over the size limit: 413 from the Content-Length, before the body is sent") {
     // Only the head is sent: the answer can only come from the declared length (nothing read,
     // nothing decoded). 40 MiB + 1 is one byte over the documented limit.
-    const std::string head = "POST /api/match HTTP/1.1\r\nHost: 127.0.0.1\r\n"
-                             "Content-Type: multipart/form-data; boundary=x\r\n"
-                             "Content-Length: " +
-                             std::to_string(40 * 1024 * 1024 + 1) + "\r\n\r\n";
+    const std::string head =
+        "POST /api/match HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+        "Content-Type: multipart/form-data; boundary=x\r\n"
+        "Content-Length: " +
+        std::to_string(40 * 1024 * 1024 + 1) + "\r\n\r\n";
     const HttpResponse r = http_raw(server.port(), head);
     REQUIRE(r.status == 413);
     const json j = body_json(r);
@@ -235,16 +236,18 @@ TEST_CASE("server: bad uploads get a clear 4xx and the server keeps serving", "[
   }
   SECTION("malformed multipart: 400") {
     const std::string body = "--x\r\nContent-Disposition: form-data; name=\"photo\"\r\n\r\nno closing boundary";
-    const HttpResponse r = http_raw(server.port(), "POST /api/match HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n"
-                                                   "Content-Type: multipart/form-data; boundary=x\r\n"
-                                                   "Content-Length: " +
-                                                       std::to_string(body.size()) + "\r\n\r\n" + body);
+    const HttpResponse r = http_raw(server.port(),
+                                    "POST /api/match HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n"
+                                    "Content-Type: multipart/form-data; boundary=x\r\n"
+                                    "Content-Length: " +
+                                        std::to_string(body.size()) + "\r\n\r\n" + body);
     REQUIRE(r.status == 400);
     CHECK(body_json(r)["code"] == "bad-request");
   }
   SECTION("not a form at all: 400") {
-    const HttpResponse r = http_raw(server.port(), "POST /api/match HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n"
-                                                   "Content-Type: application/json\r\nContent-Length: 2\r\n\r\n{}");
+    const HttpResponse r = http_raw(server.port(),
+                                    "POST /api/match HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n"
+                                    "Content-Type: application/json\r\nContent-Length: 2\r\n\r\n{}");
     REQUIRE(r.status == 400);
     CHECK(body_json(r)["error"].get<std::string>().find("multipart/form-data") != std::string::npos);
   }

@@ -11,9 +11,9 @@
 namespace shadematch::test {
 
 struct DotField {
-  double cover = 0.3;    // share of the frame (outside the card) under dots
-  double radius = 5;     // px
-  double level = 30;     // 8-bit value of a dot's green channel (red × 0.9, blue × 0.8 of a brown)
+  double cover = 0.3;  // share of the frame (outside the card) under dots
+  double radius = 5;   // px
+  double level = 30;   // 8-bit value of a dot's green channel (red × 0.9, blue × 0.8 of a brown)
   std::uint64_t seed = 1;
 };
 

@@ -15,9 +15,15 @@ extern char** environ;
 
 namespace shadematch::test {
 
-std::string source_dir() { return SHADEMATCH_SOURCE_DIR; }
-std::string test_data_dir() { return SHADEMATCH_TEST_DATA_DIR; }
-std::string binary_path() { return SHADEMATCH_BINARY; }
+std::string source_dir() {
+  return SHADEMATCH_SOURCE_DIR;
+}
+std::string test_data_dir() {
+  return SHADEMATCH_TEST_DATA_DIR;
+}
+std::string binary_path() {
+  return SHADEMATCH_BINARY;
+}
 
 std::string read_text_file(const std::string& path) {
   std::ifstream in(path, std::ios::binary);

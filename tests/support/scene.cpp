@@ -33,7 +33,9 @@ colour::Lab truth_lab(const colour::SampledSpectrum& s) {
   return colour::xyz_to_lab(colour::spectrum_to_xyz(s, "D50"), colour::d50_white());
 }
 
-cv::Vec3d as_vec(const colour::Xyz& x) { return {x.x, x.y, x.z}; }
+cv::Vec3d as_vec(const colour::Xyz& x) {
+  return {x.x, x.y, x.z};
+}
 
 // Linear sRGB ← XYZ (D65 white), derived from the IEC 61966-2-1 primaries' chromaticities and the
 // CIE D65 white of the tables (the usual construction: scale the primaries so they sum to white).
@@ -138,7 +140,8 @@ Scene render_scene(const SceneSpec& spec) {
   const CsvTable cam = parse_csv(read_text_file(test_data_dir() + "/scene/camera_xyz_to_cam_dcraw.csv"), "camera");
   cv::Matx33d m;
   const double divisor = parse_csv_number(cam, cam.rows.at(0), cam.column("divisor"));
-  for (int i = 0; i < 9; ++i) m(i / 3, i % 3) = parse_csv_number(cam, cam.rows.at(0), static_cast<std::size_t>(i + 1)) / divisor;
+  for (int i = 0; i < 9; ++i)
+    m(i / 3, i % 3) = parse_csv_number(cam, cam.rows.at(0), static_cast<std::size_t>(i + 1)) / divisor;
   const cv::Vec3d d65 = as_vec(colour::illuminant_white("D65").xyz);
   const cv::Vec3d row_white = m * d65;
   for (int r = 0; r < 3; ++r)
@@ -148,7 +151,8 @@ Scene render_scene(const SceneSpec& spec) {
   const cv::Matx33d gains = cv::Matx33d::diag(cv::Vec3d(1.0 / cam_white[0], 1.0 / cam_white[1], 1.0 / cam_white[2]));
   const cv::Matx33d render = xyz_to_linear_srgb() * m.inv() * gains * m;
   std::vector<cv::Vec3d> rgb(kMaterials);
-  for (std::size_t i = 0; i < kMaterials; ++i) rgb[i] = render * as_vec(colour::spectrum_to_xyz(spectra[i], spec.illuminant));
+  for (std::size_t i = 0; i < kMaterials; ++i)
+    rgb[i] = render * as_vec(colour::spectrum_to_xyz(spectra[i], spec.illuminant));
   const double white_max = std::max({rgb[18][0], rgb[18][1], rgb[18][2]});
   const double exposure = 0.9 / (white_max * (1.0 + 0.5 * std::abs(spec.light_gradient)));
 
@@ -196,18 +200,20 @@ Scene render_scene(const SceneSpec& spec) {
     scene.card_corners = {project(grid_x0, grid_y0), project(grid_x1, grid_y0), project(grid_x1, grid_y1),
                           project(grid_x0, grid_y1)};
     for (std::size_t i = 0; i < 24; ++i) {
-      scene.patch_centres[i] = project(patch_box[i].x + 0.5 * patch_box[i].width, patch_box[i].y + 0.5 * patch_box[i].height);
+      scene.patch_centres[i] =
+          project(patch_box[i].x + 0.5 * patch_box[i].width, patch_box[i].y + 0.5 * patch_box[i].height);
     }
     scene.patch_side_px = width_px * patch_box[0].width / card_w;
   }
   const cv::Rect2d scalp(0.52 * w, 0.06 * h, 0.44 * w, 0.88 * h);
-  scene.scalp_area = cv::Rect(cv::Point(static_cast<int>(std::ceil(scalp.x)), static_cast<int>(std::ceil(scalp.y))),
-                              cv::Point(static_cast<int>(scalp.x + scalp.width), static_cast<int>(scalp.y + scalp.height)));
+  scene.scalp_area =
+      cv::Rect(cv::Point(static_cast<int>(std::ceil(scalp.x)), static_cast<int>(std::ceil(scalp.y))),
+               cv::Point(static_cast<int>(scalp.x + scalp.width), static_cast<int>(scalp.y + scalp.height)));
   const double r = spec.dot_radius;
   const auto spacing = [&](double coverage) { return r * std::sqrt(kPi / std::clamp(coverage, 0.01, 0.5)); };
-  const DotZone zones[2] = {{{scalp.x, scalp.y, scalp.width, scalp.height / 2}, spacing(spec.hair_coverage), 1},
-                            {{scalp.x, scalp.y + scalp.height / 2, scalp.width, scalp.height / 2},
-                             spacing(spec.scalp_coverage), 2}};
+  const DotZone zones[2] = {
+      {{scalp.x, scalp.y, scalp.width, scalp.height / 2}, spacing(spec.hair_coverage), 1},
+      {{scalp.x, scalp.y + scalp.height / 2, scalp.width, scalp.height / 2}, spacing(spec.scalp_coverage), 2}};
   const auto inset = [r](const DotZone& z) {
     const double m2 = 2.0 * r + 2.0;  // clear of the zone's edge by a dot diameter
     return cv::Rect(static_cast<int>(std::ceil(z.area.x + m2)), static_cast<int>(std::ceil(z.area.y + m2)),
@@ -233,8 +239,10 @@ Scene render_scene(const SceneSpec& spec) {
       const double lx = x - z.area.x, ly = y - z.area.y;
       const auto ci = static_cast<std::uint64_t>(lx / z.spacing), cj = static_cast<std::uint64_t>(ly / z.spacing);
       const double room = std::max(0.0, 0.5 * z.spacing - 1.2 * r);
-      const double cx = (static_cast<double>(ci) + 0.5) * z.spacing + (2 * uniform(spec.seed, z.id * 3 + 0, ci, cj) - 1) * room;
-      const double cy = (static_cast<double>(cj) + 0.5) * z.spacing + (2 * uniform(spec.seed, z.id * 3 + 1, ci, cj) - 1) * room;
+      const double cx =
+          (static_cast<double>(ci) + 0.5) * z.spacing + (2 * uniform(spec.seed, z.id * 3 + 0, ci, cj) - 1) * room;
+      const double cy =
+          (static_cast<double>(cj) + 0.5) * z.spacing + (2 * uniform(spec.seed, z.id * 3 + 1, ci, cj) - 1) * room;
       const double radius = r * (0.8 + 0.4 * uniform(spec.seed, z.id * 3 + 2, ci, cj));
       if ((lx - cx) * (lx - cx) + (ly - cy) * (ly - cy) <= radius * radius) return kHair;
       return kSkin;
@@ -249,7 +257,8 @@ Scene render_scene(const SceneSpec& spec) {
     for (int x = 0; x < spec.width; ++x) {
       cv::Vec3d sum(0, 0, 0);
       for (int sy = 0; sy < 3; ++sy)
-        for (int sx = 0; sx < 3; ++sx) sum += rgb[static_cast<std::size_t>(material_at(x + (sx + 0.5) / 3.0, y + (sy + 0.5) / 3.0))];
+        for (int sx = 0; sx < 3; ++sx)
+          sum += rgb[static_cast<std::size_t>(material_at(x + (sx + 0.5) / 3.0, y + (sy + 0.5) / 3.0))];
       const double light = 1.0 + spec.light_gradient * ((x + 0.5) / w - 0.5);
       for (int c = 0; c < 3; ++c) {
         double v = exposure * light * sum[c] / 9.0;
@@ -274,7 +283,8 @@ cv::Mat srgb8_bgr_to_linear_rgb(const cv::Mat& bgr) {
   std::array<float, 256> lut{};
   for (int i = 0; i < 256; ++i) {
     const double v = i / 255.0;  // IEC 61966-2-1 decoding
-    lut[static_cast<std::size_t>(i)] = static_cast<float>(v <= 0.04045 ? v / 12.92 : std::pow((v + 0.055) / 1.055, 2.4));
+    lut[static_cast<std::size_t>(i)] =
+        static_cast<float>(v <= 0.04045 ? v / 12.92 : std::pow((v + 0.055) / 1.055, 2.4));
   }
   cv::Mat out(bgr.size(), CV_32FC3);
   for (int y = 0; y < bgr.rows; ++y) {
@@ -289,8 +299,10 @@ std::array<colour::LinearRgb, 24> sample_patches(const Scene& scene, const cv::M
   std::array<colour::LinearRgb, 24> out{};
   const int half = std::max(1, static_cast<int>(scene.patch_side_px / 4));
   for (std::size_t i = 0; i < 24; ++i) {
-    const cv::Point c(static_cast<int>(std::lround(scene.patch_centres[i].x)), static_cast<int>(std::lround(scene.patch_centres[i].y)));
-    const cv::Rect box = cv::Rect(c.x - half, c.y - half, 2 * half, 2 * half) & cv::Rect(0, 0, linear_rgb.cols, linear_rgb.rows);
+    const cv::Point c(static_cast<int>(std::lround(scene.patch_centres[i].x)),
+                      static_cast<int>(std::lround(scene.patch_centres[i].y)));
+    const cv::Rect box =
+        cv::Rect(c.x - half, c.y - half, 2 * half, 2 * half) & cv::Rect(0, 0, linear_rgb.cols, linear_rgb.rows);
     const cv::Scalar m = cv::mean(linear_rgb(box));
     out[i] = {m[0], m[1], m[2]};
   }

@@ -40,21 +40,21 @@ struct SceneSpec {
   std::uint64_t seed = 1;
   int width = 960;
   int height = 640;
-  std::string illuminant = "D65";       // any name of colour::illuminant_names()
-  std::string white_balance_for;         // "" = right (the scene's illuminant); else the one assumed
-  int skin_subject = 50;                 // NIST subject 1..100
-  double hair_melanin = 4.0;             // τ at 500 nm (see above)
-  double dot_radius = 6.0;               // follicle dot radius, px (±20 % per dot)
-  double hair_coverage = 0.30;           // dot area share in the hair zone (upper half of the scalp)
-  double scalp_coverage = 0.04;          // dot area share in the scalp zone (lower half)
-  double noise = 0.003;                  // σ of the read noise, linear units (shot noise added)
-  int jpeg_quality = 0;                  // 0 = PNG, else JPEG quality 1..100
-  double tone_gamma = 1.0;               // linear → linear^tone_gamma before sRGB encoding
-  double light_gradient = 0.02;          // relative light change across the frame, left → right
-  double card_width = 0.40;              // card width as a fraction of the image width
-  double card_angle_deg = 0;             // rotation of the card, clockwise
-  double perspective = 0.03;             // random corner displacement, fraction of the card width
-  bool card = true;                      // false: no card in the frame
+  std::string illuminant = "D65";  // any name of colour::illuminant_names()
+  std::string white_balance_for;   // "" = right (the scene's illuminant); else the one assumed
+  int skin_subject = 50;           // NIST subject 1..100
+  double hair_melanin = 4.0;       // τ at 500 nm (see above)
+  double dot_radius = 6.0;         // follicle dot radius, px (±20 % per dot)
+  double hair_coverage = 0.30;     // dot area share in the hair zone (upper half of the scalp)
+  double scalp_coverage = 0.04;    // dot area share in the scalp zone (lower half)
+  double noise = 0.003;            // σ of the read noise, linear units (shot noise added)
+  int jpeg_quality = 0;            // 0 = PNG, else JPEG quality 1..100
+  double tone_gamma = 1.0;         // linear → linear^tone_gamma before sRGB encoding
+  double light_gradient = 0.02;    // relative light change across the frame, left → right
+  double card_width = 0.40;        // card width as a fraction of the image width
+  double card_angle_deg = 0;       // rotation of the card, clockwise
+  double perspective = 0.03;       // random corner displacement, fraction of the card width
+  bool card = true;                // false: no card in the frame
   // When not empty: the dots' reflectance instead of the follicle model above (e.g. healed SMP
   // dots from the ink-in-skin model, tests/history), sampled at dot_wavelengths_nm; outside
   // their range the end values are held.
@@ -69,13 +69,13 @@ struct Scene {
   // CardDetection::corners. Meaningless when spec.card is false.
   std::array<cv::Point2f, 4> card_corners{};
   std::array<cv::Point2f, 24> patch_centres{};  // in the image
-  double patch_side_px = 0;                      // approximate patch side in the image
-  std::array<colour::Lab, 24> patch_lab{};       // truth: CIELAB D50 of the card's spectra
-  cv::Rect scalp_area;  // everything skin (with dots) is inside this rectangle
-  cv::Rect hair_rect;   // inside the dense (hair) zone, away from its edges
-  cv::Rect scalp_rect;  // inside the sparse (scalp) zone, away from its edges
-  colour::Lab skin_lab;      // truth
-  colour::Lab follicle_lab;  // truth
+  double patch_side_px = 0;                     // approximate patch side in the image
+  std::array<colour::Lab, 24> patch_lab{};      // truth: CIELAB D50 of the card's spectra
+  cv::Rect scalp_area;                          // everything skin (with dots) is inside this rectangle
+  cv::Rect hair_rect;                           // inside the dense (hair) zone, away from its edges
+  cv::Rect scalp_rect;                          // inside the sparse (scalp) zone, away from its edges
+  colour::Lab skin_lab;                         // truth
+  colour::Lab follicle_lab;                     // truth
 };
 
 Scene render_scene(const SceneSpec& spec);

@@ -88,7 +88,8 @@ const std::vector<Camera>& cameras() {
       Camera cam;
       cam.name = row.fields.at(0);
       const double divisor = parse_csv_number(t, row, t.column("divisor"));
-      for (int i = 0; i < 9; ++i) cam.xyz_to_cam(i / 3, i % 3) = parse_csv_number(t, row, static_cast<std::size_t>(i + 1)) / divisor;
+      for (int i = 0; i < 9; ++i)
+        cam.xyz_to_cam(i / 3, i % 3) = parse_csv_number(t, row, static_cast<std::size_t>(i + 1)) / divisor;
       c.push_back(cam);
     }
     return c;
@@ -96,7 +97,9 @@ const std::vector<Camera>& cameras() {
   return out;
 }
 
-cv::Vec3d vec(const colour::Xyz& x) { return {x.x, x.y, x.z}; }
+cv::Vec3d vec(const colour::Xyz& x) {
+  return {x.x, x.y, x.z};
+}
 
 // Linear sRGB ← XYZ (D65): IEC 61966-2-1 primaries scaled to the tables' D65 white.
 cv::Matx33d xyz_to_srgb() {
@@ -111,7 +114,9 @@ cv::Matx33d xyz_to_srgb() {
   return (p * cv::Matx33d::diag(s)).inv();
 }
 
-double srgb_encode(double v) { return v <= 0.0031308 ? 12.92 * v : 1.055 * std::pow(v, 1.0 / 2.4) - 0.055; }
+double srgb_encode(double v) {
+  return v <= 0.0031308 ? 12.92 * v : 1.055 * std::pow(v, 1.0 / 2.4) - 0.055;
+}
 
 const char* const kIlluminants[] = {"D65", "D50", "A", "FL2", "FL7", "FL11", "FL12"};
 
@@ -124,12 +129,18 @@ struct HairRange {
 // brown L* 25–40; black near the 4 % surface reflection (L* ≈ 24).
 HairRange hair_range(HairClass c) {
   switch (c) {
-    case HairClass::grey: return {0.05, 0.3, 0.0, 0.1};
-    case HairClass::blond: return {0.3, 0.9, 0.1, 0.8};
-    case HairClass::red: return {0.2, 0.6, 1.2, 3.0};
-    case HairClass::auburn: return {0.8, 2.0, 0.8, 2.0};
-    case HairClass::brown: return {2.0, 7.0, 0.0, 1.5};
-    case HairClass::black: return {8.0, 18.0, 0.0, 1.0};
+    case HairClass::grey:
+      return {0.05, 0.3, 0.0, 0.1};
+    case HairClass::blond:
+      return {0.3, 0.9, 0.1, 0.8};
+    case HairClass::red:
+      return {0.2, 0.6, 1.2, 3.0};
+    case HairClass::auburn:
+      return {0.8, 2.0, 0.8, 2.0};
+    case HairClass::brown:
+      return {2.0, 7.0, 0.0, 1.5};
+    case HairClass::black:
+      return {8.0, 18.0, 0.0, 1.0};
   }
   return {1, 1, 0, 0};
 }
@@ -145,12 +156,18 @@ double smoothstep(double a, double b, double x) {
 
 const char* hair_class_name(HairClass c) {
   switch (c) {
-    case HairClass::grey: return "grey";
-    case HairClass::blond: return "blond";
-    case HairClass::red: return "red";
-    case HairClass::auburn: return "auburn";
-    case HairClass::brown: return "brown";
-    case HairClass::black: return "black";
+    case HairClass::grey:
+      return "grey";
+    case HairClass::blond:
+      return "blond";
+    case HairClass::red:
+      return "red";
+    case HairClass::auburn:
+      return "auburn";
+    case HairClass::brown:
+      return "brown";
+    case HairClass::black:
+      return "black";
   }
   return "?";
 }
@@ -167,7 +184,9 @@ std::vector<double> wide_hair_reflectance(double tau_eu, double tau_pheo, double
   return r;
 }
 
-bool is_heldout_seed(std::uint64_t seed) { return splitmix(seed) % 4 == 0; }
+bool is_heldout_seed(std::uint64_t seed) {
+  return splitmix(seed) % 4 == 0;
+}
 
 std::vector<std::uint64_t> split_seeds(bool heldout, std::size_t n) {
   std::vector<std::uint64_t> out;
@@ -190,7 +209,8 @@ WideSpec wide_spec(std::uint64_t seed, int width, int height) {
   if (wb < 0.35) {
     // The camera balanced for another light (a phone's auto white balance gone wrong).
     std::string other;
-    do other = kIlluminants[rng.uniform(0, 7)]; while (other == s.illuminant);
+    do other = kIlluminants[rng.uniform(0, 7)];
+    while (other == s.illuminant);
     s.white_balance_for = other;
   } else if (wb < 0.65) {
     for (double& g : s.wb_gain_error) g = 1.0 + rng.uniform(-0.12, 0.12);
@@ -232,10 +252,18 @@ WideSpec wide_spec(std::uint64_t seed, int width, int height) {
   s.card_centre = {rng.uniform(x0, x1), rng.uniform(y0, y1)};
   if (rng.uniform(0.0, 1.0) < 1.0 / 3.0) {
     switch (rng.uniform(0, 4)) {
-      case 0: s.card_centre.x = x0; break;
-      case 1: s.card_centre.x = x1; break;
-      case 2: s.card_centre.y = y0; break;
-      default: s.card_centre.y = y1; break;
+      case 0:
+        s.card_centre.x = x0;
+        break;
+      case 1:
+        s.card_centre.x = x1;
+        break;
+      case 2:
+        s.card_centre.y = y0;
+        break;
+      default:
+        s.card_centre.y = y1;
+        break;
     }
   }
   s.density_angle = rng.uniform(0.0, 2 * kPi);  // used when the truth rectangles do not fix it
@@ -262,8 +290,8 @@ WideScene render_wide(const WideSpec& spec) {
   }
   {
     colour::SampledSpectrum hair;
-    hair.values = wide_hair_reflectance(spec.tau_eu, spec.tau_pheo, spec.hair_surface, spec.hair_diffuse,
-                                        hair.wavelengths_nm);
+    hair.values =
+        wide_hair_reflectance(spec.tau_eu, spec.tau_pheo, spec.hair_surface, spec.hair_diffuse, hair.wavelengths_nm);
     spectra[kHair] = hair;
   }
   spectra[kFrame] = {{380, 780}, {0.03, 0.03}};
@@ -292,7 +320,8 @@ WideScene render_wide(const WideSpec& spec) {
   for (int c = 0; c < 3; ++c) gains(c, c) = spec.wb_gain_error[static_cast<std::size_t>(c)] / cam_white[c];
   const cv::Matx33d render = xyz_to_srgb() * m.inv() * gains * m;
   std::vector<cv::Vec3d> rgb(kMaterials);
-  for (std::size_t i = 0; i < kMaterials; ++i) rgb[i] = render * vec(colour::spectrum_to_xyz(spectra[i], spec.illuminant));
+  for (std::size_t i = 0; i < kMaterials; ++i)
+    rgb[i] = render * vec(colour::spectrum_to_xyz(spectra[i], spec.illuminant));
 
   // ---- light field -------------------------------------------------------------------------------
   // Vignetting about the frame centre (1 − v·r²/2, r² = 2 in the corners) times a head that turns
@@ -346,7 +375,8 @@ WideScene render_wide(const WideSpec& spec) {
   };
   scene.card_corners = {project(gx0, gy0), project(gx1, gy0), project(gx1, gy1), project(gx0, gy1)};
   for (std::size_t i = 0; i < 24; ++i) {
-    scene.patch_centres[i] = project(patch_box[i].x + 0.5 * patch_box[i].width, patch_box[i].y + 0.5 * patch_box[i].height);
+    scene.patch_centres[i] =
+        project(patch_box[i].x + 0.5 * patch_box[i].width, patch_box[i].y + 0.5 * patch_box[i].height);
   }
   scene.patch_side_px = cw_px * patch_box[0].width / card_w;
   // The card's outline grown by a quarter (its border, its shadow, and room for measuring).
@@ -360,8 +390,8 @@ WideScene render_wide(const WideSpec& spec) {
   // qualifies), away from the card and on the head. The dot density then falls from the hair
   // square towards the scalp square, so one is dense and the other sparse whatever the geometry.
   const double spacing_dense = spec.dot_radius * std::sqrt(kPi / spec.dense_coverage);
-  const int side = static_cast<int>(std::clamp(std::max(0.12 * std::min(w, h), 4.0 * spacing_dense), 40.0,
-                                               0.25 * std::min(w, h)));
+  const int side =
+      static_cast<int>(std::clamp(std::max(0.12 * std::min(w, h), 4.0 * spacing_dense), 40.0, 0.25 * std::min(w, h)));
   const double card_light = light_at(spec.card_centre.x, spec.card_centre.y);
   std::vector<cv::Rect> candidates;
   for (double tol : {0.01, 0.02, 0.04, 0.08, 1.0}) {
@@ -397,8 +427,10 @@ WideScene render_wide(const WideSpec& spec) {
   std::vector<std::pair<cv::Rect, cv::Rect>> pairs;
   for (std::size_t i = 0; i < candidates.size(); ++i)
     for (std::size_t j = 0; j < candidates.size(); ++j)
-      if (i != j && cv::norm(candidates[i].tl() - candidates[j].tl()) >= 2.2 * side) pairs.emplace_back(candidates[i], candidates[j]);
-  if (pairs.empty()) throw std::runtime_error("render_wide: no room for the truth rectangles (seed " + std::to_string(spec.seed) + ")");
+      if (i != j && cv::norm(candidates[i].tl() - candidates[j].tl()) >= 2.2 * side)
+        pairs.emplace_back(candidates[i], candidates[j]);
+  if (pairs.empty())
+    throw std::runtime_error("render_wide: no room for the truth rectangles (seed " + std::to_string(spec.seed) + ")");
   const auto& chosen = pairs[static_cast<std::size_t>(rng.uniform(0, static_cast<int>(pairs.size())))];
   scene.hair_rect = chosen.first;
   scene.scalp_rect = chosen.second;

@@ -58,29 +58,29 @@ struct WideSpec {
   int width = 1200;
   int height = 800;
   // Filled by wide_spec(seed, w, h); render_wide() uses them as they are.
-  std::string camera;                // a row of camera_xyz_to_cam_dcraw_wide.csv
+  std::string camera;  // a row of camera_xyz_to_cam_dcraw_wide.csv
   std::string illuminant = "D65";
-  std::string white_balance_for;     // "" = the scene's illuminant
+  std::string white_balance_for;  // "" = the scene's illuminant
   std::array<double, 3> wb_gain_error{1, 1, 1};
   int skin_subject = 50;
-  double skin_extra_melanin = 0;     // Δτ above (0 = the NIST spectrum as it is)
+  double skin_extra_melanin = 0;  // Δτ above (0 = the NIST spectrum as it is)
   HairClass hair = HairClass::brown;
   double tau_eu = 4, tau_pheo = 0.5;
   double hair_surface = 0.04, hair_diffuse = 0.55;
-  double dot_radius = 6;             // px, ±20 % per dot
-  double dot_softness = 0.3;         // 0..0.6
-  bool gaussian_edge = true;         // else cosine²
-  double highlight = 0.3;            // peak reflectance of the highlight
-  double dense_coverage = 0.35;      // dot area share where the hair is dense
-  double sparse_coverage = 0.03;     // … and where it is sparse
-  double density_angle = 0;          // direction (rad) in which density falls from dense to sparse
-  double vignetting = 0.2;           // light lost in the frame corners to the lens
-  double head_scale = 1.3;           // head ellipse semi-axes / half frame
+  double dot_radius = 6;          // px, ±20 % per dot
+  double dot_softness = 0.3;      // 0..0.6
+  bool gaussian_edge = true;      // else cosine²
+  double highlight = 0.3;         // peak reflectance of the highlight
+  double dense_coverage = 0.35;   // dot area share where the hair is dense
+  double sparse_coverage = 0.03;  // … and where it is sparse
+  double density_angle = 0;       // direction (rad) in which density falls from dense to sparse
+  double vignetting = 0.2;        // light lost in the frame corners to the lens
+  double head_scale = 1.3;        // head ellipse semi-axes / half frame
   double exposure_white = 0.9;
   double tone_gamma = 1.0;
   double noise = 0.003;
-  int jpeg_quality = 90;             // 0 = PNG
-  bool chroma_420 = true;            // JPEG: 4:2:0 (else 4:4:4)
+  int jpeg_quality = 90;   // 0 = PNG
+  bool chroma_420 = true;  // JPEG: 4:2:0 (else 4:4:4)
   double card_width_px = 300;
   double card_angle_deg = 0;
   double perspective = 0.03;
@@ -98,12 +98,12 @@ std::vector<std::uint64_t> split_seeds(bool heldout, std::size_t n);
 
 struct WideScene {
   WideSpec spec;
-  cv::Mat bgr;                                   // CV_8UC3, before encoding
-  std::array<cv::Point2f, 4> card_corners{};     // patch grid corners (patches 1, 6, 24, 19)
+  cv::Mat bgr;                                // CV_8UC3, before encoding
+  std::array<cv::Point2f, 4> card_corners{};  // patch grid corners (patches 1, 6, 24, 19)
   std::array<cv::Point2f, 24> patch_centres{};
   double patch_side_px = 0;
   std::array<colour::Lab, 24> patch_lab{};
-  colour::Lab skin_lab, follicle_lab;            // truth
+  colour::Lab skin_lab, follicle_lab;  // truth
   // Truth squares: dense / sparse dots, their centre lit as the card's centre within ±1 % (±2, 4,
   // 8 % when no pair of places qualifies; any light as a last resort), off the card and its border.
   cv::Rect hair_rect, scalp_rect;
