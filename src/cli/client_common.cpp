@@ -4,7 +4,7 @@
 #include <cmath>
 #include <cstdlib>
 
-#include "pigment/healing_parameters.hpp"
+#include "history/session_record.hpp"
 
 namespace shadematch::cli {
 
@@ -19,13 +19,7 @@ nlohmann::json lab_json(const colour::Lab& lab) {
   return nlohmann::json::array({r(lab.l), r(lab.a), r(lab.b)});
 }
 
-nlohmann::json healing_json(const pigment::HealingParams& params) {
-  nlohmann::json j = nlohmann::json::object();
-  for (const pigment::HealingParameter& row : pigment::healing_parameter_table()) {
-    j[std::string(row.name)] = pigment::get(params, row);
-  }
-  return j;
-}
+nlohmann::json healing_json(const pigment::HealingParams& params) { return history::model_parameters_json(params); }
 
 int days_between(const std::string& from, const std::string& to) {
   auto parse = [](const std::string& d) {
