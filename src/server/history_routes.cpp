@@ -108,7 +108,8 @@ void record_session(const httplib::Request& req, httplib::Response& res, const S
   if (auto n = form.given("session")) session = parse_int_field("session", *n, 1, 99);
   std::string date = options.today();
   if (auto d = form.given("date")) {
-    if (!files::is_iso_date(*d)) throw Refusal{400, "bad-request", "field 'date': expected YYYY-MM-DD, found '" + *d + "'"};
+    if (!files::is_iso_date(*d))
+      throw Refusal{400, "bad-request", "field 'date': expected YYYY-MM-DD, found '" + *d + "'"};
     date = *d;
   }
   report::MeasureRequest measure;
@@ -132,8 +133,9 @@ void record_session(const httplib::Request& req, httplib::Response& res, const S
   if (number > 99) throw Refusal{400, "bad-request", "client '" + id + "' has 99 sessions recorded: no more can be"};
   for (const history::SessionRecord& s : earlier) {
     if (s.session == number) {
-      throw Refusal{409, "exists", "session " + std::to_string(number) + " of client '" + id + "' is recorded already (" +
-                                       s.date + ", " + s.recipe + ")"};
+      throw Refusal{409, "exists",
+                    "session " + std::to_string(number) + " of client '" + id + "' is recorded already (" + s.date +
+                        ", " + s.recipe + ")"};
     }
   }
 
@@ -154,7 +156,8 @@ void record_session(const httplib::Request& req, httplib::Response& res, const S
   if (hair == nullptr || !hair->follicle_lab) {
     throw InputError(measure.photo, "no hair region to measure the target (follicle colour) from; give the field hair");
   }
-  if (scalp == nullptr) throw InputError(measure.photo, "no scalp region to measure the skin from; give the field scalp");
+  if (scalp == nullptr)
+    throw InputError(measure.photo, "no scalp region to measure the skin from; give the field scalp");
 
   history::SessionRecord r;
   r.client_id = id;
@@ -182,8 +185,8 @@ void record_session(const httplib::Request& req, httplib::Response& res, const S
   if (!earlier.empty()) {  // the warnings `client record` gives
     const history::SessionRecord& last = earlier.back();
     if (number > last.session + 1) {
-      warnings.push_back("session " + std::to_string(number) + " recorded after session " + std::to_string(last.session) +
-                         ": sessions in between are missing");
+      warnings.push_back("session " + std::to_string(number) + " recorded after session " +
+                         std::to_string(last.session) + ": sessions in between are missing");
     }
     if (number > last.session && date < last.date) {  // YYYY-MM-DD sorts as the dates do
       warnings.push_back("session " + std::to_string(number) + " (" + date + ") is dated before session " +

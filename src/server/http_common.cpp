@@ -21,7 +21,9 @@ void send_error(httplib::Response& res, int status, const std::string& code, con
   send_json(res, status, extra);
 }
 
-std::string megabytes(std::size_t bytes) { return std::to_string(bytes / (1024u * 1024u)) + " MiB"; }
+std::string megabytes(std::size_t bytes) {
+  return std::to_string(bytes / (1024u * 1024u)) + " MiB";
+}
 
 photo::Region parse_region(const std::string& name, const std::string& text) {
   std::vector<int> v;
