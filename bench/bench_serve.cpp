@@ -5,6 +5,8 @@
 // 4243×2828 (12.0 MP) with INTER_CUBIC, JPEG quality 92, in the temporary directory; its regions
 // (samples/scalp/photo.jpg.regions.yaml) scaled the same. Both sides are given the same regions and
 // --today, and both answers are checked to be the same bytes before timing.
+// The page asks with preview=1 and then fetches the PNG the answer names: the *_preview pair times
+// that whole round (POST + GET) against `match --preview OUT.png --json`, which makes the same PNG.
 //   build/bench/bench_serve
 #include <signal.h>
 #include <unistd.h>
@@ -77,6 +79,20 @@ std::vector<std::string> cli_args() {
           "--today", kToday,       "--json"};
 }
 
+const std::string& preview_out() {
+  static const std::string p =
+      (std::filesystem::temp_directory_path() / ("shadematch-bench-preview-" + std::to_string(::getpid()) + ".png"))
+          .string();
+  return p;
+}
+
+std::vector<std::string> cli_preview_args() {
+  std::vector<std::string> a = cli_args();
+  a.push_back("--preview");
+  a.push_back(preview_out());
+  return a;
+}
+
 void bm_imread_12mp(benchmark::State& state) {
   for (auto _ : state) benchmark::DoNotOptimize(cv::imread(photo_12mp(), cv::IMREAD_COLOR).data);
 }
@@ -99,6 +115,41 @@ void bm_serve_upload_to_plan_12mp(benchmark::State& state) {
         shadematch::test::http_post_form(server().port(), "/api/match", form(bytes, photo_12mp(), hair(), scalp()));
     if (r.status != 200 || r.body != expected) {
       state.SkipWithError("POST /api/match did not answer what match --json prints");
+      break;
+    }
+  }
+}
+
+void bm_cli_match_preview_12mp(benchmark::State& state) {
+  const std::vector<std::string> args = cli_preview_args();
+  for (auto _ : state) {
+    if (shadematch::test::run_cli(args).exit_code != 0) {
+      state.SkipWithError("shadematch match --preview failed");
+      break;
+    }
+  }
+  std::error_code ignored;
+  std::filesystem::remove(preview_out(), ignored);
+}
+
+void bm_serve_upload_to_plan_preview_12mp(benchmark::State& state) {
+  const std::string bytes = shadematch::test::read_binary_file(photo_12mp());
+  const std::string expected = shadematch::test::run_cli(cli_preview_args()).out;
+  const std::string expected_png = shadematch::test::read_binary_file(preview_out());
+  std::error_code ignored;
+  std::filesystem::remove(preview_out(), ignored);
+  std::vector<FormPart> parts = form(bytes, photo_12mp(), hair(), scalp());
+  parts.emplace_back("preview", "1");
+  for (auto _ : state) {
+    const auto r = shadematch::test::http_post_form(server().port(), "/api/match", parts);
+    const auto header = r.headers.find("x-shadematch-preview");
+    if (r.status != 200 || r.body != expected || header == r.headers.end()) {
+      state.SkipWithError("POST /api/match with preview=1 did not answer what match --json prints");
+      break;
+    }
+    const auto png = shadematch::test::http_get(server().port(), header->second);
+    if (png.status != 200 || png.body != expected_png) {
+      state.SkipWithError("the preview fetched is not the PNG match --preview writes");
       break;
     }
   }
@@ -143,5 +194,7 @@ void bm_serve_20_parallel(benchmark::State& state) {
 BENCHMARK(bm_imread_12mp)->Unit(benchmark::kMillisecond)->UseRealTime()->Iterations(3);
 BENCHMARK(bm_cli_match_12mp)->Unit(benchmark::kMillisecond)->UseRealTime()->Iterations(3);
 BENCHMARK(bm_serve_upload_to_plan_12mp)->Unit(benchmark::kMillisecond)->UseRealTime()->Iterations(3);
+BENCHMARK(bm_cli_match_preview_12mp)->Unit(benchmark::kMillisecond)->UseRealTime()->Iterations(3);
+BENCHMARK(bm_serve_upload_to_plan_preview_12mp)->Unit(benchmark::kMillisecond)->UseRealTime()->Iterations(3);
 BENCHMARK(bm_serve_20_parallel)->Unit(benchmark::kMillisecond)->UseRealTime()->Iterations(1);
 BENCHMARK_MAIN();

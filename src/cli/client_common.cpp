@@ -4,7 +4,7 @@
 #include <cmath>
 #include <cstdlib>
 
-#include "pigment/healing_parameters.hpp"
+#include "history/session_record.hpp"
 
 namespace shadematch::cli {
 
@@ -20,11 +20,7 @@ nlohmann::json lab_json(const colour::Lab& lab) {
 }
 
 nlohmann::json healing_json(const pigment::HealingParams& params) {
-  nlohmann::json j = nlohmann::json::object();
-  for (const pigment::HealingParameter& row : pigment::healing_parameter_table()) {
-    j[std::string(row.name)] = pigment::get(params, row);
-  }
-  return j;
+  return history::model_parameters_json(params);
 }
 
 int days_between(const std::string& from, const std::string& to) {

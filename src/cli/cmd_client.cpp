@@ -19,6 +19,7 @@
 #include "files/palette_file.hpp"
 #include "history/clients.hpp"
 #include "history/next_session.hpp"
+#include "history/session_record.hpp"
 #include "history/sha256.hpp"
 #include "pigment/model.hpp"
 #include "report/calibration_report.hpp"
@@ -368,18 +369,9 @@ int client_record(const std::vector<std::string>& args) {
     r.measurements = st.measurements;
     warnings = st.warnings;
   }
-  const pigment::InkInSkinModel model(palette, r.skin);
-  r.predicted = model.healed_dot_lab(blend);
-  r.recipe = pigment::format_blend(blend);
-  r.dilution = blend.dilution.label();
-  for (const pigment::BlendPart& part : blend.parts) {
-    const pigment::Ink* ink = palette.find(part.ink_id);
-    r.inks.push_back({part.ink_id, part.parts, ink != nullptr ? ink->lot : ""});
-  }
-  r.palette_name = palette.name;
+  history::fill_blend(r, palette, blend);  // the same as `serve --db` stores
   r.palette_path = palette_path;
   r.palette_sha256 = history::sha256_file_hex(palette_path);
-  r.model_parameters = healing_json(palette.healing);
 
   const std::vector<history::SessionRecord> earlier = history.sessions(id);
   if (!earlier.empty()) {

@@ -7,6 +7,7 @@
 #include "cli/options.hpp"
 #include "common/error.hpp"
 #include "files/palette_file.hpp"
+#include "history/sha256.hpp"
 #include "server/server.hpp"
 
 namespace shadematch::cli {
@@ -22,9 +23,12 @@ int run_serve(const std::vector<std::string>& args) {
                         "address to listen on; another than 127.0.0.1/::1 makes the page reachable from other machines "
                         "(it has no login)")("port", po::value(&port)->default_value(8080),
                                              "TCP port, 0 for any free port (the URL printed says which)")(
-      "palette", po::value(&palette_path), "the clinic's palette every plan uses (palettes/*.yaml); required")(
-      "db", po::value(&db), "client history database (not available yet)")(
-      "jobs", po::value(&jobs), "photos processed at once (default: the number of hardware threads)");
+      "palette", po::value(&palette_path),
+      "the clinic's palette every plan uses (palettes/*.yaml); required: no palette is built into the binary")(
+      "db", po::value(&db),
+      "client history (created when missing): the page can add clients and save the chosen blend; without it, "
+      "nothing is saved")("jobs", po::value(&jobs),
+                          "photos processed at once (default: the number of hardware threads)");
   po::variables_map vm;
   if (parse_command_line(
           "serve",
@@ -35,6 +39,8 @@ int run_serve(const std::vector<std::string>& args) {
           args, visible, vm)) {
     return 0;
   }
+  // As for `match`, `client next` and `healing fit`: the palette is the clinic's own (inks, lots,
+  // stock, healing values) and the binary embeds none, so there is nothing sensible to default to.
   if (!vm.count("palette")) {
     throw UsageError("serve: --palette F is required (the clinic's palette the page plans with)");
   }
@@ -43,12 +49,17 @@ int run_serve(const std::vector<std::string>& args) {
   if (vm.count("jobs") && (jobs < 1 || jobs > 64)) {
     throw UsageError("serve: --jobs: expected 1 to 64, found " + std::to_string(jobs));
   }
-  // Client history (issue 15) has not landed: the option is accepted and the page says so.
-  if (vm.count("db")) options.history_note = "--db " + db + ": client history not available yet (nothing is saved)";
+  // Only --db: a server does not fall back to $SHADEMATCH_DB or ./shadematch.db as the client
+  // commands do, so it never writes a history nobody asked it to.
+  if (vm.count("db")) {
+    if (db.empty()) throw UsageError("serve: --db: empty path");
+    options.db_path = db;
+  }
   options.port = port;
   options.jobs = jobs;
   options.palette = std::make_shared<const pigment::Palette>(files::load_palette(palette_path));
   options.palette_source = palette_path;
+  options.palette_sha256 = history::sha256_file_hex(palette_path);
   options.today = today_utc;
   return server::run_server(options, std::cout, std::cerr);
 }

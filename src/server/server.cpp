@@ -11,8 +11,6 @@
 #include <chrono>
 #include <mutex>
 #include <ostream>
-#include <semaphore>
-#include <set>
 #include <span>
 #include <thread>
 
@@ -21,8 +19,12 @@
 #include "common/embedded.hpp"
 #include "common/error.hpp"
 #include "files/palette_file.hpp"
+#include "history/database.hpp"
 #include "photo/decode.hpp"
 #include "report/palette_report.hpp"
+#include "server/history_routes.hpp"
+#include "server/http_common.hpp"
+#include "server/preview_store.hpp"
 #include "session/match.hpp"
 #include "shadematch_version.hpp"
 
@@ -34,29 +36,6 @@ namespace shadematch::server {
 namespace {
 
 using nlohmann::json;
-
-// A request the server refuses, with its status and machine-readable code.
-struct Refusal {
-  int status;
-  std::string code;
-  std::string message;
-};
-
-void send_json(httplib::Response& res, int status, const json& j) {
-  res.status = status;
-  res.set_content(j.dump(2) + "\n", "application/json; charset=utf-8");
-}
-
-void send_error(httplib::Response& res, int status, const std::string& code, const std::string& message,
-                json extra = json::object()) {
-  extra["error"] = message;
-  extra["code"] = code;
-  send_json(res, status, extra);
-}
-
-std::string megabytes(std::size_t bytes) {
-  return std::to_string(bytes / (1024u * 1024u)) + " MiB";
-}
 
 // The page, served as is. Its scripts and styles are inline, so the policy allows inline code
 // and nothing from elsewhere: the page works offline and loads nothing it was not built with.
@@ -74,126 +53,27 @@ void send_page(httplib::Response& res) {
   res.set_content(std::string(page->text), "text/html; charset=utf-8");
 }
 
-// "x,y,w,h": four integers, w and h at least 1 (the photo's own bounds are checked by measure).
-photo::Region parse_region(const std::string& name, const std::string& text) {
-  std::vector<int> v;
-  const char* p = text.data();
-  const char* end = p + text.size();
-  while (true) {
-    while (p < end && *p == ' ') ++p;
-    int n = 0;
-    const auto [next, ec] = std::from_chars(p, end, n);
-    if (ec != std::errc() || next == p) break;
-    v.push_back(n);
-    p = next;
-    while (p < end && *p == ' ') ++p;
-    if (p == end || *p != ',') break;
-    ++p;
-  }
-  if (p != end || v.size() != 4 || v[0] < 0 || v[1] < 0 || v[2] < 1 || v[3] < 1) {
-    throw Refusal{400, "bad-request",
-                  "field '" + name + "': expected x,y,w,h in pixels of the photo (w, h ≥ 1), found '" + text + "'"};
-  }
-  photo::Region r;
-  r.name = name;
-  r.rect = {v[0], v[1], v[2], v[3]};
-  r.origin = "form field " + name;
-  return r;
-}
-
-int parse_int_field(const std::string& name, const std::string& text, int lo, int hi) {
-  int n = 0;
-  const auto [next, ec] = std::from_chars(text.data(), text.data() + text.size(), n);
-  if (ec != std::errc() || next != text.data() + text.size() || n < lo || n > hi) {
-    throw Refusal{400, "bad-request",
-                  "field '" + name + "': expected " + std::to_string(lo) + " to " + std::to_string(hi) + ", found '" +
-                      text + "'"};
-  }
-  return n;
-}
-
-bool parse_flag_field(const std::string& name, const std::string& text) {
-  if (text == "1" || text == "true" || text == "on") return true;
-  if (text == "0" || text == "false" || text == "off" || text.empty()) return false;
-  throw Refusal{400, "bad-request", "field '" + name + "': expected 0 or 1, found '" + text + "'"};
-}
-
-// The upload's file name, as a label only (never opened): control characters dropped, at most
-// 255 bytes, "upload" when empty.
-std::string photo_label(const std::string& filename) {
-  std::string out;
-  for (char c : filename) {
-    if (static_cast<unsigned char>(c) >= 0x20 && c != 0x7f) out += c;
-  }
-  if (out.size() > 255) out.resize(255);
-  return out.empty() ? "upload" : out;
-}
-
-// Pipelines running at once: a counting semaphore held for the whole of one run_match.
-class JobSlots {
- public:
-  explicit JobSlots(unsigned n) : slots_(static_cast<std::ptrdiff_t>(n)) {}
-  class Held {
-   public:
-    explicit Held(JobSlots& s) : s_(s) { s_.slots_.acquire(); }
-    ~Held() { s_.slots_.release(); }
-    Held(const Held&) = delete;
-    Held& operator=(const Held&) = delete;
-
-   private:
-    JobSlots& s_;
-  };
-
- private:
-  std::counting_semaphore<1024> slots_;
-};
-
 struct Context {
   const ServerOptions& options;
   JobSlots& slots;
+  PreviewStore& previews;
   std::mutex& err_mutex;
   std::ostream& err;
 };
 
-const std::set<std::string>& known_fields() {
-  static const std::set<std::string> fields = {"photo",    "hair", "scalp", "scar",   "goal",
-                                               "sessions", "top",  "today", "accent", "include_unavailable"};
-  return fields;
-}
-
 session::MatchRequest match_request(const httplib::Request& req, const ServerOptions& options) {
-  if (!req.is_multipart_form_data()) {
-    throw Refusal{400, "bad-request", "expected a multipart/form-data upload with the photo as its 'photo' part"};
-  }
-  for (const auto& [name, part] : req.files) {
-    if (!known_fields().count(name)) {
-      throw Refusal{
-          400, "bad-request",
-          "unknown form field '" + name +
-              "' (expected photo, hair, scalp, scar, goal, sessions, top, today, accent, include_unavailable)"};
-    }
-    if (req.files.count(name) > 1) throw Refusal{400, "bad-request", "form field '" + name + "' is given twice"};
-    if (name != "photo" && part.content.size() > kMaxFieldBytes) {
-      throw Refusal{400, "bad-request",
-                    "form field '" + name + "' is longer than " + std::to_string(kMaxFieldBytes) + " bytes"};
-    }
-  }
-  const auto photo = req.files.find("photo");
-  if (photo == req.files.end()) throw Refusal{400, "bad-request", "no photo: send the image as the 'photo' part"};
-  if (photo->second.content.size() > kMaxUploadBytes) {
-    throw Refusal{413, "too-large", "the photo is larger than " + megabytes(kMaxUploadBytes)};
-  }
-  const auto field = [&](const char* name) -> std::optional<std::string> {
-    const auto it = req.files.find(name);
-    if (it == req.files.end()) return std::nullopt;
-    return it->second.content;
-  };
+  const FormFields form(req,
+                        {"photo", "hair", "scalp", "scar", "goal", "sessions", "top", "today", "accent",
+                         "include_unavailable", "preview"},
+                        "photo", kMaxFieldBytes);
+  const auto field = [&](const char* name) { return form.text(name); };
+  const httplib::MultipartFormData* photo = form.file();
+  if (photo == nullptr) throw Refusal{400, "bad-request", "no photo: send the image as the 'photo' part"};
 
   session::MatchRequest r;
   session::PhotoInput in;
-  in.name = photo_label(photo->second.filename);
-  in.bytes =
-      std::make_shared<const std::vector<std::uint8_t>>(photo->second.content.begin(), photo->second.content.end());
+  in.name = photo_label(photo->filename);
+  in.bytes = std::make_shared<const std::vector<std::uint8_t>>(photo->content.begin(), photo->content.end());
   for (const char* name : {"hair", "scalp", "scar"}) {
     if (auto text = field(name); text && !text->empty()) in.regions.push_back(parse_region(name, *text));
   }
@@ -216,6 +96,7 @@ session::MatchRequest match_request(const httplib::Request& req, const ServerOpt
   }
   if (auto f = field("accent")) r.search.accent = parse_flag_field("accent", *f);
   if (auto f = field("include_unavailable")) r.search.include_unavailable = parse_flag_field("include_unavailable", *f);
+  if (auto f = field("preview")) r.preview = parse_flag_field("preview", *f);
   if (r.goal == plan::Goal::scar && !field("scar")) {
     throw Refusal{400, "bad-request", "goal scar needs a scar region: give the field 'scar' as x,y,w,h"};
   }
@@ -240,8 +121,11 @@ void handle_match(const httplib::Request& req, httplib::Response& res, Context& 
       return;
     }
     res.status = 200;
-    // Byte for byte what `match --json` prints.
+    // Byte for byte what `match --json` prints; the preview is fetched separately.
     res.set_content(session::match_json(result).dump(2) + "\n", "application/json; charset=utf-8");
+    if (request.preview) {
+      res.set_header("X-Shadematch-Preview", "/api/preview/" + ctx.previews.put(std::move(result.preview_png)));
+    }
   } catch (const Refusal& r) {
     send_error(res, r.status, r.code, r.message);
   } catch (const InputError& e) {
@@ -258,7 +142,11 @@ json info_json(const ServerOptions& options, unsigned jobs) {
       {"limits",
        {{"max_upload_bytes", kMaxUploadBytes}, {"max_pixels", photo::kMaxPixels}, {"max_field_bytes", kMaxFieldBytes}}},
       {"jobs", jobs},
-      {"history", {{"available", options.history_note.empty()}, {"message", options.history_note}}}};
+      {"history",
+       {{"available", !options.db_path.empty()},
+        {"message", options.db_path.empty()
+                        ? "client history is off (start the server with --db F to save the chosen blends)"
+                        : ""}}}};
 }
 
 // Checked before the body is read: no Content-Length (a chunked upload) → 411, over the limit →
@@ -318,9 +206,13 @@ bool is_loopback_host(const std::string& host) {
 int run_server(const ServerOptions& options, std::ostream& out, std::ostream& err) {
   if (!options.palette) throw std::invalid_argument("run_server: no palette");
   const unsigned jobs = options.jobs != 0 ? options.jobs : std::max(1U, std::thread::hardware_concurrency());
+  // The client history is opened (created when missing, as `client add` does) and identified
+  // before anything is served: a wrong --db is one error line at start, not a failure per save.
+  if (!options.db_path.empty()) (void)history::Database::open(options.db_path, history::Database::Mode::create);
   JobSlots slots(jobs);
+  PreviewStore previews;
   std::mutex err_mutex;
-  Context ctx{options, slots, err_mutex, err};
+  Context ctx{options, slots, previews, err_mutex, err};
 
   // SIGINT/SIGTERM go to one thread that waits for them (sigwait): blocked here, before any
   // server thread exists, so every thread started below inherits the mask.
@@ -364,6 +256,18 @@ int run_server(const ServerOptions& options, std::ostream& out, std::ostream& er
     send_json(res, 200, report::palette_json(*options.palette));
   });
   svr.Post("/api/match", [&ctx](const httplib::Request& req, httplib::Response& res) { handle_match(req, res, ctx); });
+  svr.Get(R"(/api/preview/([0-9a-f]{32}))", [&previews](const httplib::Request& req, httplib::Response& res) {
+    const std::shared_ptr<const std::string> png = previews.get(req.matches[1]);
+    if (!png) {
+      send_error(res, 404, "not-found",
+                 "no such preview: previews are kept for the last " + std::to_string(kPreviewsKept) + " plans, " +
+                     std::to_string(kPreviewMaxAge.count()) + " minutes each; make the plan again");
+      return;
+    }
+    res.set_header("Cache-Control", "no-store");
+    res.set_content(*png, "image/png");
+  });
+  add_history_routes(svr, options, slots);
 
   int port = options.port;
   bool bound = false;
@@ -388,7 +292,9 @@ int run_server(const ServerOptions& options, std::ostream& out, std::ostream& er
            "photos and see the plans"
         << std::endl;
   }
-  if (!options.history_note.empty()) err << "shadematch: serve: " << options.history_note << std::endl;
+  if (!options.db_path.empty()) {
+    out << "shadematch serve: the page saves chosen blends to the client history " << options.db_path << std::endl;
+  }
 
   std::atomic<bool> listen_done{false};
   std::atomic<bool> signalled{false};

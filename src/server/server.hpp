@@ -7,9 +7,13 @@
 //                      max_field_bytes}, jobs, history {available, message}}
 //   GET  /api/palette  what `shadematch palette show F --json` prints for the server's palette
 //   POST /api/match    multipart/form-data: photo (required), hair, scalp, scar (x,y,w,h), goal,
-//                      sessions, top, today (YYYY-MM-DD), accent, include_unavailable (0|1):
-//                      200 with exactly what `shadematch match PHOTO --palette F … --json`
-//                      prints, the photo's name being the upload's file name.
+//                      sessions, top, today (YYYY-MM-DD), accent, include_unavailable, preview
+//                      (0|1): 200 with exactly what `shadematch match PHOTO --palette F … --json`
+//                      prints, the photo's name being the upload's file name. With preview=1 the
+//                      healed preview `match --preview OUT.png` writes is made too, and the
+//                      header X-Shadematch-Preview names where to fetch it:
+//   GET  /api/preview/TOKEN  that PNG (image/png), for a while (server/preview_store.hpp)
+//   /api/clients…      the client history with --db F (server/history_routes.hpp)
 //   Errors: 4xx with {error, code, …}: code "bad-request" (400: malformed request or field),
 //   "length-required" (411), "too-large" (413), "bad-photo" (422: not an image, truncated,
 //   over the pixel limit, regions outside it…), "no-card" (422, with `reason` and
@@ -52,14 +56,15 @@ struct ServerOptions {
   int port = 8080;  // 0: any free port (the URL printed says which)
   std::shared_ptr<const pigment::Palette> palette;
   std::string palette_source;          // as given on the command line (reported in the JSON)
+  std::string palette_sha256;          // of the palette file as loaded (recorded with each session saved)
   unsigned jobs = 0;                   // pipelines at once; 0: the number of hardware threads
   std::function<std::string()> today;  // YYYY-MM-DD (UTC) for requests that give none
-  std::string history_note;            // why client history is not available, or "" when it is
+  std::string db_path;                 // the client history (--db F; created when missing), or "": none
 };
 
 // Serves until SIGINT or SIGTERM; prints "shadematch serve: http://HOST:PORT/" (and a warning for
 // a non-loopback host) to `out`. Returns 0 after a clean stop. Throws InputError when the address
-// cannot be bound.
+// cannot be bound, or the client history cannot be opened (before anything is served).
 int run_server(const ServerOptions& options, std::ostream& out, std::ostream& err);
 
 // True for 127.0.0.1 (any 127/8 address), ::1 and localhost.

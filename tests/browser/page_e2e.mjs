@@ -3,14 +3,17 @@
 //
 //   node tests/browser/page_e2e.mjs --binary build/shadematch --source . --out build/browser
 //
-// Starts `shadematch serve --port 0` itself, loads the page, uploads samples/scalp/photo.jpg and
-// checks what the page shows against the JSON the page received (card and verdict, regions,
-// measured colours, every session's ranked blends), drags the scalp region and checks that the
-// page asked again with the new region and shows the new plan, then at phone width (390 px) checks
-// that nothing overflows and saves a screenshot, and checks the plain-words errors (not an image,
-// too large, no card). Stops the server with SIGTERM and checks it exits 0.
+// Starts `shadematch serve --port 0 --db TMP/clinic.db` itself, loads the page, uploads
+// samples/scalp/photo.jpg and checks what the page shows against the JSON the page received (card
+// and verdict, regions, measured colours, every session's ranked blends) and that the healed
+// preview the answer names is shown (a decoded PNG); adds a client on the page, chooses a blend
+// and saves it, and checks with `shadematch client show --json` that the history has it; drags
+// the scalp region and checks that the page asked again with the new region and shows the new
+// plan, then at phone width (390 px) checks that nothing overflows and saves a screenshot, and
+// checks the plain-words errors (not an image, too large, no card). Stops the server with SIGTERM
+// and checks it exits 0; then a server without --db: the page offers no saving.
 // Exit 0 pass, 1 fail, 77 skipped (no Chromium or no playwright-core: ctest reports a skip).
-import { spawn } from "node:child_process";
+import { spawn, execFileSync } from "node:child_process";
 import { mkdtempSync, rmSync, mkdirSync, existsSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -43,9 +46,9 @@ mkdirSync(out, { recursive: true });
 const PLAN_TIMEOUT = 180_000;
 const photo = path.join(source, "samples/scalp/photo.jpg");
 
-function startServer() {
+function startServer(extra) {
   return new Promise((resolve, reject) => {
-    const child = spawn(binary, ["serve", "--port", "0", "--palette", path.join(source, "palettes/house.yaml")],
+    const child = spawn(binary, ["serve", "--port", "0", "--palette", path.join(source, "palettes/house.yaml"), ...extra],
                         { stdio: ["ignore", "pipe", "inherit"] });
     let text = "";
     const timer = setTimeout(() => reject(new Error("the server printed no URL in 60 s")), 60_000);
@@ -58,7 +61,9 @@ function startServer() {
   });
 }
 
-const server = await startServer();
+const dbDir = mkdtempSync(path.join(tmpdir(), "shadematch-e2e-db-"));
+const db = path.join(dbDir, "clinic.db");
+const server = await startServer(["--db", db]);
 // Whatever happens below, the server started here is stopped with this process.
 process.on("exit", () => { if (server.child.exitCode === null && server.child.signalCode === null) server.child.kill("SIGKILL"); });
 const userData = mkdtempSync(path.join(tmpdir(), "shadematch-chromium-"));
@@ -109,12 +114,52 @@ try {
   const colours = await page.getByTestId("colours").innerText();
   assert.ok(colours.includes("L* " + first.regions.scalp.lab[0].toFixed(1)), "the scalp's measured L* is shown");
   assert.ok(colours.includes(first.regions.hair.follicle_hex), "the follicle colour is shown");
-  await page.getByTestId("preview").waitFor();  // the healed preview's place (or the image)
+  // The healed preview: the PNG the answer's header names, shown and decoded by the browser.
+  const previewUrl = (await answer).headers()["x-shadematch-preview"];
+  assert.match(previewUrl || "", /^\/api\/preview\/[0-9a-f]{32}$/, "the answer names its preview");
+  await page.getByTestId("preview-image").waitFor();
+  await page.waitForFunction(() => document.querySelector("[data-testid=preview-image]").complete);
+  const shown = await page.getByTestId("preview-image").evaluate((img) => ({ src: img.getAttribute("src"), w: img.naturalWidth, h: img.naturalHeight }));
+  assert.equal(shown.src, previewUrl);
+  assert.ok(shown.w >= 600 && shown.h >= 150, "the preview decoded to a sensible picture: " + JSON.stringify(shown));
   await page.screenshot({ path: path.join(out, "desktop.png"), fullPage: true });
+
+  // ---- the client history: add a client, choose a blend, save it ------------------------------
+  await page.getByTestId("history").waitFor();
+  await page.getByTestId("client").selectOption("+");
+  await page.getByTestId("new-id").fill("e2e-1");
+  await page.getByTestId("new-name").fill("Browser Test Client");
+  const addAnswer = page.waitForResponse((r) => r.url().endsWith("/api/clients") && r.request().method() === "POST");
+  addAnswer.catch(() => {});
+  await page.getByTestId("add-client").click();
+  assert.equal((await addAnswer).status(), 201);
+  await page.waitForFunction(() => document.getElementById("client").value === "e2e-1");
+  assert.equal(await page.getByTestId("session-no").inputValue(), "1", "a new client's next session is 1");
+  // Session 1's first choice is offered; the technician takes its second instead.
+  assert.equal(await page.getByTestId("chosen").textContent(), first.sessions[0].blends[0].recipe);
+  const taken = first.sessions[0].blends[1].recipe;
+  await page.getByTestId("session").first().getByTestId("blend").nth(1).getByTestId("use").click();
+  assert.equal(await page.getByTestId("chosen").textContent(), taken);
+  const saveAnswer = page.waitForResponse((r) => r.url().endsWith("/api/clients/e2e-1/sessions"));
+  saveAnswer.catch(() => {});
+  await page.getByTestId("save").click();
+  const saved = await saveAnswer;
+  assert.equal(saved.status(), 201, "saved: " + JSON.stringify(await saved.json()).slice(0, 300));
+  await page.getByTestId("save-result").filter({ hasText: "Saved as session 1 of e2e-1" }).waitFor();
+  // What the history holds, as `client show` reads it: the blend taken, on the colours measured.
+  const shownHistory = JSON.parse(execFileSync(binary, ["client", "show", "e2e-1", "--db", db, "--json"], { encoding: "utf8" }));
+  assert.equal(shownHistory.sessions.length, 1);
+  assert.equal(shownHistory.sessions[0].recipe, taken);
+  const round2 = (v) => Math.round(v * 100) / 100;
+  assert.deepEqual(shownHistory.sessions[0].skin_lab, first.regions.scalp.lab.map(round2), "the skin is the scalp measured");
+  assert.deepEqual(shownHistory.sessions[0].target_lab, first.regions.hair.follicle_lab.map(round2), "the target is the follicle colour");
+  await page.waitForFunction(() => document.getElementById("session-no").value === "2");  // the next one
 
   // ---- drag the scalp region above the card (grey backdrop, not skin): asked again with the new
   // region, and the plan changes. (Onto the card itself would be refused: regions must not overlap it.)
   const planBefore = await page.getByTestId("plan").innerText();
+  await page.evaluate(() => window.scrollTo(0, 0));  // saving scrolled down; the mouse works in the viewport
+  await page.locator("#stage").scrollIntoViewIfNeeded();
   const scalpBox = await page.getByTestId("region-scalp").boundingBox();
   const imgBox = await page.locator("#photo").boundingBox();
   const natural = await page.evaluate(() => document.getElementById("photo").naturalWidth);
@@ -217,5 +262,34 @@ const code = await new Promise((resolve) => {
 if (code !== 0) {
   console.error("page_e2e: FAILED: the server exited with " + code + " on SIGTERM");
   failed = true;
+}
+rmSync(dbDir, { recursive: true, force: true });
+
+// ---- without --db: a plan, and nothing offers to save it ----------------------------------------
+if (!failed) {
+  const plain = await startServer([]);
+  const userData2 = mkdtempSync(path.join(tmpdir(), "shadematch-chromium-"));
+  let context2;
+  try {
+    context2 = await chromium.launchPersistentContext(userData2, {
+      executablePath: CHROMIUM, headless: true,
+      args: ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run"], viewport: { width: 1280, height: 900 } });
+    context2.setDefaultTimeout(PLAN_TIMEOUT);
+    const page = context2.pages()[0] || await context2.newPage();
+    await page.goto(plain.url);
+    await page.getByTestId("palette").filter({ hasText: "Example house palette" }).waitFor();
+    await page.getByTestId("file").setInputFiles(photo);
+    await page.getByTestId("session").first().waitFor();
+    assert.equal(await page.getByTestId("history").isHidden(), true, "no saving without --db");
+    assert.equal(await page.getByTestId("use").count(), 0, "no blend offers to be used");
+    console.log("page_e2e: without --db, nothing offers to save");
+  } catch (e) {
+    failed = true;
+    console.error("page_e2e: FAILED (without --db): " + (e && e.stack ? e.stack : e));
+  } finally {
+    if (context2) await context2.close();
+    rmSync(userData2, { recursive: true, force: true });
+    plain.child.kill("SIGTERM");
+  }
 }
 process.exit(failed ? 1 : 0);

@@ -8,9 +8,11 @@
 #include <catch2/catch.hpp>
 #include <chrono>
 #include <filesystem>
+#include <fstream>
 #include <iostream>
 #include <nlohmann/json.hpp>
 #include <thread>
+#include <tuple>
 
 #include "server_process.hpp"
 #include "support/paths.hpp"
@@ -308,15 +310,188 @@ TEST_CASE("server: SIGTERM and SIGINT stop it cleanly", "[cli][server]") {
   }
 }
 
-TEST_CASE("server: another host than loopback warns that the page has no login, and --db is not there yet",
-          "[cli][server]") {
-  ServerProcess server({"--palette", house_palette(), "--host", "0.0.0.0", "--db", "clinic.db"});
+TEST_CASE("server: another host than loopback warns that the page has no login", "[cli][server]") {
+  ServerProcess server({"--palette", house_palette(), "--host", "0.0.0.0"});
   require_still_serving(server);
   server.stop(SIGTERM);
   const std::string err = server.errors();
   CHECK(err.find("warning: serving on 0.0.0.0") != std::string::npos);
   CHECK(err.find("no login") != std::string::npos);
-  CHECK(err.find("client history not available yet") != std::string::npos);
+}
+
+// The PNG's width and height from its IHDR chunk (PNG 1.2 §4.1.1: signature, then IHDR first,
+// 4-byte big-endian width and height at bytes 16 and 20).
+std::pair<std::uint32_t, std::uint32_t> png_size(const std::string& png) {
+  REQUIRE(png.size() > 24);
+  REQUIRE(png.compare(0, 8, "\x89PNG\r\n\x1a\n") == 0);
+  REQUIRE(png.compare(12, 4, "IHDR") == 0);
+  const auto be32 = [&](std::size_t at) {
+    std::uint32_t v = 0;
+    for (std::size_t i = 0; i < 4; ++i) v = (v << 8) | static_cast<unsigned char>(png[at + i]);
+    return v;
+  };
+  return {be32(16), be32(20)};
+}
+
+TEST_CASE("server: the healed preview is the PNG match --preview writes, fetched by the answer's header",
+          "[cli][server]") {
+  const std::string dir = make_temp_dir("shadematch-serve-preview");
+  const std::string cli_png = dir + "/preview.png";
+  const RunResult cli = run_cli({"match", sample_photo(), "--palette", house_palette(), "--hair", kHair, "--scalp",
+                                 kScalp, "--today", kToday, "--json", "--preview", cli_png});
+  REQUIRE(cli.exit_code == 0);
+  const std::string expected_png = read_binary_file(cli_png);
+  std::filesystem::remove_all(dir);
+
+  ServerProcess server({"--palette", house_palette()});
+  const std::string bytes = read_binary_file(sample_photo());
+  const HttpResponse api = http_post_form(
+      server.port(), "/api/match",
+      {photo_part(bytes, sample_photo()), {"hair", kHair}, {"scalp", kScalp}, {"today", kToday}, {"preview", "1"}});
+  REQUIRE(api.status == 200);
+  CHECK(api.body == cli.out);  // the JSON is still exactly the CLI's
+  REQUIRE(api.headers.count("x-shadematch-preview"));
+  const std::string where = api.headers.at("x-shadematch-preview");
+  REQUIRE(where.rfind("/api/preview/", 0) == 0);
+  const HttpResponse png = http_get(server.port(), where);
+  REQUIRE(png.status == 200);
+  CHECK(png.headers.at("content-type") == "image/png");
+  CHECK(png.body == expected_png);  // byte for byte the CLI's preview of the same inputs
+  // A sensible picture: the layout of photo/preview.cpp for 3 sessions is about 1000 × 288.
+  const auto [w, h] = png_size(png.body);
+  CHECK(w >= 600);
+  CHECK(w <= 1600);
+  CHECK(h >= 150);
+  CHECK(h <= 1600);
+  // Fetched again while kept; an unknown token is a 404; without preview=1 there is none.
+  CHECK(http_get(server.port(), where).body == expected_png);
+  const HttpResponse unknown = http_get(server.port(), "/api/preview/0123456789abcdef0123456789abcdef");
+  CHECK(unknown.status == 404);
+  CHECK(body_json(unknown)["error"].get<std::string>().find("no such preview") != std::string::npos);
+  const HttpResponse plain =
+      http_post_form(server.port(), "/api/match",
+                     {photo_part(bytes, sample_photo()), {"hair", kHair}, {"scalp", kScalp}, {"today", kToday}});
+  REQUIRE(plain.status == 200);
+  CHECK(plain.headers.count("x-shadematch-preview") == 0);
+  const HttpResponse bad =
+      http_post_form(server.port(), "/api/match", {photo_part(bytes, "p.jpg"), {"preview", "yes"}});
+  CHECK(bad.status == 400);
+  require_still_serving(server);
+}
+
+json cli_json(const std::vector<std::string>& args) {
+  const RunResult r = run_cli(args);
+  INFO("shadematch " << args.front() << " …: " << r.err);
+  REQUIRE(r.exit_code == 0);
+  return json::parse(r.out);
+}
+
+TEST_CASE("server: with --db the page's clients and saved choices are the client commands' records", "[cli][server]") {
+  const std::string dir = make_temp_dir("shadematch-serve-db");
+  const std::string db = dir + "/clinic.db";  // missing: created at start, as `client add` does
+  ServerProcess server({"--palette", house_palette(), "--db", db});
+  CHECK(server.output().find("client history " + db) != std::string::npos);
+  const HttpResponse info = http_get(server.port(), "/api/info");
+  CHECK(body_json(info)["history"]["available"] == true);
+
+  // Clients added on the page are `client list`'s clients, field for field.
+  const HttpResponse none = http_get(server.port(), "/api/clients");
+  REQUIRE(none.status == 200);
+  CHECK(body_json(none)["clients"] == json::array());
+  const HttpResponse added = http_post_form(server.port(), "/api/clients",
+                                            {{"id", "c-17"}, {"name", "Zoë Müller"}, {"notes", "crown, 3 sessions"}});
+  REQUIRE(added.status == 201);
+  CHECK(body_json(added)["client"]["name"] == "Zoë Müller");
+  REQUIRE(run_cli({"client", "add", "cli-17", "--name", "Same photo by the CLI", "--db", db}).exit_code == 0);
+  const json listed = cli_json({"client", "list", "--db", db, "--json"});
+  const HttpResponse clients = http_get(server.port(), "/api/clients");
+  REQUIRE(clients.status == 200);
+  CHECK(body_json(clients)["clients"] == listed["clients"]);
+  REQUIRE(listed["clients"].size() == 2);
+
+  // The chosen blend saved from the page: the same record `client record` makes of the same
+  // photo, regions, blend, palette and date (only the time it was written differs). The upload
+  // is named as the CLI's path, so even the photo's recorded name is the same.
+  const std::string blend = "2 jet-black + 1 warm-brown @ 8:1";
+  const std::string bytes = read_binary_file(sample_photo());
+  const HttpResponse saved = http_post_form(
+      server.port(), "/api/clients/c-17/sessions",
+      {photo_part(bytes, sample_photo()), {"hair", kHair}, {"scalp", kScalp}, {"blend", blend}, {"date", kToday}});
+  INFO(saved.body.substr(0, 600));
+  REQUIRE(saved.status == 201);
+  const json answer = body_json(saved);
+  CHECK(answer["session"]["session"] == 1);  // the first, when none is given
+  CHECK(answer["session"]["recipe"] == blend);
+  const json recorded =
+      cli_json({"client", "record", "cli-17", sample_photo(), "--hair", kHair, "--scalp", kScalp, "--session", "1",
+                "--blend", blend, "--palette", house_palette(), "--date", kToday, "--db", db, "--json"});
+  json page_session = cli_json({"client", "show", "c-17", "--db", db, "--json"})["sessions"];
+  json cli_session = cli_json({"client", "show", "cli-17", "--db", db, "--json"})["sessions"];
+  REQUIRE(page_session.size() == 1);
+  REQUIRE(cli_session.size() == 1);
+  for (json* s : {&page_session, &cli_session}) (*s)[0].erase("created_at");
+  CHECK(page_session == cli_session);
+  CHECK(page_session[0]["photo"]["sha256"] == cli_session[0]["photo"]["sha256"]);
+  CHECK(answer["de00_to_target"] == recorded["de00_to_target"]);
+  CHECK(answer["session"]["predicted_lab"] == recorded["session"]["predicted_lab"]);
+
+  // The next one without a number is session 2; one recorded already, an unknown client, a
+  // blend not in the palette and a bad id are refused with their reasons.
+  const HttpResponse second = http_post_form(server.port(), "/api/clients/c-17/sessions",
+                                             {photo_part(bytes, "visit2.jpg"),
+                                              {"hair", kHair},
+                                              {"scalp", kScalp},
+                                              {"blend", "jet-black @ 4:1"},
+                                              {"date", "2026-12-29"}});
+  REQUIRE(second.status == 201);
+  CHECK(body_json(second)["session"]["session"] == 2);
+  const std::vector<std::tuple<std::string, std::vector<FormPart>, int, std::string>> refused = {
+      {"/api/clients/c-17/sessions",
+       {photo_part(bytes, "p.jpg"), {"blend", blend}, {"session", "1"}},
+       409,
+       "session 1 of client 'c-17' is recorded already"},
+      {"/api/clients/nobody/sessions", {photo_part(bytes, "p.jpg"), {"blend", blend}}, 404, "no client 'nobody'"},
+      {"/api/clients/c-17/sessions",
+       {photo_part(bytes, "p.jpg"), {"blend", "3 sepia"}},
+       400,
+       "field 'blend': unknown ink 'sepia'"},
+      {"/api/clients/c-17/sessions", {photo_part(bytes, "p.jpg")}, 400, "field 'blend'"},
+      {"/api/clients/c-17/sessions", {{"blend", blend}}, 400, "no photo"},
+      {"/api/clients/c-17/sessions",
+       {photo_part(bytes, "p.jpg"), {"blend", blend}, {"date", "29/12/2026"}},
+       400,
+       "field 'date'"},
+      {"/api/clients", {{"id", "a b"}, {"name", "x"}}, 400, "field 'id'"},
+      {"/api/clients", {{"id", "c-17"}, {"name", "again"}}, 409, "'c-17' is in the history already"},
+      {"/api/clients", {{"id", "c-18"}}, 400, "field 'name'"},
+      {"/api/clients", {{"id", "c-19"}, {"name", "\xff\xfe"}}, 400, "not UTF-8"},
+  };
+  for (const auto& [path, parts, status, words] : refused) {
+    const HttpResponse r = http_post_form(server.port(), path, parts);
+    INFO(path << ": expected " << status << " " << words << "; got " << r.status << " " << r.body);
+    CHECK(r.status == status);
+    CHECK(body_json(r)["error"].get<std::string>().find(words) != std::string::npos);
+  }
+  CHECK(cli_json({"client", "show", "c-17", "--db", db, "--json"})["sessions"].size() == 2);  // nothing else written
+  require_still_serving(server);
+  server.stop(SIGTERM);
+  std::filesystem::remove_all(dir);
+}
+
+TEST_CASE("server: without --db nothing can be saved, and the API says so", "[cli][server]") {
+  ServerProcess server({"--palette", house_palette()});
+  const json info = body_json(http_get(server.port(), "/api/info"));
+  CHECK(info["history"]["available"] == false);
+  CHECK(info["history"]["message"].get<std::string>().find("--db F") != std::string::npos);
+  const HttpResponse list = http_get(server.port(), "/api/clients");
+  CHECK(list.status == 404);
+  CHECK(body_json(list)["code"] == "no-history");
+  const HttpResponse save =
+      http_post_form(server.port(), "/api/clients/c-17/sessions",
+                     {photo_part(read_binary_file(sample_photo()), "p.jpg"), {"blend", "jet-black"}});
+  CHECK(save.status == 404);
+  CHECK(body_json(save)["error"].get<std::string>().find("started without --db F") != std::string::npos);
+  require_still_serving(server);
 }
 
 TEST_CASE("server: usage errors", "[cli][server]") {
@@ -327,6 +502,16 @@ TEST_CASE("server: usage errors", "[cli][server]") {
   CHECK(port.exit_code == 2);
   const RunResult bad = run_cli({"serve", "--palette", source_dir() + "/no-such-palette.yaml"});
   CHECK(bad.exit_code == 1);
+  // A --db that is not a shadematch database: one error line at start, exit 1, the file unchanged.
+  const std::string dir = make_temp_dir("shadematch-serve-baddb");
+  const std::string notes = dir + "/notes.db";
+  { std::ofstream(notes) << "not a database\n"; }
+  const RunResult foreign = run_cli({"serve", "--palette", house_palette(), "--db", notes});
+  CHECK(foreign.exit_code == 1);
+  CHECK(foreign.err.rfind("shadematch: " + notes + ": error: ", 0) == 0);
+  CHECK(std::count(foreign.err.begin(), foreign.err.end(), '\n') == 1);
+  CHECK(read_binary_file(notes) == "not a database\n");
+  std::filesystem::remove_all(dir);
 }
 
 }  // namespace
