@@ -11,6 +11,7 @@
 #include "files/palette_edit.hpp"
 #include "pigment/model.hpp"
 #include "plan/lint.hpp"
+#include "report/html.hpp"
 
 namespace shadematch::report {
 namespace {
@@ -46,32 +47,6 @@ std::string fit_text(const std::string& s, double scale, int max_width) {
 void text(cv::Mat& img, const std::string& s, cv::Point at, double scale, int max_width) {
   cv::putText(img, fit_text(s, scale, max_width), at, cv::FONT_HERSHEY_SIMPLEX, scale, cv::Scalar(40, 40, 40), 1,
               cv::LINE_AA);
-}
-
-std::string escape_html(const std::string& s) {
-  std::string out;
-  for (char c : s) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      case '\'':
-        out += "&#39;";
-        break;
-      default:
-        out += c;
-    }
-  }
-  return out;
 }
 
 std::string lab_title(const colour::Lab& lab) {
@@ -167,7 +142,7 @@ cv::Mat render_swatch_image(const SwatchChart& chart, const SwatchGeometry& g) {
 std::string swatch_html(const SwatchChart& chart) {
   std::string h;
   h += "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n";
-  h += "<title>" + escape_html(chart.title) + " — ink swatches</title>\n";
+  h += "<title>" + html_escape(chart.title) + " — ink swatches</title>\n";
   h += "<style>\n"
        "body{font-family:system-ui,sans-serif;margin:24px;color:#222;background:#fff}\n"
        "table{border-collapse:separate;border-spacing:4px}\n"
@@ -179,24 +154,24 @@ std::string swatch_html(const SwatchChart& chart) {
        ".dot{width:40px;height:40px;border-radius:50%;position:absolute;left:8px;top:8px}\n"
        "p.note{font-size:12px;color:#555;max-width:60em}\n"
        "</style>\n</head>\n<body>\n";
-  h += "<h1>" + escape_html(chart.title) + "</h1>\n";
+  h += "<h1>" + html_escape(chart.title) + "</h1>\n";
   h += "<p class=\"note\">Each ink's masstone (undiluted drawdown) and its predicted healed dot in each "
        "reference skin at every dilution step (water:pigment), from the palette's ink-in-skin model. "
        "Screen colours are sRGB; a * marks a colour outside sRGB, shown clipped.</p>\n";
   h += "<table id=\"swatches\">\n<thead>\n<tr><th class=\"ink\" rowspan=\"2\">Ink</th><th rowspan=\"2\">masstone</th>";
   for (const SwatchSkin& skin : chart.skins) {
     h += "<th colspan=\"" + std::to_string(chart.dilutions.size()) + "\" title=\"" + lab_title(skin.lab) + "\">" +
-         escape_html(skin.name) + "</th>";
+         html_escape(skin.name) + "</th>";
   }
   h += "</tr>\n<tr>";
   for (std::size_t s = 0; s < chart.skins.size(); ++s) {
-    for (const std::string& d : chart.dilutions) h += "<th>" + escape_html(d) + "</th>";
+    for (const std::string& d : chart.dilutions) h += "<th>" + html_escape(d) + "</th>";
   }
   h += "</tr>\n</thead>\n<tbody>\n";
   for (const SwatchRow& row : chart.rows) {
     const colour::Srgb8 m = colour::lab_d50_to_srgb8(row.masstone);
-    h += "<tr data-ink=\"" + escape_html(row.id) + "\"><td class=\"label\"><b>" + escape_html(row.id) +
-         "</b><br><small>" + escape_html(row.name) + "</small></td>";
+    h += "<tr data-ink=\"" + html_escape(row.id) + "\"><td class=\"label\"><b>" + html_escape(row.id) +
+         "</b><br><small>" + html_escape(row.name) + "</small></td>";
     h += "<td><div class=\"sw masstone\" style=\"background:" + m.hex() + "\" title=\"" + lab_title(row.masstone) +
          " " + m.hex() + "\"></div>" + (m.clipped ? "*" : "") + "</td>";
     for (std::size_t s = 0; s < chart.skins.size(); ++s) {
@@ -205,8 +180,8 @@ std::string swatch_html(const SwatchChart& chart) {
         const colour::Lab& dot_lab = row.healed[s][k];
         const colour::Srgb8 dot = colour::lab_d50_to_srgb8(dot_lab);
         h += "<td><div class=\"sw\" style=\"background:" + skin.hex() +
-             "\"><div class=\"dot\" style=\"background:" + dot.hex() + "\" title=\"" + escape_html(chart.dilutions[k]) +
-             " in " + escape_html(chart.skins[s].name) + ": " + lab_title(dot_lab) + " " + dot.hex() +
+             "\"><div class=\"dot\" style=\"background:" + dot.hex() + "\" title=\"" + html_escape(chart.dilutions[k]) +
+             " in " + html_escape(chart.skins[s].name) + ": " + lab_title(dot_lab) + " " + dot.hex() +
              "\"></div></div>" + (dot.clipped ? "*" : "") + "</td>";
       }
     }

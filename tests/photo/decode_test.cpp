@@ -11,7 +11,6 @@
 #include <array>
 #include <cmath>
 #include <cstring>
-#include <fstream>
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
 #include <string>
@@ -37,10 +36,7 @@ const std::string& temp_dir() {
 }
 
 std::string write_file(const std::string& name, const Bytes& bytes) {
-  const std::string path = temp_dir() + "/" + name;
-  std::ofstream out(path, std::ios::binary);
-  out.write(reinterpret_cast<const char*>(bytes.data()), static_cast<std::streamsize>(bytes.size()));
-  return path;
+  return test::write_file_bytes(temp_dir(), name, bytes);
 }
 
 std::string photo_path(const std::string& name) {
@@ -51,8 +47,7 @@ std::string image_path(const std::string& name) {
 }
 
 Bytes read_bytes(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  return Bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  return test::read_file_bytes(path);
 }
 
 Bytes encode(const std::string& ext, const cv::Mat& bgr, const std::vector<int>& params = {}) {

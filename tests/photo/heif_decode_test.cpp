@@ -43,16 +43,11 @@ const std::string& temp_dir() {
 }
 
 std::string write_file(const std::string& name, const Bytes& bytes) {
-  const std::string path = temp_dir() + "/" + name;
-  std::ofstream out(path, std::ios::binary);
-  out.write(reinterpret_cast<const char*>(bytes.data()), static_cast<std::streamsize>(bytes.size()));
-  return path;
+  return test::write_file_bytes(temp_dir(), name, bytes);
 }
 
 Bytes read_bytes(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  REQUIRE(in);
-  return Bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  return test::read_file_bytes(path);
 }
 
 std::string heif_path(const std::string& name) {
