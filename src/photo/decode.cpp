@@ -572,8 +572,22 @@ class TiffReader {
       TIFFGetField(tif_, TIFFTAG_TILELENGTH, &th);
       const tmsize_t tile_size = TIFFTileSize(tif_);
       if (tw == 0 || th == 0 || tile_size <= 0) fail(path_, "corrupt TIFF tiles: " + messages_.error);
-      std::vector<std::uint8_t> tile(static_cast<std::size_t>(tile_size));
+      // A tile may overhang the image (a 256 x 256 tile holding a 100 x 100 image is valid), so
+      // one tile is bounded by the image's own bytes plus an overhang allowance; 64 MiB covers
+      // a 4096 x 4096 tile of 8-bit RGBA, far above the 128-1024 pixel tiles writers use
+      // (libtiff's tiffcp and libvips default to 256 and 128). A header asking for more (a
+      // 65512-pixel tile of 2049 samples on a 16 x 32 image, found by fuzz_image) would
+      // allocate gigabytes for nothing.
       const std::size_t pixel_bytes = out.elemSize();
+      constexpr std::uint64_t kTileOverhangBytes = std::uint64_t{64} << 20U;
+      if (static_cast<std::uint64_t>(tile_size) > std::uint64_t{out.total() * pixel_bytes} + kTileOverhangBytes) {
+        fail(path_, "corrupt TIFF: tiles of " + std::to_string(tw) + " x " + std::to_string(th) +
+                        " pixels are far larger than the image");
+      }
+      if (static_cast<std::uint64_t>(tile_size) < std::uint64_t{tw} * th * pixel_bytes) {
+        fail(path_, "corrupt TIFF: tile size does not match its header");
+      }
+      std::vector<std::uint8_t> tile(static_cast<std::size_t>(tile_size));
       for (std::uint32_t ty = 0; ty < static_cast<std::uint32_t>(out.rows); ty += th) {
         for (std::uint32_t tx = 0; tx < static_cast<std::uint32_t>(out.cols); tx += tw) {
           if (TIFFReadTile(tif_, tile.data(), tx, ty, 0, 0) < 0) {

@@ -196,6 +196,32 @@ Bytes tiff_file(const cv::Mat& pixels, int photometric, int orientation = 1, con
   return tiff_structure(e, data, 273);
 }
 
+// The same TIFF stored as one `tile` x `tile` tile (TIFF 6.0 section 15), the image in its top-left
+// corner and the overhang zero. `claimed_tile` overrides the tile size in the header only.
+Bytes tiled_tiff_file(const cv::Mat& pixels, std::uint32_t tile, std::uint32_t claimed_tile = 0) {
+  const auto spp = static_cast<std::uint16_t>(pixels.channels());
+  const auto bps = static_cast<std::uint16_t>(pixels.depth() == CV_16U ? 16 : 8);
+  const std::size_t px = pixels.elemSize();
+  Bytes data(std::size_t{tile} * tile * px, 0);
+  for (int y = 0; y < pixels.rows; ++y) {
+    std::memcpy(data.data() + static_cast<std::size_t>(y) * tile * px, pixels.ptr(y),
+                static_cast<std::size_t>(pixels.cols) * px);
+  }
+  const std::uint32_t t = claimed_tile ? claimed_tile : tile;
+  std::vector<IfdEntry> e{long_entry(256, static_cast<std::uint32_t>(pixels.cols)),
+                          long_entry(257, static_cast<std::uint32_t>(pixels.rows)),
+                          short_entry(258, std::vector<std::uint16_t>(spp, bps)),
+                          short_entry(259, {1}),
+                          short_entry(262, {2}),
+                          short_entry(277, {spp}),
+                          short_entry(284, {1}),
+                          long_entry(322, t),
+                          long_entry(323, t),
+                          long_entry(324, 0),
+                          long_entry(325, static_cast<std::uint32_t>(data.size()))};
+  return tiff_structure(e, data, 324);
+}
+
 // JPEG: insert a marker segment right after SOI.
 Bytes jpeg_with_segment(const Bytes& jpeg, std::uint8_t marker, const Bytes& payload) {
   REQUIRE(payload.size() + 2 <= 0xFFFF);
@@ -949,6 +975,20 @@ TEST_CASE("decode: dimensions above kMaxPixels are refused from the header, befo
     png_ok.insert(png_ok.end(), c.begin(), c.end());
   const std::string ok = write_file("limit.png", png_ok);
   CHECK_THAT(input_error_message([&] { decode_image(ok); }), !Catch::Contains("above the limit"));
+}
+
+TEST_CASE("decode: a tile may overhang the image, but a header asking for giant tiles is refused before allocating",
+          "[unit]") {
+  // 20 x 12 RGB in one 32 x 32 tile (tile sizes are multiples of 16, TIFF 6.0 section 15): valid.
+  cv::Mat rgb(12, 20, CV_8UC3);
+  cv::randu(rgb, 0, 256);
+  const DecodedImage d = decode_image(write_file("tiled.tif", tiled_tiff_file(rgb, 32)));
+  CHECK(d.encoded.size() == rgb.size());
+  CHECK(max_abs_diff(d.encoded, rgb) == 0);  // decoded images are RGB, as written
+  // The same header claiming 8192 x 8192 tiles: 201 MB per tile for a 720-byte image. Refused
+  // from the header (fuzz_image found a 65512-pixel, 2049-sample tile that took 2 GB).
+  CHECK_THAT(input_error_message([&] { decode_image(write_file("giant-tile.tif", tiled_tiff_file(rgb, 32, 8192))); }),
+             Catch::Contains("tiles of 8192 x 8192 pixels are far larger than the image"));
 }
 
 // ---- the development photos -------------------------------------------------------------------
