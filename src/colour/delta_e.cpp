@@ -80,6 +80,13 @@ struct De2000Terms {
   double tl, tc, th, rt;
 };
 
+// x⁷ by three multiplications: eq. (4) and (17)'s C̄⁷ in every hot loop (colour fits, blend
+// ranking), where std::pow(x, 7.0) took a tenth of a calibration's time.
+constexpr double pow7(double x) noexcept {
+  const double x3 = x * x * x;
+  return x3 * x3 * x;
+}
+
 // CIEDE2000 following Sharma, Wu & Dalal (2005), equations (1)–(20), kL = kC = kH = 1.
 // Hue angles in radians internally; the mean hue uses the |Δh| > 180° rule of eq. (14).
 De2000Terms delta_e_2000_terms(const Lab& x, const Lab& y) noexcept {
@@ -89,7 +96,7 @@ De2000Terms delta_e_2000_terms(const Lab& x, const Lab& y) noexcept {
   const double c1 = std::hypot(x.a, x.b);
   const double c2 = std::hypot(y.a, y.b);
   const double cbar = 0.5 * (c1 + c2);
-  const double cbar7 = std::pow(cbar, 7.0);
+  const double cbar7 = pow7(cbar);
   const double g = 0.5 * (1.0 - std::sqrt(cbar7 / (cbar7 + pow25_7)));
   const double a1p = (1.0 + g) * x.a;
   const double a2p = (1.0 + g) * y.a;
@@ -125,8 +132,9 @@ De2000Terms delta_e_2000_terms(const Lab& x, const Lab& y) noexcept {
   }
   const double t = 1.0 - 0.17 * std::cos(hbarp - 30.0 * deg) + 0.24 * std::cos(2.0 * hbarp) +
                    0.32 * std::cos(3.0 * hbarp + 6.0 * deg) - 0.20 * std::cos(4.0 * hbarp - 63.0 * deg);
-  const double dtheta = 30.0 * deg * std::exp(-std::pow((hbarp / deg - 275.0) / 25.0, 2.0));
-  const double cbarp7 = std::pow(cbarp, 7.0);
+  const double hue_off = (hbarp / deg - 275.0) / 25.0;
+  const double dtheta = 30.0 * deg * std::exp(-hue_off * hue_off);
+  const double cbarp7 = pow7(cbarp);
   const double rc = 2.0 * std::sqrt(cbarp7 / (cbarp7 + pow25_7));
   const double l50 = (lbarp - 50.0) * (lbarp - 50.0);
   const double sl = 1.0 + 0.015 * l50 / std::sqrt(20.0 + l50);

@@ -131,60 +131,6 @@ std::vector<double> weighted_least_squares(CorrectionModel model, const std::vec
 
 }  // namespace
 
-// CIEDE2000 (CIE 142-2001; Sharma, Wu & Dalal 2005, eqs. 1–17) split into three residuals whose
-// squares sum to ΔE00²: ΔE00² = p² + q² + r² + RT·q·r with p = ΔL'/SL, q = ΔC'/SC, r = ΔH'/SH,
-// rewritten as p² + (q + RT·r/2)² + (1 − RT²/4)·r² (|RT| ≤ 2 keeps the last factor ≥ 0). Least
-// squares on them minimises the very ΔE00 the report states.
-std::array<double, 3> de2000_residuals(const colour::Lab& reference, const colour::Lab& sample) noexcept {
-  constexpr double kPi = 3.14159265358979323846;
-  constexpr double kDeg = kPi / 180.0;
-  constexpr double k25_7 = 6103515625.0;  // 25^7
-  const double c1 = std::hypot(reference.a, reference.b), c2 = std::hypot(sample.a, sample.b);
-  const double cbar = (c1 + c2) / 2;
-  const double cbar7 = std::pow(cbar, 7);
-  const double g = 0.5 * (1 - std::sqrt(cbar7 / (cbar7 + k25_7)));
-  const double a1 = (1 + g) * reference.a, a2 = (1 + g) * sample.a;
-  const double cp1 = std::hypot(a1, reference.b), cp2 = std::hypot(a2, sample.b);
-  const auto hue = [](double b, double a) {
-    if (a == 0 && b == 0) return 0.0;
-    double h = std::atan2(b, a) / (3.14159265358979323846 / 180.0);
-    return h < 0 ? h + 360 : h;
-  };
-  const double h1 = hue(reference.b, a1), h2 = hue(sample.b, a2);
-  const double dl = sample.l - reference.l;
-  const double dc = cp2 - cp1;
-  double dh = 0;
-  if (cp1 * cp2 != 0) {
-    dh = h2 - h1;
-    if (dh > 180) dh -= 360;
-    if (dh < -180) dh += 360;
-  }
-  const double dhh = 2 * std::sqrt(cp1 * cp2) * std::sin(dh * kDeg / 2);
-  const double lbar = (reference.l + sample.l) / 2;
-  const double cpbar = (cp1 + cp2) / 2;
-  double hbar = h1 + h2;
-  if (cp1 * cp2 != 0) {
-    if (std::fabs(h1 - h2) <= 180)
-      hbar = (h1 + h2) / 2;
-    else if (h1 + h2 < 360)
-      hbar = (h1 + h2 + 360) / 2;
-    else
-      hbar = (h1 + h2 - 360) / 2;
-  }
-  const double t = 1 - 0.17 * std::cos((hbar - 30) * kDeg) + 0.24 * std::cos(2 * hbar * kDeg) +
-                   0.32 * std::cos((3 * hbar + 6) * kDeg) - 0.20 * std::cos((4 * hbar - 63) * kDeg);
-  const double dtheta = 30 * std::exp(-std::pow((hbar - 275) / 25, 2));
-  const double cpbar7 = std::pow(cpbar, 7);
-  const double rc = 2 * std::sqrt(cpbar7 / (cpbar7 + k25_7));
-  const double l50 = (lbar - 50) * (lbar - 50);
-  const double sl = 1 + 0.015 * l50 / std::sqrt(20 + l50);
-  const double sc = 1 + 0.045 * cpbar;
-  const double sh = 1 + 0.015 * cpbar * t;
-  const double rt = -std::sin(2 * dtheta * kDeg) * rc;
-  const double p = dl / sl, q = dc / sc, r = dhh / sh;
-  return {p, q + rt * r / 2, std::sqrt(std::max(0.0, 1 - rt * rt / 4)) * r};
-}
-
 namespace {
 
 // Levenberg–Marquardt (Marquardt 1963) on `m` residuals of the parameter vector `x`, numerical
@@ -500,7 +446,7 @@ ColourCorrection fit_model(CorrectionModel model, const std::vector<FitSample>& 
     std::copy(corr.coefficients.begin(), corr.coefficients.end(), x.begin());
   }
 
-  // Levenberg–Marquardt on the CIEDE2000 residuals of every sample (de2000_residuals), so the fit
+  // Levenberg–Marquardt on the CIEDE2000 residuals of every sample (colour::delta_e_2000_components), so the fit
   // minimises the error the report states.
   std::vector<colour::LinearRgb> lin = rgb;  // linearized samples (for the joint curve: of `cached`)
   std::array<double, 9> cached{};            // the curves' two parameters per channel, then the three offsets
@@ -531,7 +477,7 @@ ColourCorrection fit_model(CorrectionModel model, const std::vector<FitSample>& 
     return gradient ? std::exp(p[gradient_at] * samples[i].u + p[gradient_at + 1] * samples[i].v) : 1.0;
   };
   const auto residuals_at = [&](std::size_t i, const colour::Xyz& xyz) {
-    return de2000_residuals(ref[i], colour::xyz_to_lab(xyz, colour::d50_white()));
+    return colour::delta_e_2000_components(ref[i], colour::xyz_to_lab(xyz, colour::d50_white()));
   };
   const auto residuals = [&](const std::vector<double>& p, std::vector<double>& out) {
     sync(p);

@@ -34,7 +34,7 @@
 //        — every term scales linearly with exposure, so the fit is exposure-invariant.
 //   Both start from a least-squares fit in XYZ weighted by 1/(Y + 0.02) (relative error, so dark
 //   patches count as much as the eye sees them), then are refined by Levenberg–Marquardt on the
-//   CIEDE2000 residuals (de2000_residuals below), so the fit minimises the reported error.
+//   CIEDE2000 residuals (colour::delta_e_2000_components), so the fit minimises the reported error.
 //   calibrate.cpp keeps the model × linearization × light-gradient candidate of lowest
 //   leave-one-out mean ΔE00.
 #include <array>
@@ -136,9 +136,6 @@ std::vector<double> leave_one_out_de00(CorrectionModel model, const std::vector<
 std::optional<std::vector<double>> leave_one_out_de00_bounded(CorrectionModel model,
                                                               const std::vector<FitSample>& samples, NeutralCurve curve,
                                                               bool light_gradient, double give_up_above_sum);
-
-// CIEDE2000 as three residuals whose squares sum to ΔE00(reference, sample)² (for least squares).
-std::array<double, 3> de2000_residuals(const colour::Lab& reference, const colour::Lab& sample) noexcept;
 
 // ΔE00 of each sample through `correction` (in-fit residuals).
 std::vector<double> fit_de00(const ColourCorrection& correction, const std::vector<FitSample>& samples);
