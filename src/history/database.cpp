@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "common/error.hpp"
+#include "common/utf8.hpp"
 #include "history/schema.hpp"
 
 namespace shadematch::history {
@@ -106,7 +107,19 @@ bool Statement::is_null(int column) const {
 std::string Statement::text(int column) const {
   const unsigned char* t = sqlite3_column_text(stmt_, column);
   const int n = sqlite3_column_bytes(stmt_, column);
-  return t == nullptr ? std::string() : std::string(reinterpret_cast<const char*>(t), static_cast<std::size_t>(n));
+  std::string out =
+      t == nullptr ? std::string() : std::string(reinterpret_cast<const char*>(t), static_cast<std::size_t>(n));
+  // shadematch writes only UTF-8 (every text is checked where it is read from the user), so other
+  // bytes in a text column mean a damaged file (a flipped bit that quick_check does not see: it
+  // checks the b-trees, not the values). Refused here as damage, before the text reaches the
+  // JSON output (nlohmann::json would throw type_error 316: exit 70; found by fuzz/fuzz_clientdb).
+  if (!utf8::valid(out)) {
+    const char* column_name = sqlite3_column_name(stmt_, column);
+    throw InputError(db_->path(), "the client database is damaged (column " +
+                                      std::string(column_name != nullptr ? column_name : "?") +
+                                      " holds text that is not UTF-8); restore it from a backup");
+  }
+  return out;
 }
 double Statement::real(int column) const {
   return sqlite3_column_double(stmt_, column);

@@ -18,7 +18,12 @@ void send_json(httplib::Response& res, int status, const json& j) {
 void send_error(httplib::Response& res, int status, const std::string& code, const std::string& message, json extra) {
   extra["error"] = message;
   extra["code"] = code;
-  send_json(res, status, extra);
+  // Error messages quote what the request brought (its path, a header, a field's name), which
+  // need not be UTF-8: such bytes are printed as U+FFFD rather than refused, since nlohmann::json
+  // would throw type_error 316 from here, outside every route's handler (found by fuzz/
+  // fuzz_server.cpp: "GET /%ff" killed the server from its error handler).
+  res.status = status;
+  res.set_content(extra.dump(2, ' ', false, json::error_handler_t::replace) + "\n", "application/json; charset=utf-8");
 }
 
 std::string megabytes(std::size_t bytes) {

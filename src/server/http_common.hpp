@@ -24,6 +24,7 @@ struct Refusal {
 };
 
 void send_json(httplib::Response& res, int status, const nlohmann::json& j);
+// Invalid UTF-8 in the message or `extra` is printed as U+FFFD (they quote the request).
 void send_error(httplib::Response& res, int status, const std::string& code, const std::string& message,
                 nlohmann::json extra = nlohmann::json::object());
 

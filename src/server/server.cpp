@@ -25,6 +25,7 @@
 #include "server/history_routes.hpp"
 #include "server/http_common.hpp"
 #include "server/preview_store.hpp"
+#include "server/routes.hpp"
 #include "session/match.hpp"
 #include "shadematch_version.hpp"
 
@@ -52,14 +53,6 @@ void send_page(httplib::Response& res) {
   res.set_header("Cache-Control", "no-store");
   res.set_content(std::string(page->text), "text/html; charset=utf-8");
 }
-
-struct Context {
-  const ServerOptions& options;
-  JobSlots& slots;
-  PreviewStore& previews;
-  std::mutex& err_mutex;
-  std::ostream& err;
-};
 
 session::MatchRequest match_request(const httplib::Request& req, const ServerOptions& options) {
   const FormFields form(req,
@@ -203,33 +196,8 @@ bool is_loopback_host(const std::string& host) {
   return host == "localhost" || host == "::1" || host == "[::1]" || host.rfind("127.", 0) == 0;
 }
 
-int run_server(const ServerOptions& options, std::ostream& out, std::ostream& err) {
-  if (!options.palette) throw std::invalid_argument("run_server: no palette");
-  const unsigned jobs = options.jobs != 0 ? options.jobs : std::max(1U, std::thread::hardware_concurrency());
-  // The client history is opened (created when missing, as `client add` does) and identified
-  // before anything is served: a wrong --db is one error line at start, not a failure per save.
-  if (!options.db_path.empty()) (void)history::Database::open(options.db_path, history::Database::Mode::create);
-  JobSlots slots(jobs);
-  PreviewStore previews;
-  std::mutex err_mutex;
-  Context ctx{options, slots, previews, err_mutex, err};
-
-  // SIGINT/SIGTERM go to one thread that waits for them (sigwait): blocked here, before any
-  // server thread exists, so every thread started below inherits the mask.
-  sigset_t stop_signals;
-  sigemptyset(&stop_signals);
-  sigaddset(&stop_signals, SIGINT);
-  sigaddset(&stop_signals, SIGTERM);
-  sigset_t previous;
-  pthread_sigmask(SIG_BLOCK, &stop_signals, &previous);
-
-  httplib::Server svr;
-  svr.new_task_queue = [] { return new httplib::ThreadPool(kConnectionThreads); };
+void configure_routes(httplib::Server& svr, Context& ctx) {
   svr.set_payload_max_length(kMaxUploadBytes);
-  // A queued request waits for a pipeline slot after its body is read; reading and writing
-  // themselves get 30 s (a phone on a slow clinic Wi-Fi uploading 10 MB).
-  svr.set_read_timeout(30, 0);
-  svr.set_write_timeout(30, 0);
   svr.set_pre_routing_handler(check_upload_size);
   svr.set_error_handler(fill_error_body);
   svr.set_exception_handler([&ctx](const httplib::Request& req, httplib::Response& res, const std::exception_ptr& ep) {
@@ -249,15 +217,15 @@ int run_server(const ServerOptions& options, std::ostream& out, std::ostream& er
 
   svr.Get("/", [](const httplib::Request&, httplib::Response& res) { send_page(res); });
   svr.Get("/index.html", [](const httplib::Request&, httplib::Response& res) { send_page(res); });
-  svr.Get("/api/info", [&options, jobs](const httplib::Request&, httplib::Response& res) {
-    send_json(res, 200, info_json(options, jobs));
+  svr.Get("/api/info", [&ctx](const httplib::Request&, httplib::Response& res) {
+    send_json(res, 200, info_json(ctx.options, ctx.jobs));
   });
-  svr.Get("/api/palette", [&options](const httplib::Request&, httplib::Response& res) {
-    send_json(res, 200, report::palette_json(*options.palette));
+  svr.Get("/api/palette", [&ctx](const httplib::Request&, httplib::Response& res) {
+    send_json(res, 200, report::palette_json(*ctx.options.palette));
   });
   svr.Post("/api/match", [&ctx](const httplib::Request& req, httplib::Response& res) { handle_match(req, res, ctx); });
-  svr.Get(R"(/api/preview/([0-9a-f]{32}))", [&previews](const httplib::Request& req, httplib::Response& res) {
-    const std::shared_ptr<const std::string> png = previews.get(req.matches[1]);
+  svr.Get(R"(/api/preview/([0-9a-f]{32}))", [&ctx](const httplib::Request& req, httplib::Response& res) {
+    const std::shared_ptr<const std::string> png = ctx.previews.get(req.matches[1]);
     if (!png) {
       send_error(res, 404, "not-found",
                  "no such preview: previews are kept for the last " + std::to_string(kPreviewsKept) + " plans, " +
@@ -267,7 +235,36 @@ int run_server(const ServerOptions& options, std::ostream& out, std::ostream& er
     res.set_header("Cache-Control", "no-store");
     res.set_content(*png, "image/png");
   });
-  add_history_routes(svr, options, slots);
+  add_history_routes(svr, ctx.options, ctx.slots);
+}
+
+int run_server(const ServerOptions& options, std::ostream& out, std::ostream& err) {
+  if (!options.palette) throw std::invalid_argument("run_server: no palette");
+  const unsigned jobs = options.jobs != 0 ? options.jobs : std::max(1U, std::thread::hardware_concurrency());
+  // The client history is opened (created when missing, as `client add` does) and identified
+  // before anything is served: a wrong --db is one error line at start, not a failure per save.
+  if (!options.db_path.empty()) (void)history::Database::open(options.db_path, history::Database::Mode::create);
+  JobSlots slots(jobs);
+  PreviewStore previews;
+  std::mutex err_mutex;
+  Context ctx{options, jobs, slots, previews, err_mutex, err};
+
+  // SIGINT/SIGTERM go to one thread that waits for them (sigwait): blocked here, before any
+  // server thread exists, so every thread started below inherits the mask.
+  sigset_t stop_signals;
+  sigemptyset(&stop_signals);
+  sigaddset(&stop_signals, SIGINT);
+  sigaddset(&stop_signals, SIGTERM);
+  sigset_t previous;
+  pthread_sigmask(SIG_BLOCK, &stop_signals, &previous);
+
+  httplib::Server svr;
+  svr.new_task_queue = [] { return new httplib::ThreadPool(kConnectionThreads); };
+  // A queued request waits for a pipeline slot after its body is read; reading and writing
+  // themselves get 30 s (a phone on a slow clinic Wi-Fi uploading 10 MB).
+  svr.set_read_timeout(30, 0);
+  svr.set_write_timeout(30, 0);
+  configure_routes(svr, ctx);
 
   int port = options.port;
   bool bound = false;

@@ -312,6 +312,28 @@ TEST_CASE("history db: corrupt and foreign files are refused with one message an
   std::filesystem::remove_all(dir);
 }
 
+// Found by fuzz/fuzz_clientdb.cpp: one flipped bit in a name's bytes passes quick_check (the
+// b-trees are intact) and the text then broke `client show --json` (nlohmann::json type_error
+// 316, exit 70). 0xFF can begin no UTF-8 sequence (RFC 3629, section 3).
+TEST_CASE("history db: text that is not UTF-8 in a damaged file is refused as damage", "[unit]") {
+  const std::string dir = make_temp_dir("history-utf8");
+  const std::string path = dir + "/bitflip.db";
+  { ClientHistory(Database::open(path, Database::Mode::create)).add_client("ann", "Ann", ""); }
+  sqlite3* raw = nullptr;
+  REQUIRE(sqlite3_open(path.c_str(), &raw) == SQLITE_OK);
+  REQUIRE(sqlite3_exec(raw, "UPDATE clients SET name = CAST(X'41FF6E' AS TEXT) WHERE id = 'ann';", nullptr, nullptr,
+                       nullptr) == SQLITE_OK);
+  sqlite3_close(raw);
+  const ClientHistory h(Database::open(path, Database::Mode::existing));
+  try {
+    (void)h.list_clients();
+    FAIL("a name that is not UTF-8 was read");
+  } catch (const shadematch::InputError& e) {
+    CHECK_THAT(e.what(), Catch::Contains("damaged") && Catch::Contains("column name") && Catch::Contains("not UTF-8"));
+  }
+  std::filesystem::remove_all(dir);
+}
+
 TEST_CASE("history db: a database of the first schema is migrated, its records kept", "[unit]") {
   const std::string dir = make_temp_dir("history-mig");
   const std::string path = dir + "/v1.db";
