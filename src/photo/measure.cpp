@@ -2,11 +2,6 @@
 #include <algorithm>
 #include <cmath>
 
-#include "colour/delta_e.hpp"
-#include "colour/lab.hpp"
-#include "colour/spectral.hpp"
-#include "photo/fit.hpp"
-
 #include <opencv2/imgproc.hpp>
 
 #include "photo/decode.hpp"
