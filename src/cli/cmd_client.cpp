@@ -1,7 +1,7 @@
 // shadematch client add|list|show|record|healed|next … [--db F] [--json]
 // The clinic's client history (DESIGN.md "Client history"; issue 15): who was treated, with what,
 // what the model predicted it heals to, and what it did heal to. Photos go through the same
-// measurement code as `measure` and `match` (report::run_measure).
+// measurement code as `measure` and `match` (session::run_measure).
 #include <cmath>
 #include <iostream>
 #include <optional>
@@ -25,6 +25,7 @@
 #include "report/calibration_report.hpp"
 #include "report/measure_report.hpp"
 #include "report/terminal.hpp"
+#include "session/measure.hpp"
 
 namespace shadematch::cli {
 namespace {
@@ -139,7 +140,7 @@ struct StoredMeasurement {
   std::vector<std::string> warnings;
 };
 
-StoredMeasurement stored(const report::MeasureResult& m, const std::string& calibration_file) {
+StoredMeasurement stored(const session::MeasureResult& m, const std::string& calibration_file) {
   StoredMeasurement s;
   s.calibration = report::calibration_summary_json(m.calibration);
   s.calibration["source"] = calibration_file.empty() ? std::string("card in the photo") : calibration_file;
@@ -152,7 +153,7 @@ StoredMeasurement stored(const report::MeasureResult& m, const std::string& cali
   return s;
 }
 
-int no_card(const std::string& photo, const report::MeasureResult& m) {
+int no_card(const std::string& photo, const session::MeasureResult& m) {
   std::cerr << "shadematch: " << photo << ": error: no usable card (" << m.calibration.reason
             << "); give --calibration F (a calibration saved from a photo of the card in the same setup)\n";
   return static_cast<int>(ExitCode::no_card);
@@ -341,12 +342,12 @@ int client_record(const std::vector<std::string>& args) {
     r.skin = parse_lab_argument(skin, "client record: --skin");
     if (vm.count("coverage")) r.coverage = coverage;
   } else {
-    report::MeasureRequest request;
+    session::MeasureRequest request;
     request.photo = pos[1];
     if (vm.count("calibration")) request.calibration_path = calibration;
     if (vm.count("hair")) request.regions.push_back(parse_region_argument("hair", hair, "client record", "--hair"));
     if (vm.count("scalp")) request.regions.push_back(parse_region_argument("scalp", scalp, "client record", "--scalp"));
-    const report::MeasureResult m = report::run_measure(request);
+    const session::MeasureResult m = session::run_measure(request);
     if (!m.usable()) return no_card(request.photo, m);
     const photo::RegionMeasurement* h = nullptr;
     const photo::RegionMeasurement* s = nullptr;
@@ -464,14 +465,14 @@ int client_healed(const std::vector<std::string>& args) {
   if (given) {
     h.healed = parse_lab_argument(lab, "client healed: --lab");
   } else {
-    report::MeasureRequest request;
+    session::MeasureRequest request;
     request.photo = pos[1];
     if (vm.count("calibration")) request.calibration_path = calibration;
     photo::Region region = parse_region_argument("treated", treated, "client healed", "--treated");
     region.kind = photo::RegionKind::hair;  // healed dots are measured as follicles are
     request.regions.push_back(region);
     if (vm.count("scalp")) request.regions.push_back(parse_region_argument("scalp", scalp, "client healed", "--scalp"));
-    const report::MeasureResult m = report::run_measure(request);
+    const session::MeasureResult m = session::run_measure(request);
     if (!m.usable()) return no_card(request.photo, m);
     const photo::RegionMeasurement* t = nullptr;
     for (const auto& reg : m.regions) {

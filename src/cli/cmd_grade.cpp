@@ -18,6 +18,7 @@
 #include "plan/model_predictor.hpp"
 #include "report/grade_report.hpp"
 #include "report/measure_report.hpp"
+#include "session/measure.hpp"
 #include "session/region_colour.hpp"
 
 namespace shadematch::cli {
@@ -52,11 +53,11 @@ struct LoadedCase {
 // The colours a case plans from: given, or measured in its photo. nullopt: no usable card.
 std::optional<plan::PlanColours> case_colours(const files::CaseSpec& spec) {
   if (!spec.has_photo()) return plan::PlanColours{*spec.target, *spec.skin, std::nullopt, 0.3};
-  report::MeasureRequest request;
+  session::MeasureRequest request;
   request.photo = spec.photo_path;
   if (!spec.card.empty()) request.card_id = spec.card;
   request.regions = spec.regions;
-  const report::MeasureResult m = report::run_measure(request);
+  const session::MeasureResult m = session::run_measure(request);
   if (!m.usable()) {
     std::cerr << "shadematch: " << position_prefix(spec.source, spec.line, spec.column) << "error: case '" << spec.id
               << "': " << spec.photo_path << " has no usable card (" << m.calibration.reason << ")\n";

@@ -9,6 +9,7 @@
 #include "cli/options.hpp"
 #include "common/error.hpp"
 #include "report/measure_report.hpp"
+#include "session/measure.hpp"
 
 namespace shadematch::cli {
 namespace {
@@ -40,7 +41,7 @@ int run_measure(const std::vector<std::string>& args) {
     return 0;
   }
   expect_positionals("measure", photos, 1, "one PHOTO");
-  report::MeasureRequest request;
+  session::MeasureRequest request;
   request.photo = photos[0];
   request.card_id = card;
   if (vm.count("calibration")) request.calibration_path = calibration;
@@ -53,7 +54,7 @@ int run_measure(const std::vector<std::string>& args) {
   if (vm.count("scar")) request.regions.push_back(parse_region_argument("scar", scar, "measure", "--scar"));
   for (const std::string& item : named) request.regions.push_back(parse_named_region_argument(item, "measure"));
 
-  const report::MeasureResult result = report::run_measure(request);
+  const session::MeasureResult result = session::run_measure(request);
   if (vm.count("json")) {
     std::cout << report::measure_json(result).dump(2) << "\n";
   } else {

@@ -1,5 +1,6 @@
 #include "files/calibration_file.hpp"
 
+#include <array>
 #include <cerrno>
 #include <cmath>
 #include <cstdio>
@@ -68,6 +69,52 @@ std::string quoted(const std::string& s) {
   return out + "\"";
 }
 
+// [a, b, c] of finite numbers, for `key`.
+std::array<double, 3> triple(const std::string& source, const YAML::Node& n, const std::string& key) {
+  if (!n.IsSequence() || n.size() != 3)
+    fail(source, n, "'" + key + "' must be a list of 3 numbers, found " + describe(n));
+  return {number(source, n[0], key), number(source, n[1], key), number(source, n[2], key)};
+}
+
+// refinement: {nearest: N, patches: [{rgb: [r, g, b], xyz: [X, Y, Z], neutral: true|false}, …]}.
+photo::LocalRefinement refinement_of(const std::string& source, const YAML::Node& node) {
+  if (!node.IsMap()) fail(source, node, "'refinement' must be a mapping {nearest, patches}, found " + describe(node));
+  check_keys(source, node, {"nearest", "patches"}, "'refinement'");
+  photo::LocalRefinement r;
+  const auto nearest = require(source, node, "nearest", "'refinement'");
+  const double n = number(source, nearest, "nearest");
+  // A count of card patches; the upper bound only keeps the conversion to a size safe.
+  if (n < 1 || n > 1000 || n != std::floor(n)) {
+    fail(source, nearest, "'nearest' must be a whole number of patches from 1 to 1000, found " + describe(nearest));
+  }
+  r.nearest = static_cast<std::size_t>(n);
+  const auto patches = require(source, node, "patches", "'refinement'");
+  if (!patches.IsSequence()) {
+    fail(source, patches, "'patches' must be a list of {rgb, xyz, neutral}, found " + describe(patches));
+  }
+  for (const auto& p : patches) {
+    if (!p.IsMap()) fail(source, p, "a refinement patch must be a mapping {rgb, xyz, neutral}, found " + describe(p));
+    check_keys(source, p, {"rgb", "xyz", "neutral"}, "a refinement patch");
+    photo::FitSample s;
+    const auto rgb = triple(source, require(source, p, "rgb", "a refinement patch"), "rgb");
+    s.rgb = {rgb[0], rgb[1], rgb[2]};
+    const auto xyz_node = require(source, p, "xyz", "a refinement patch");
+    const auto xyz = triple(source, xyz_node, "xyz");
+    // A reference colour (D50, Y of white = 1): no negative tristimulus, some light.
+    if (xyz[0] < 0 || xyz[1] <= 0 || xyz[2] < 0) {
+      fail(source, xyz_node, "'xyz' must be a reference colour: X ≥ 0, Y > 0, Z ≥ 0");
+    }
+    s.reference_xyz = {xyz[0], xyz[1], xyz[2]};
+    const auto neutral = require(source, p, "neutral", "a refinement patch");
+    if (!neutral.IsScalar() || (neutral.Scalar() != "true" && neutral.Scalar() != "false")) {
+      fail(source, neutral, "'neutral' must be true or false, found " + describe(neutral));
+    }
+    s.neutral = neutral.Scalar() == "true";
+    r.patches.push_back(s);
+  }
+  return r;
+}
+
 }  // namespace
 
 SavedCalibration saved_calibration_from(const photo::CalibrationResult& result) {
@@ -77,7 +124,7 @@ SavedCalibration saved_calibration_from(const photo::CalibrationResult& result) 
   s.width = result.image.width;
   s.height = result.image.height;
   s.camera = result.image.camera;
-  s.correction = result.correction;
+  s.calibration = result.calibration;
   s.fit = result.fit;
   s.verdict = result.verdict;
   return s;
@@ -90,13 +137,13 @@ std::string format_calibration(const SavedCalibration& c) {
   out << "photo: " << quoted(c.photo) << "\n";
   out << "card: " << quoted(c.card_id) << "\n";
   out << "image: {width: " << c.width << ", height: " << c.height << ", camera: " << quoted(c.camera) << "}\n";
-  out << "model: " << photo::correction_model_name(c.correction.model) << "\n";
+  out << "model: " << photo::correction_model_name(c.calibration.correction.model) << "\n";
   out << "coefficients: [";
-  for (std::size_t i = 0; i < c.correction.coefficients.size(); ++i) {
-    out << (i ? ", " : "") << num(c.correction.coefficients[i]);
+  for (std::size_t i = 0; i < c.calibration.correction.coefficients.size(); ++i) {
+    out << (i ? ", " : "") << num(c.calibration.correction.coefficients[i]);
   }
   out << "]\n";
-  const bool identity = c.correction.linearization[0].empty();
+  const bool identity = c.calibration.correction.linearization[0].empty();
   if (identity) {
     out << "linearization: {}\n";
   } else {
@@ -104,8 +151,8 @@ std::string format_calibration(const SavedCalibration& c) {
     const char* names[] = {"r", "g", "b"};
     for (std::size_t k = 0; k < 3; ++k) {
       out << "\n  " << names[k] << ": [";
-      for (std::size_t i = 0; i < c.correction.linearization[k].size(); ++i) {
-        out << (i ? ", " : "") << num(c.correction.linearization[k][i]);
+      for (std::size_t i = 0; i < c.calibration.correction.linearization[k].size(); ++i) {
+        out << (i ? ", " : "") << num(c.calibration.correction.linearization[k][i]);
       }
       out << "]";
     }
@@ -115,6 +162,20 @@ std::string format_calibration(const SavedCalibration& c) {
       << ", de00_mean: " << num(c.fit.de00_mean) << ", de00_max: " << num(c.fit.de00_max)
       << ", loo_de00_mean: " << num(c.fit.loo_de00_mean) << ", loo_de00_max: " << num(c.fit.loo_de00_max) << "}\n";
   out << "verdict: " << photo::verdict_name(c.verdict) << "\n";
+  if (c.calibration.refinement) {
+    const photo::LocalRefinement& r = *c.calibration.refinement;
+    out << "refinement:\n  nearest: " << r.nearest << "\n";
+    if (r.patches.empty()) {
+      out << "  patches: []\n";
+    } else {
+      out << "  patches:\n";
+      for (const photo::FitSample& p : r.patches) {
+        out << "    - {rgb: [" << num(p.rgb.r) << ", " << num(p.rgb.g) << ", " << num(p.rgb.b) << "], xyz: ["
+            << num(p.reference_xyz.x) << ", " << num(p.reference_xyz.y) << ", " << num(p.reference_xyz.z)
+            << "], neutral: " << (p.neutral ? "true" : "false") << "}\n";
+      }
+    }
+  }
   return out.str();
 }
 
@@ -128,9 +189,10 @@ SavedCalibration parse_calibration(std::string_view yaml_text, const std::string
                      "malformed YAML: " + e.msg);
   }
   if (!root.IsMap()) fail(source, root, "a calibration file must be a mapping, found " + describe(root));
-  check_keys(source, root,
-             {"schema", "photo", "card", "image", "model", "coefficients", "linearization", "fit", "verdict"},
-             "the calibration file");
+  check_keys(
+      source, root,
+      {"schema", "photo", "card", "image", "model", "coefficients", "linearization", "fit", "verdict", "refinement"},
+      "the calibration file");
   const auto schema = require(source, root, "schema", "the calibration file");
   if (text(source, schema, "schema") != "shadematch-calibration/1") {
     fail(source, schema, "'schema' must be 'shadematch-calibration/1', found " + describe(schema));
@@ -156,7 +218,7 @@ SavedCalibration parse_calibration(std::string_view yaml_text, const std::string
   const auto model_node = require(source, root, "model", "the calibration file");
   const auto model = photo::parse_correction_model(text(source, model_node, "model"));
   if (!model) fail(source, model_node, "'model' must be linear or rootpoly, found " + describe(model_node));
-  c.correction.model = *model;
+  c.calibration.correction.model = *model;
   const auto coeffs = require(source, root, "coefficients", "the calibration file");
   const auto expected = static_cast<std::size_t>(3 * photo::correction_model_terms(*model));
   if (!coeffs.IsSequence() || coeffs.size() != expected) {
@@ -165,8 +227,8 @@ SavedCalibration parse_calibration(std::string_view yaml_text, const std::string
              std::string(photo::correction_model_name(*model)) + ", found " +
              (coeffs.IsSequence() ? std::to_string(coeffs.size()) + " numbers" : describe(coeffs)));
   }
-  c.correction.coefficients.clear();
-  for (const auto& v : coeffs) c.correction.coefficients.push_back(number(source, v, "coefficients"));
+  c.calibration.correction.coefficients.clear();
+  for (const auto& v : coeffs) c.calibration.correction.coefficients.push_back(number(source, v, "coefficients"));
   if (const auto lin = root["linearization"]) {
     if (!lin.IsMap()) fail(source, lin, "'linearization' must be a mapping {r, g, b} or {}, found " + describe(lin));
     check_keys(source, lin, {"r", "g", "b"}, "'linearization'");
@@ -190,7 +252,7 @@ SavedCalibration parse_calibration(std::string_view yaml_text, const std::string
             fail(source, curve, std::string("'") + names[k] + "' knots must rise in both c and Y");
           }
         }
-        c.correction.linearization[k] = std::move(values);
+        c.calibration.correction.linearization[k] = std::move(values);
       }
     }
   }
@@ -217,6 +279,8 @@ SavedCalibration parse_calibration(std::string_view yaml_text, const std::string
     else
       fail(source, v, "'verdict' must be good, usable or poor, found " + describe(v));
   }
+  // Absent: a file saved before the local refinement was kept (no refinement, the global fit only).
+  if (const auto refinement = root["refinement"]) c.calibration.refinement = refinement_of(source, refinement);
   return c;
 }
 

@@ -12,8 +12,16 @@
 //   linearization: {r: [scale, gamma] or [c1, Y1, c2, Y2, …], g: …, b: …}   # or {} (identity)
 //   fit: {de00_mean: …, de00_max: …, loo_de00_mean: …, loo_de00_max: …}
 //   verdict: good
+//   refinement:                       # the local refinement (photo/calibration.hpp), issue 16
+//     nearest: 4                      # chromatic patches refitted with the neutrals
+//     patches:                        # the card's unflagged patches as the photo showed them
+//       - {rgb: [r, g, b], xyz: [X, Y, Z], neutral: false}   # camera linear RGB; reference XYZ D50
+//       …
 //
-// Numbers are written with 17 significant digits, so a load returns exactly what was saved.
+// Numbers are written with 17 significant digits, so a load returns exactly what was saved: the
+// same photo measured with its card and with its saved calibration gives the same colours. A file
+// without `refinement` (saved before issue 16) still loads and means "no refinement": the global
+// fit alone converts, and the JSON's calibration.local_refinement says so.
 #include <string>
 #include <string_view>
 #include <vector>
@@ -31,7 +39,7 @@ struct SavedCalibration {
   int width = 0;
   int height = 0;
   std::string camera;
-  photo::ColourCorrection correction;
+  photo::Calibration calibration;  // the global fit and, when saved, the local refinement
   photo::FitSummary fit;
   photo::Verdict verdict = photo::Verdict::good;
 };

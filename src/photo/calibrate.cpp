@@ -151,8 +151,9 @@ void fit_detection(const CardDetection& detection, const CardDefinition& card, s
     }
   }
   if (best_loo.empty()) best_loo = leave_one_out_de00(best_model, fitted, best_curve, best_gradient);
-  result.correction = fit_correction(best_model, fitted, best_curve, best_gradient);
-  const auto in_fit = fit_de00(result.correction, fitted);
+  result.calibration.correction = fit_correction(best_model, fitted, best_curve, best_gradient);
+  result.calibration.refinement = local_refinement_from(detection, card);
+  const auto in_fit = fit_de00(result.calibration.correction, fitted);
 
   result.fit.model = std::string(correction_model_name(best_model));
   result.fit.linearization = std::string(neutral_curve_name(best_curve));
@@ -178,8 +179,8 @@ void fit_detection(const CardDetection& detection, const CardDefinition& card, s
       continue;
     }
     pr.flags = s->flags;
-    pr.measured_lab = result.correction.apply_lab_at(s->mean, (cp.cx - card.width / 2) / card.width,
-                                                     (cp.cy - card.height / 2) / card.width);
+    pr.measured_lab = result.calibration.correction.apply_lab_at(s->mean, (cp.cx - card.width / 2) / card.width,
+                                                                 (cp.cy - card.height / 2) / card.width);
     pr.de00 = colour::delta_e_2000(cp.reference_lab, pr.measured_lab);
     const auto it = std::find(fitted_patch.begin(), fitted_patch.end(), i);
     if (it == fitted_patch.end()) {
@@ -197,6 +198,21 @@ void fit_detection(const CardDetection& detection, const CardDefinition& card, s
     result.warnings.push_back("poor calibration: leave-one-out mean ΔE00 " + format_de(result.fit.loo_de00_mean) +
                               " > 4; colours measured from this photo are unreliable");
   }
+}
+
+LocalRefinement local_refinement_from(const CardDetection& detection, const CardDefinition& card, std::size_t nearest) {
+  LocalRefinement r;
+  r.nearest = nearest;
+  for (const PatchSample& p : detection.patches) {
+    if (p.index < 1 || static_cast<std::size_t>(p.index) > card.patches.size() || !p.flags.empty()) continue;
+    const CardPatch& ref = card.patches[static_cast<std::size_t>(p.index - 1)];
+    FitSample s;
+    s.rgb = p.mean;
+    s.reference_xyz = colour::lab_to_xyz(ref.reference_lab, colour::d50_white());
+    s.neutral = ref.neutral;
+    r.patches.push_back(s);
+  }
+  return r;
 }
 
 CalibrationResult calibrate_photo(const DecodedImage& image, const CardDefinition& card,

@@ -1,7 +1,8 @@
 #pragma once
 // The calibration pipeline (issue 3): decode → detect and verify the card → fit the colour
 // correction → per-patch report values. The result is a plain value; src/report renders it and
-// src/files saves/loads the reusable part (files/calibration_file.hpp).
+// src/files saves/loads the reusable part, the photo::Calibration (photo/calibration.hpp: the
+// global fit and the local refinement's samples; files/calibration_file.hpp).
 #include <array>
 #include <optional>
 #include <string>
@@ -11,6 +12,7 @@
 #include <opencv2/core.hpp>
 
 #include "colour/types.hpp"
+#include "photo/calibration.hpp"
 #include "photo/card.hpp"
 #include "photo/decode.hpp"
 #include "photo/detect.hpp"
@@ -49,7 +51,9 @@ struct CalibrationResult {
   std::string photo;
   std::string card_id;
   CardDetection detection;
-  ColourCorrection correction;
+  // The global fit and the local refinement, built from the detection's samples (fit_detection);
+  // from a saved file with --calibration. Measurements convert through this value only.
+  Calibration calibration;
   FitSummary fit;
   std::vector<PatchResult> patches;  // card order; empty when rejected before the fit
   Verdict verdict = Verdict::rejected;
@@ -83,7 +87,14 @@ CalibrationResult calibrate_image(const EncodedImage& file, const CardDefinition
 // Fit-level entry used by calibrate_photo and by tests: given the detection's patch samples,
 // fits the correction (model chosen by leave-one-out unless `model`), fills fit/patches/verdict.
 // Patches flagged "clipped" are excluded from the fit (flag "excluded" added, and a warning).
+// Also fills calibration.refinement (local_refinement_from).
 void fit_detection(const CardDetection& detection, const CardDefinition& card, std::optional<CorrectionModel> model,
                    CalibrationResult& result);
+
+// The local refinement's samples from a detection: every patch read without any flag (clipped,
+// glare, too few pixels… — a flagged patch's mean does not show its colour, and the 3×3 on 9–10
+// samples would follow it), with its reference XYZ D50 and whether it is neutral.
+LocalRefinement local_refinement_from(const CardDetection& detection, const CardDefinition& card,
+                                      std::size_t nearest = kLocalRefinementNearest);
 
 }  // namespace shadematch::photo

@@ -2,11 +2,6 @@
 #include <algorithm>
 #include <cmath>
 
-#include "colour/delta_e.hpp"
-#include "colour/lab.hpp"
-#include "colour/spectral.hpp"
-#include "photo/fit.hpp"
-
 #include <opencv2/imgproc.hpp>
 
 #include "photo/decode.hpp"
@@ -76,32 +71,6 @@ std::vector<RegionMeasurement> measure_regions(const DecodedImage& image, const 
     out[index] = std::move(m);
   }
   return out;
-}
-
-}  // namespace shadematch::photo
-
-namespace shadematch::photo {
-
-std::function<LinearToLab(const colour::Lab&)> local_correction(const std::vector<FitSample>& samples,
-                                                                std::size_t nearest) {
-  if (samples.size() < 9) return {};
-  return [samples, nearest](const colour::Lab& near) -> LinearToLab {
-    std::vector<std::pair<double, std::size_t>> order;
-    for (std::size_t i = 0; i < samples.size(); ++i) {
-      if (samples[i].neutral) continue;
-      const colour::Lab ref = colour::xyz_to_lab(samples[i].reference_xyz, colour::d50_white());
-      order.emplace_back(colour::delta_e_76(ref, near), i);
-    }
-    std::sort(order.begin(), order.end());
-    std::vector<FitSample> chosen;
-    for (const auto& s : samples) {
-      if (s.neutral) chosen.push_back(s);
-    }
-    for (std::size_t j = 0; j < std::min(nearest, order.size()); ++j) chosen.push_back(samples[order[j].second]);
-    if (chosen.size() < 9) return {};
-    const ColourCorrection c = fit_correction(CorrectionModel::linear3x3, chosen);
-    return [c](const colour::LinearRgb& rgb) { return c.apply_lab(rgb); };
-  };
 }
 
 }  // namespace shadematch::photo

@@ -35,6 +35,7 @@
 #include <opencv2/core.hpp>
 
 #include "colour/types.hpp"
+#include "photo/calibration.hpp"
 
 namespace shadematch::photo {
 
@@ -90,8 +91,7 @@ struct RegionMeasurement {
   std::vector<std::string> warnings;
 };
 
-// Converts the decoder's linear RGB (photo/decode.hpp) to CIELAB D50.
-using LinearToLab = std::function<colour::Lab(const colour::LinearRgb&)>;
+// LinearToLab (the decoder's linear RGB → CIELAB D50): photo/calibration.hpp.
 
 struct MeasureOptions {
   // Patch-grid corners of the detected card (CardDetection::corners), displayed full-photo
@@ -104,9 +104,9 @@ struct MeasureOptions {
   int min_pixels = 400;
   // Share of clipped pixels above which a region gets the warning "clipped".
   double max_clipped_fraction = 0.02;
-  // Optional local refinement (see local_correction below): given a region's first estimate (the
-  // follicle colour for "hair", the median otherwise), a conversion tuned to colours near it.
-  // measure_regions then measures the region again with it.
+  // Optional local refinement (Calibration::refiner(), photo/calibration.hpp): given a region's
+  // first estimate (the follicle colour for "hair", the median otherwise), a conversion tuned to
+  // colours near it. measure_regions then measures the region again with it.
   std::function<LinearToLab(const colour::Lab&)> local_correction;
   // The scalp's colour, when known: a hair region's follicle cluster is then the one farther from
   // it (ΔE*ab), not necessarily the darker one. measure_regions fills it from a "scalp" region.
@@ -129,22 +129,8 @@ struct MeasureOptions {
   int min_follicle_interior = 50;
 };
 
-struct FitSample;  // photo/fit.hpp
-
-// A local colour correction (issue 4): a global 3×3 or root-polynomial fit compromises over all 24
-// patches, and under tungsten or fluorescent light the colours of skin and hair — seen under that
-// light, wanted as under D50 — are mapped with errors of 2–3 ΔE00 (illuminant metamerism: no
-// single matrix maps every reflectance exactly). Refitting a 3×3 on the `nearest` patches whose
-// reference colour is closest (ΔE*ab) to the region's first estimate, plus all neutral patches
-// (they anchor the tone curve and the white balance), roughly halves that error on the synthetic
-// scenes (tests/measure/scene_accuracy_test.cpp). `nearest` = 4 was chosen on 30 HELD-OUT scenes
-// (other seeds, skins and lights — D50, FL2, FL7, FL12, LED — than the accuracy test's; run
-// `test_measure "[.explore]"`): median / worst ΔE00 over follicle and scalp 1.07 / 3.5 with no
-// refit, 0.88 / 2.4 with 3, 0.87 / 2.6 with 4, 0.98 / 3.3 with 5, 1.25 / 3.8 with 8. The choice
-// is still sensitive (a fit on 3 + 6 samples is barely determined): treat it as tuned, not derived.
-// Returns an empty function for fewer than 9 samples.
-std::function<LinearToLab(const colour::Lab&)> local_correction(const std::vector<FitSample>& samples,
-                                                                std::size_t nearest = 4);
+// local_correction (the refit on the card's patches nearest a region's colour, with the tuning of
+// its `nearest`): photo/calibration.hpp.
 
 // Checks every region against the image and the card: empty (w or h ≤ 0), outside or partly
 // outside the image, overlapping the card, duplicate names. Throws InputError naming the region's

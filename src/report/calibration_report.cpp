@@ -64,6 +64,23 @@ std::string lab_text(const colour::Lab& lab) {
   return pad(fmt("%.1f", lab.l), 6, true) + pad(fmt("%.1f", lab.a), 7, true) + pad(fmt("%.1f", lab.b), 7, true);
 }
 
+// The local refinement (photo/calibration.hpp) the measurements apply: null when rejected;
+// {applied: false, reason} for a calibration file saved without one (the global fit alone).
+nlohmann::json local_refinement_json(const photo::CalibrationResult& r) {
+  if (r.verdict == photo::Verdict::rejected) return nullptr;
+  const auto& refinement = r.calibration.refinement;
+  if (!refinement) {
+    return {{"applied", false},
+            {"reason", "the calibration file has no refinement (saved before it was kept): the global fit only"}};
+  }
+  std::size_t neutral = 0;
+  for (const photo::FitSample& p : refinement->patches) neutral += p.neutral ? 1 : 0;
+  return {{"applied", refinement->patches.size() >= photo::kLocalRefinementMinSamples},
+          {"nearest", refinement->nearest},
+          {"patches", refinement->patches.size()},
+          {"neutral_patches", neutral}};
+}
+
 }  // namespace
 
 nlohmann::json calibration_json(const photo::CalibrationResult& r) {
@@ -93,6 +110,7 @@ nlohmann::json calibration_summary_json(const photo::CalibrationResult& r) {
   j["fit"] = fit_json(r);
   j["verdict"] = std::string(photo::verdict_name(r.verdict));
   if (r.verdict == photo::Verdict::rejected) j["reason"] = r.reason;
+  j["local_refinement"] = local_refinement_json(r);
   j["warnings"] = r.warnings;
   return j;
 }

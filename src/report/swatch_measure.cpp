@@ -22,7 +22,7 @@ std::optional<SwatchMeasurement> measure_swatch(const std::string& photo_path, c
   options.min_pixels = kMinSwatchPixels;
   if (calibration_path) {
     const files::SavedCalibration saved = files::load_calibration(*calibration_path);
-    correction = saved.correction;
+    correction = saved.calibration.correction;
     out.calibration_source = *calibration_path;
     out.fit = saved.fit;
     out.verdict = std::string(photo::verdict_name(saved.verdict));
@@ -34,7 +34,7 @@ std::optional<SwatchMeasurement> measure_swatch(const std::string& photo_path, c
     if (!card) throw std::logic_error("measure_swatch: built-in card '" + calibrate.card_id + "' missing");
     calibration = photo::calibrate_file(photo_path, *card, calibrate);
     if (!calibration.usable()) return std::nullopt;
-    correction = calibration.correction;
+    correction = calibration.calibration.correction;
     out.calibration_source = "card in the photo";
     out.fit = calibration.fit;
     out.verdict = std::string(photo::verdict_name(calibration.verdict));

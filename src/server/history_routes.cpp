@@ -15,6 +15,7 @@
 #include "pigment/model.hpp"
 #include "report/calibration_report.hpp"
 #include "report/measure_report.hpp"
+#include "session/measure.hpp"
 
 namespace shadematch::server {
 namespace {
@@ -83,7 +84,7 @@ void add_client(const httplib::Request& req, httplib::Response& res, const Serve
   send_json(res, 201, {{"client", client_json(c)}});
 }
 
-const photo::RegionMeasurement* first_of(const report::MeasureResult& m, photo::RegionKind kind) {
+const photo::RegionMeasurement* first_of(const session::MeasureResult& m, photo::RegionKind kind) {
   for (const photo::RegionMeasurement& r : m.regions) {
     if (r.kind == kind) return &r;
   }
@@ -112,7 +113,7 @@ void record_session(const httplib::Request& req, httplib::Response& res, const S
       throw Refusal{400, "bad-request", "field 'date': expected YYYY-MM-DD, found '" + *d + "'"};
     date = *d;
   }
-  report::MeasureRequest measure;
+  session::MeasureRequest measure;
   measure.photo = photo_label(photo->filename);
   const auto bytes = std::make_shared<const std::vector<std::uint8_t>>(photo->content.begin(), photo->content.end());
   measure.photo_bytes = bytes;
@@ -139,10 +140,10 @@ void record_session(const httplib::Request& req, httplib::Response& res, const S
     }
   }
 
-  report::MeasureResult m;
+  session::MeasureResult m;
   {
     JobSlots::Held slot(slots);
-    m = report::run_measure(measure);
+    m = session::run_measure(measure);
   }
   if (!m.usable()) {
     send_error(res, 422, "no-card", "no usable colour card in the photo (" + m.calibration.reason + ")",

@@ -17,12 +17,13 @@
 #include "report/calibration_report.hpp"
 #include "report/html.hpp"
 #include "report/measure_report.hpp"
+#include "session/measure.hpp"
 #include "session/region_colour.hpp"
 
 namespace shadematch::session {
 namespace {
 
-const photo::RegionMeasurement* find_region(const report::MeasureResult& m, photo::RegionKind kind) {
+const photo::RegionMeasurement* find_region(const session::MeasureResult& m, photo::RegionKind kind) {
   for (const photo::RegionMeasurement& r : m.regions) {
     if (r.kind == kind) return &r;
   }
@@ -47,7 +48,7 @@ struct MeasuredRegions {
 // warnings. Returns the no-card reason when the photo has no usable card.
 std::optional<std::string> measure_photo(const PhotoInput& in, plan::Goal goal, plan::PlanColours& colours,
                                          report::MatchReport& rep, MeasuredRegions& where) {
-  report::MeasureRequest request;
+  session::MeasureRequest request;
   request.photo = in.name;
   request.photo_bytes = in.bytes;
   request.calibration_path = in.calibration_path;
@@ -59,7 +60,7 @@ std::optional<std::string> measure_photo(const PhotoInput& in, plan::Goal goal, 
     overlay_tmp = overlay_temp_path();
     request.overlay_path = overlay_tmp->string();
   }
-  const report::MeasureResult m = report::run_measure(request);
+  const session::MeasureResult m = session::run_measure(request);
   if (overlay_tmp) {
     std::ifstream file(*overlay_tmp, std::ios::binary);
     if (file) {

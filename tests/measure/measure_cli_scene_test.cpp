@@ -104,9 +104,10 @@ TEST_CASE("measure cli: no card and no --calibration exits 3; --calibration meas
   REQUIRE(r.exit_code == 0);
   const auto j = nlohmann::json::parse(r.out);
   CHECK(j["calibration"]["source"] == calib);
-  // Same light and camera as the card photo: the global fit alone (no local refit without the
-  // card's patches) — within 2.5 ΔE00, the global fit's error on skin under daylight in
-  // scene_accuracy_test plus margin.
+  // Same light and camera as the card photo: its saved calibration (global fit and the local
+  // refinement on the card photo's patches, issue 16) — within 2.5 ΔE00, the global fit's error on
+  // skin under daylight in scene_accuracy_test plus margin.
+  CHECK(j["calibration"]["local_refinement"]["applied"] == true);
   CHECK(colour::delta_e_2000(lab_of(j["regions"]["scalp"]["lab"]), scene.skin_lab) < 2.5);
 }
 

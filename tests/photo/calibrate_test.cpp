@@ -242,7 +242,7 @@ TEST_CASE("calibrate: a model forced by --model is the one used", "[unit]") {
     options.model = model;
     const auto result = photo::calibrate_file(path, card, options);
     REQUIRE(result.verdict != photo::Verdict::rejected);
-    CHECK(result.correction.model == model);
+    CHECK(result.calibration.correction.model == model);
     CHECK(result.fit.model == photo::correction_model_name(model));
   }
 }
