@@ -16,7 +16,6 @@
 #include <yaml-cpp/yaml.h>
 
 #include "common/error.hpp"
-#include "common/utf8.hpp"
 #include "files/yaml_util.hpp"
 
 namespace shadematch::files {
@@ -180,14 +179,7 @@ std::string format_calibration(const SavedCalibration& c) {
 }
 
 SavedCalibration parse_calibration(std::string_view yaml_text, const std::string& source) {
-  utf8::require_valid_text(yaml_text, source);  // photo, card and camera names reach JSON (issue 20)
-  YAML::Node root;
-  try {
-    root = YAML::Load(std::string(yaml_text));
-  } catch (const YAML::Exception& e) {
-    throw InputError(source, e.mark.is_null() ? 0 : e.mark.line + 1, e.mark.is_null() ? 0 : e.mark.column + 1,
-                     "malformed YAML: " + e.msg);
-  }
+  YAML::Node root = yaml_util::load(yaml_text, source);
   if (!root.IsMap()) fail(source, root, "a calibration file must be a mapping, found " + describe(root));
   check_keys(
       source, root,

@@ -11,7 +11,6 @@
 
 #include "common/embedded.hpp"
 #include "common/error.hpp"
-#include "common/utf8.hpp"
 #include "files/yaml_util.hpp"
 
 namespace shadematch::files {
@@ -98,14 +97,7 @@ const std::vector<CardFile>& builtin_cards() {
 }  // namespace
 
 CardFile parse_card(std::string_view text, const std::string& source) {
-  utf8::require_valid_text(text, source);  // titles and patch names reach JSON (issue 20)
-  YAML::Node root;
-  try {
-    root = YAML::Load(std::string(text));
-  } catch (const YAML::Exception& e) {
-    throw InputError(source, e.mark.is_null() ? 0 : e.mark.line + 1, e.mark.is_null() ? 0 : e.mark.column + 1,
-                     "malformed YAML: " + e.msg);
-  }
+  YAML::Node root = yaml_util::load(text, source);
   Parser p(source);
   if (!root.IsMap())
     fail(source, root, "a card file must be a mapping (schema, id, grid, patches, …), found " + describe(root));

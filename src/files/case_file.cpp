@@ -10,7 +10,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include "common/error.hpp"
-#include "common/utf8.hpp"
+#include "files/yaml_util.hpp"
 
 namespace shadematch::files {
 namespace {
@@ -230,14 +230,7 @@ CaseSpec parse_case(const Reader& r, const YAML::Node& n, const std::optional<st
 }  // namespace
 
 CaseFile parse_case_file(std::string_view text, const std::string& source) {
-  utf8::require_valid_text(text, source);  // titles and ids reach JSON (issue 20)
-  YAML::Node root;
-  try {
-    root = YAML::Load(std::string(text));
-  } catch (const YAML::Exception& e) {
-    throw InputError(source, e.mark.is_null() ? 0 : e.mark.line + 1, e.mark.is_null() ? 0 : e.mark.column + 1,
-                     "malformed YAML: " + e.msg);
-  }
+  YAML::Node root = yaml_util::load(text, source);
   const Reader r(source);
   if (!root.IsMap()) r.expected(root, "case file", "a mapping with schema and cases");
   r.check_keys(root, {"schema", "palette", "cases"}, "the case file");

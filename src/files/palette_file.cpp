@@ -15,7 +15,7 @@
 
 #include "colour/spectral.hpp"
 #include "common/error.hpp"
-#include "common/utf8.hpp"
+#include "files/yaml_util.hpp"
 
 namespace shadematch::files {
 namespace {
@@ -202,14 +202,7 @@ class PaletteParser {
   }
 
   pigment::Palette parse(std::string_view text_in) {
-    utf8::require_valid_text(text_in, source_);  // names, makers, lots reach JSON (issue 20)
-    YAML::Node root;
-    try {
-      root = YAML::Load(std::string(text_in));
-    } catch (const YAML::Exception& e) {
-      if (e.mark.is_null()) throw InputError(source_, 0, 0, "malformed YAML: " + e.msg);
-      throw InputError(source_, e.mark.line + 1, e.mark.column + 1, "malformed YAML: " + e.msg);
-    }
+    YAML::Node root = yaml_util::load(text_in, source_);
     if (!root || root.IsNull()) {
       throw InputError(source_, 0, 0, "expected a palette (a mapping with schema, name, inks, …), found an empty file");
     }

@@ -11,6 +11,7 @@
 #include <sstream>
 
 #include "common/error.hpp"
+#include "files/yaml_util.hpp"
 #include "pigment/healing_parameters.hpp"
 
 namespace shadematch::files {
@@ -48,12 +49,7 @@ std::string format_healing_value(double value) {
 std::string set_healing_values_text(std::string_view text, const HealingValues& values, const std::string& source,
                                     const PaletteParser& parse) {
   (void)parse(text, source);  // the palette must be valid before it is edited
-  YAML::Node root;
-  try {
-    root = YAML::Load(std::string(text));
-  } catch (const YAML::Exception& e) {
-    throw InputError(source, e.mark.line + 1, e.mark.column + 1, "malformed YAML: " + e.msg);
-  }
+  YAML::Node root = yaml_util::load(text, source);
   const bool crlf = text.find("\r\n") != std::string_view::npos;
   const std::string eol = crlf ? "\r\n" : "\n";
   std::vector<Edit> edits;

@@ -9,7 +9,6 @@
 #include <yaml-cpp/yaml.h>
 
 #include "common/error.hpp"
-#include "common/utf8.hpp"
 #include "files/yaml_util.hpp"
 
 namespace shadematch::files {
@@ -61,14 +60,7 @@ cv::Rect rect_of(const std::string& source, const YAML::Node& n, const std::stri
 }  // namespace
 
 std::vector<photo::Region> parse_regions_yaml(std::string_view text, const std::string& source) {
-  utf8::require_valid_text(text, source);  // the whole file is text (issue 20)
-  YAML::Node root;
-  try {
-    root = YAML::Load(std::string(text));
-  } catch (const YAML::Exception& e) {
-    throw InputError(source, e.mark.is_null() ? 0 : e.mark.line + 1, e.mark.is_null() ? 0 : e.mark.column + 1,
-                     "malformed YAML: " + e.msg);
-  }
+  YAML::Node root = yaml_util::load(text, source);
   if (!root.IsMap()) fail(source, root, "expected a mapping with 'regions', found " + describe(root));
   yaml_util::check_keys(source, root, {"schema", "regions"}, "the regions file");
   if (const YAML::Node schema = root["schema"]) {

@@ -123,3 +123,34 @@ TEST_CASE("cli robustness: match with a fully clipped scalp region names the reg
                      " has no usable pixels (all 4096 are clipped or unreadable): choose a region of unclipped skin, "
                      "or take the photo exposed for the skin (from --scalp)\n");
 }
+
+TEST_CASE("cli robustness: a YAML escape that yaml-cpp decodes to a lone byte is refused at its scalar", "[cli]") {
+  // yaml-cpp 0.7 turns "\N" (U+0085) and "\_" (U+00A0) into the single bytes 0x85 and 0xA0 (found by
+  // fuzz_case: the title then reached JSON and exit 70). The file itself is valid UTF-8, so the
+  // position is the scalar's: line 5, column 12, the opening quote after "    title: ".
+  const std::string dir = shadematch::test::make_temp_dir("robust-yaml-escape");
+  const std::string expected_message =
+      "this text decodes to invalid UTF-8 (yaml-cpp turns the escapes \\N and \\_ into single bytes): write the "
+      "character itself, or \\u0085 / \\u00A0";
+  const std::string cases = write(dir, "cases.yaml",
+                                  "schema: shadematch-case/1\npalette: " + test_data_dir() +
+                                      "/grade/palette.yaml\ncases:\n  - id: c1\n    title: \"Caf\\N\"\n"
+                                      "    target: [41.0, 4.5, 1.0]\n    skin: [65.0, 12.0, 16.0]\n");
+  auto r = run_cli({"grade", "--answer-key", "--case", cases, "--json"});
+  CHECK(r.exit_code == 1);
+  CHECK(r.out.empty());
+  CHECK(r.err == "shadematch: " + cases + ":5:12: error: " + expected_message + "\n");
+  // A palette name with "\_" on line 2 (column 7, after "name: "); its \u00A0 spelling is fine.
+  const std::string palette = write(dir, "nbsp.yaml",
+                                    "schema: shadematch-palette/1\nname: \"Fine\\_Inks\"\ninks:\n  - id: a\n"
+                                    "    name: A\n    lab: [30, 0, 0]\n");
+  r = run_cli({"palette", "show", palette, "--json"});
+  CHECK(r.exit_code == 1);
+  CHECK(r.err == "shadematch: " + palette + ":2:7: error: " + expected_message + "\n");
+  const std::string good = write(dir, "nbsp-ok.yaml",
+                                 "schema: shadematch-palette/1\nname: \"Fine\\u00A0Inks\"\ninks:\n  - id: a\n"
+                                 "    name: A\n    lab: [30, 0, 0]\n");
+  r = run_cli({"palette", "show", good, "--json"});
+  CHECK(r.exit_code == 0);
+  CHECK(r.out.find("\"name\": \"Fine\xC2\xA0Inks\"") != std::string::npos);
+}
