@@ -99,7 +99,7 @@ std::unique_ptr<Prepared> prepare(const std::string& case_text, const std::strin
     const plan::PlanTargets targets = plan::plan_targets({spec.goal, spec.sessions, p->palette.shade_step_dl},
                                                          {*spec.target, *spec.skin, std::nullopt, 0.3});
     p->models.push_back(std::make_unique<pigment::InkInSkinModel>(p->palette, targets.substrate));
-    p->predictors.push_back(std::make_unique<plan::InkInSkinPredictor>(*p->models.back()));
+    p->predictors.push_back(std::make_unique<plan::InkInSkinPredictor>(*p->models.back(), p->palette.healing));
     p->graders.push_back(std::make_unique<plan::CaseGrader>(p->palette, *p->predictors.back(), targets));
     p->cases.push_back({spec.id, &p->palette, p->graders.back().get()});
   }

@@ -133,7 +133,7 @@ int run_grade(const std::vector<std::string>& args) {
     LoadedCase c;
     c.palette = palette.get();
     c.model = std::make_unique<pigment::InkInSkinModel>(*palette, targets.substrate);
-    c.predictor = std::make_unique<plan::InkInSkinPredictor>(*c.model);
+    c.predictor = std::make_unique<plan::InkInSkinPredictor>(*c.model, palette->healing);
     c.grader = std::make_unique<plan::CaseGrader>(*palette, *c.predictor, targets);
     c.spec = std::move(spec);
     cases.push_back(std::move(c));

@@ -1,15 +1,13 @@
 #include "plan/grade.hpp"
 
 #include <algorithm>
-#include <array>
-#include <atomic>
 #include <cmath>
 #include <cstdint>
 #include <cstdio>
 #include <limits>
 #include <numeric>
+#include <optional>
 #include <stdexcept>
-#include <thread>
 #include <unordered_map>
 
 #include "common/error.hpp"
@@ -17,52 +15,6 @@
 
 namespace shadematch::plan {
 namespace {
-
-// The grid of plan/search.cpp, enumerated in the same order so that candidate indices (the last
-// tie-break of the ranking) agree: by number of inks, then ink combination (palette indices,
-// lexicographic), then parts (compositions of parts_total, lexicographic), then dilution step.
-// Kept in step with search.cpp by tests/plan/grade_test.cpp (same count, same first choice).
-struct Mix {
-  std::array<std::uint16_t, kMaxBlendInks> ink{};
-  std::array<std::uint16_t, kMaxBlendInks> parts{};
-  std::uint8_t count = 0;
-  std::uint8_t stock = 0;  // 1 when some ink is out of stock
-  std::uint16_t reduced_parts = 0;
-};
-
-// The ranking key of search.cpp: score to 1e-6, fewer inks, fewer parts, in stock, then index.
-// (Expiry needs a date; cases are graded without one, so no ink counts as expired.)
-struct Key {
-  std::int64_t score_micro = 0;
-  std::uint8_t count = 0;
-  std::uint16_t reduced_parts = 0;
-  std::uint8_t stock = 0;
-  std::uint32_t index = 0;
-  friend bool operator<(const Key& x, const Key& y) {
-    if (x.score_micro != y.score_micro) return x.score_micro < y.score_micro;
-    if (x.count != y.count) return x.count < y.count;
-    if (x.reduced_parts != y.reduced_parts) return x.reduced_parts < y.reduced_parts;
-    if (x.stock != y.stock) return x.stock < y.stock;
-    return x.index < y.index;
-  }
-};
-
-std::int64_t micro(double score) {
-  if (!std::isfinite(score) || score > 1e12) return std::numeric_limits<std::int64_t>::max();
-  return std::llround(score * 1e6);
-}
-
-// Lexicographic order of (count, inks, parts): the enumeration order, so the grid is sorted by it.
-bool mix_less(const Mix& x, const Mix& y) {
-  if (x.count != y.count) return x.count < y.count;
-  for (std::size_t j = 0; j < x.count; ++j) {
-    if (x.ink[j] != y.ink[j]) return x.ink[j] < y.ink[j];
-  }
-  for (std::size_t j = 0; j < x.count; ++j) {
-    if (x.parts[j] != y.parts[j]) return x.parts[j] < y.parts[j];
-  }
-  return false;
-}
 
 std::string fmt1(double v) {
   char buf[32];
@@ -112,112 +64,29 @@ struct CaseGrader::Impl {
   const pigment::Palette* palette = nullptr;
   const DotPredictor* predictor = nullptr;
   PlanTargets targets;
+  std::optional<CandidateGrid> grid;  // the one grid the plan and the ranks are taken from
   PlanResult plan;
-  std::vector<Mix> mixes;
-  std::vector<double> fractions;
-  std::vector<colour::Lab> predicted;    // mix index · steps + dilution index
-  std::vector<std::vector<Key>> ranked;  // per session, sorted, allowed candidates only
-  std::vector<double> l_max;             // per session: the "half a shade darker" bound
-
-  std::size_t steps() const { return fractions.size(); }
+  std::vector<std::vector<RankKey>> ranked;  // per session, sorted, allowed candidates only
+  std::vector<double> l_max;                 // per session: the "half a shade darker" bound
 
   colour::Lab appearance(const colour::Lab& dot) const {
     return targets.appearance == Appearance::area ? area_mix(dot, targets.substrate, targets.coverage) : dot;
   }
 
-  // Same arithmetic as search.cpp's predict_all: Σ (parts/total)·(K/S)ᵢ in the mix's ink order.
-  colour::Spectrum mixed_ks(const Mix& m) const {
-    const std::vector<colour::Spectrum>& ks = predictor->ink_ks();
-    double total = 0.0;
-    for (std::size_t j = 0; j < m.count; ++j) total += m.parts[j];
-    colour::Spectrum mixed;
-    for (std::size_t j = 0; j < m.count; ++j) {
-      const double w = m.parts[j] / total;
-      const colour::Spectrum& k = ks[m.ink[j]];
-      for (std::size_t b = 0; b < colour::kSpectrumBands; ++b) mixed.values[b] += w * k.values[b];
-    }
-    return mixed;
-  }
-
-  void enumerate() {
-    const std::size_t n = palette->inks.size();
-    for (int m = 1; m <= palette->max_inks && static_cast<std::size_t>(m) <= n; ++m) {
-      const auto parts = compositions(palette->parts_total, m);
-      if (parts.empty()) break;
-      const std::size_t mm = static_cast<std::size_t>(m);
-      std::array<std::size_t, kMaxBlendInks> idx{};
-      for (std::size_t j = 0; j < mm; ++j) idx[j] = j;
-      for (;;) {
-        Mix base;
-        base.count = static_cast<std::uint8_t>(m);
-        for (std::size_t j = 0; j < mm; ++j) {
-          base.ink[j] = static_cast<std::uint16_t>(idx[j]);
-          if (!palette->inks[idx[j]].in_stock) base.stock = 1;
-        }
-        for (const auto& p : parts) {
-          Mix mix = base;
-          int g = 0;
-          int sum = 0;
-          for (std::size_t j = 0; j < mm; ++j) {
-            mix.parts[j] = p[j];
-            g = std::gcd(g, static_cast<int>(p[j]));
-            sum += p[j];
-          }
-          mix.reduced_parts = static_cast<std::uint16_t>(sum / g);
-          mixes.push_back(mix);
-        }
-        std::size_t j = mm;
-        while (j > 0 && idx[j - 1] == n - mm + (j - 1)) --j;
-        if (j == 0) break;
-        ++idx[j - 1];
-        for (std::size_t q = j; q < mm; ++q) idx[q] = idx[q - 1] + 1;
-      }
-    }
-  }
-
-  void predict_all() {
-    const std::size_t n_dil = steps();
-    predicted.assign(mixes.size() * n_dil, colour::Lab{});
-    constexpr std::size_t kChunk = 256;
-    std::atomic<std::size_t> next{0};
-    auto work = [&] {
-      for (;;) {
-        const std::size_t begin = next.fetch_add(kChunk);
-        if (begin >= mixes.size()) break;
-        const std::size_t end = std::min(begin + kChunk, mixes.size());
-        for (std::size_t i = begin; i < end; ++i) {
-          const colour::Spectrum mixed = mixed_ks(mixes[i]);
-          for (std::size_t d = 0; d < n_dil; ++d) {
-            predicted[i * n_dil + d] = appearance(predictor->healed_dot_lab(mixed, fractions[d]));
-          }
-        }
-      }
-    };
-    const unsigned threads =
-        predicted.size() < 20'000 ? 1U : std::max(1U, std::min(std::thread::hardware_concurrency(), 64U));
-    std::vector<std::thread> pool;
-    for (unsigned t = 1; t < threads; ++t) pool.emplace_back(work);
-    work();
-    for (std::thread& t : pool) t.join();
-  }
-
-  Key key_of(const Mix& m, std::uint32_t index, const colour::Lab& p, const colour::Lab& target) const {
-    return Key{micro(blend_score(target, p)), m.count, m.reduced_parts, m.stock, index};
-  }
-
   void rank_sessions() {
-    const double half_shade = 0.5 * targets.shade_step_dl;
+    const double half_shade = kSessionMinShades * targets.shade_step_dl;
+    const colour::Lab* predicted = grid->predicted();
     std::optional<double> previous_first_l;
     for (std::size_t s = 0; s < targets.sessions.size(); ++s) {
       const double bound = previous_first_l ? *previous_first_l - half_shade : std::numeric_limits<double>::infinity();
       l_max.push_back(bound);
       const colour::Lab& target = targets.sessions[s];
-      std::vector<Key> keys;
-      keys.reserve(predicted.size());
-      for (std::size_t i = 0; i < predicted.size(); ++i) {
+      std::vector<RankKey> keys;
+      keys.reserve(grid->size());
+      for (std::size_t i = 0; i < grid->size(); ++i) {
         const colour::Lab& p = predicted[i];
         if (!(p.l <= bound)) continue;  // also drops NaN predictions, as the search does
-        keys.push_back(key_of(mixes[i / steps()], static_cast<std::uint32_t>(i), p, target));
+        keys.push_back(grid->key(i, blend_score(target, p)));
       }
       std::sort(keys.begin(), keys.end());
       ranked.push_back(std::move(keys));
@@ -227,9 +96,9 @@ struct CaseGrader::Impl {
     }
   }
 
-  // The student's blend as a Mix (inks in palette order, parts reduced), and its grid index when
-  // it is a point of the grid.
-  std::pair<Mix, std::optional<std::uint32_t>> locate(const pigment::Blend& blend) const {
+  // The student's blend as a grid mix (inks in palette order, parts scaled to parts_total when
+  // they divide it), and its grid index when it is a point of the grid.
+  std::pair<CandidateMix, std::optional<std::size_t>> locate(const pigment::Blend& blend) const {
     std::vector<std::pair<std::uint16_t, int>> parts;
     for (const pigment::BlendPart& bp : blend.parts) {
       const pigment::Ink* ink = palette->find(bp.ink_id);
@@ -243,7 +112,7 @@ struct CaseGrader::Impl {
       g = std::gcd(g, p);
       sum += p;
     }
-    Mix m;
+    CandidateMix m;
     m.count = static_cast<std::uint8_t>(std::min<std::size_t>(parts.size(), 255));
     m.reduced_parts = static_cast<std::uint16_t>(std::min(sum / g, 65535));
     const bool fits = parts.size() <= static_cast<std::size_t>(std::min(palette->max_inks, kMaxBlendInks)) &&
@@ -252,15 +121,11 @@ struct CaseGrader::Impl {
     for (std::size_t j = 0; j < parts.size() && j < kMaxBlendInks; ++j) {
       m.ink[j] = parts[j].first;
       m.parts[j] = static_cast<std::uint16_t>(std::min(parts[j].second / g * scale, 65535));
-      if (!palette->inks[parts[j].first].in_stock) m.stock = 1;
+      if (!palette->inks[parts[j].first].in_stock) m.out_of_stock = true;
     }
     const auto step = std::find(palette->dilution.begin(), palette->dilution.end(), blend.dilution);
     if (!fits || step == palette->dilution.end()) return {m, std::nullopt};
-    const auto it = std::lower_bound(mixes.begin(), mixes.end(), m, mix_less);
-    if (it == mixes.end() || mix_less(m, *it)) return {m, std::nullopt};
-    const auto mix_index = static_cast<std::size_t>(it - mixes.begin());
-    return {m, static_cast<std::uint32_t>(mix_index * steps() +
-                                          static_cast<std::size_t>(step - palette->dilution.begin()))};
+    return {m, grid->find(m, static_cast<std::size_t>(step - palette->dilution.begin()))};
   }
 };
 
@@ -269,18 +134,14 @@ CaseGrader::CaseGrader(const pigment::Palette& palette, const DotPredictor& pred
   Impl& s = *impl_;
   s.palette = &palette;
   s.predictor = &predictor;
-  s.targets = targets;
   SearchOptions options;
   options.top_k = 3;
   options.include_unavailable = true;
-  s.plan = plan_blends(palette, predictor, targets, options);  // validates the grid size
+  s.grid.emplace(palette, predictor, GridAppearance::of(targets), grid_options(options));  // validates the grid
+  s.plan = plan_on_grid(*s.grid, targets, options);
   // Grade against the plan's own session targets: anchored to the darkest reachable colour when
   // the case's hair is beyond the palette's reach (search.hpp, Reach), as `match` plans them.
   s.targets = s.plan.targets;
-  for (const pigment::DilutionStep& d : palette.dilution) s.fractions.push_back(d.pigment_fraction());
-  s.mixes.reserve(count_candidates(palette.inks.size(), palette.max_inks, palette.parts_total, 1));
-  s.enumerate();
-  s.predict_all();
   s.rank_sessions();
 }
 
@@ -296,6 +157,10 @@ const PlanResult& CaseGrader::plan() const noexcept {
   return impl_->plan;
 }
 
+const CandidateGrid& CaseGrader::grid() const noexcept {
+  return *impl_->grid;
+}
+
 BlendGrade CaseGrader::grade(int session, const pigment::Blend& blend) const {
   const Impl& s = *impl_;
   if (session < 1 || session > sessions()) throw std::out_of_range("grade: session out of range");
@@ -305,7 +170,7 @@ BlendGrade CaseGrader::grade(int session, const pigment::Blend& blend) const {
   g.target = s.targets.sessions[si];
   g.on_grid = index.has_value();
   if (index) {
-    g.predicted = s.predicted[*index];
+    g.predicted = s.grid->predicted(*index);
   } else {
     // The student's own proportions (an off-grid blend), summed in palette order like the grid.
     double total = 0.0;
@@ -328,8 +193,9 @@ BlendGrade CaseGrader::grade(int session, const pigment::Blend& blend) const {
   g.diff = colour::lab_difference(g.target, g.predicted);
   g.direction = grade_direction(g.target, g.predicted);
   g.allowed = g.predicted.l <= s.l_max[si];
-  const std::vector<Key>& keys = s.ranked[si];
-  const Key key = s.key_of(mix, index.value_or(std::numeric_limits<std::uint32_t>::max()), g.predicted, g.target);
+  const std::vector<RankKey>& keys = s.ranked[si];
+  const RankKey key =
+      rank_key(mix, index.value_or(std::numeric_limits<std::uint32_t>::max()), blend_score(g.target, g.predicted));
   g.rank = static_cast<int>(std::lower_bound(keys.begin(), keys.end(), key) - keys.begin()) + 1;
   g.candidates = keys.size();
   if (si < s.plan.sessions.size() && !s.plan.sessions[si].blends.empty()) {

@@ -13,8 +13,9 @@
 //     shade darker than session k's first choice (the search's rule); `candidates` counts those.
 //   - pass when ΔE00 ≤ the tolerance (default kDefaultTolerance, see there).
 //
-// Speed: a case's grid is predicted once and each session's scores are sorted once
-// (CaseGrader); grading a submission is then one prediction and one binary search, so a class
+// Speed: a case's grid (plan/candidates.hpp) is predicted once, shared by the plan and the ranks,
+// and each session's scores are sorted once (CaseGrader); grading a submission is then a lookup
+// (or, off the grid, one prediction) and one binary search, so a class
 // of 10,000 submissions costs about as much as the searches themselves (bench/bench_grade.cpp).
 //
 // Out-of-stock and expired inks: a case is a colour exercise and its answer must not drift with
@@ -93,6 +94,9 @@ class CaseGrader {
   int sessions() const noexcept;
   // The tool's plan for the case (top 3 per session), as `shadematch match` would list it.
   const PlanResult& plan() const noexcept;
+  // The case's candidate grid (the whole palette: a case ignores stock), from which both the plan
+  // and every rank are taken.
+  const CandidateGrid& grid() const noexcept;
   // Grades one blend for a 1-based session (std::out_of_range when outside 1..sessions()).
   // The blend's inks must be the palette's (pigment::parse_blend guarantees it).
   BlendGrade grade(int session, const pigment::Blend& blend) const;

@@ -92,24 +92,21 @@ void check_reflectance(const pigment::Ink& ink, std::vector<LintFinding>& out) {
   }
 }
 
-// The closest any palette could come: two ideal inks, one with the hair's own reflectance and an
-// ideal black (flat kIdealBlackReflectance), with the palette's dilutions, blend grid and healing.
-double closest_de00(const pigment::Palette& palette, const ReferenceSkin& skin, const colour::Lab& target,
+// Plans one target on a skin's grid and returns the closest listed blend by ΔE00.
+double closest_de00(const CandidateGrid& grid, const colour::Lab& skin, const colour::Lab& target,
                     const LintOptions& options, const RankedBlend** best_out, PlanResult* keep) {
-  const pigment::InkInSkinModel model(palette, skin.lab);
-  const InkInSkinPredictor predictor(model);
   PlanTargets targets;
-  targets.substrate = skin.lab;
+  targets.substrate = skin;
   targets.final_target = target;
   targets.sessions = {target};
-  targets.shade_step_dl = palette.shade_step_dl;
+  targets.shade_step_dl = grid.palette().shade_step_dl;
   SearchOptions search;
   search.top_k = 10;                  // the closest blend by ΔE00 is among the best few by score
   search.include_unavailable = true;  // stock and dates are findings of their own
   search.today = options.today;
   search.threads = options.threads;
   search.reachable_targets = false;  // the distance to the target itself, not to its nearest reachable colour
-  *keep = plan_blends(palette, predictor, targets, search);
+  *keep = plan_on_grid(grid, targets, search);
   const RankedBlend* closest = nullptr;
   for (const RankedBlend& b : keep->sessions.front().blends) {
     if (closest == nullptr || b.de00 < closest->de00) closest = &b;
@@ -118,6 +115,8 @@ double closest_de00(const pigment::Palette& palette, const ReferenceSkin& skin, 
   return closest != nullptr ? closest->de00 : std::numeric_limits<double>::infinity();
 }
 
+// The closest any palette could come: two ideal inks, one with the hair's own reflectance and an
+// ideal black (flat kIdealBlackReflectance), with the palette's dilutions, blend grid and healing.
 // The healed colour closest to the hair that the ideal palette reaches (the hair colour itself when
 // it comes within ΔE00 3); `de00` receives the ideal palette's distance to the hair.
 colour::Lab healable_target(const pigment::Palette& palette, const ReferenceSkin& skin, const HairColour& hair,
@@ -139,7 +138,7 @@ colour::Lab healable_target(const pigment::Palette& palette, const ReferenceSkin
   ideal.max_inks = std::max(1, std::min(2, palette.max_inks));
   PlanResult keep;
   const RankedBlend* best = nullptr;
-  de00 = closest_de00(ideal, skin, hair.lab, options, &best, &keep);
+  de00 = closest_de00(coverage_grid(ideal, skin.lab, options), skin.lab, hair.lab, options, &best, &keep);
   return best != nullptr && de00 > kCoverageDe00 ? best->predicted : hair.lab;
 }
 
@@ -147,6 +146,7 @@ void check_coverage(const pigment::Palette& palette, const LintOptions& options,
   if (palette.inks.empty()) return;
   std::map<std::string, int> lacks_count;
   for (const ReferenceSkin& skin : options.skins) {
+    std::optional<CandidateGrid> grid;  // the palette's grid in this skin, predicted once for every hair colour
     for (const HairColour& hair : options.hair) {
       const std::string pair = hair.name + " hair on " + skin.name + " skin";
       if (skin.lab.l - hair.lab.l < kMinContrastL) {
@@ -163,7 +163,8 @@ void check_coverage(const pigment::Palette& palette, const LintOptions& options,
       ++report.targets_checked;
       const RankedBlend* closest = nullptr;
       PlanResult result;
-      closest_de00(palette, skin, target, options, &closest, &result);
+      if (!grid) grid.emplace(coverage_grid(palette, skin.lab, options));
+      closest_de00(*grid, skin.lab, target, options, &closest, &result);
       if (closest != nullptr && closest->de00 <= kCoverageDe00) continue;
       CoverageGap gap;
       gap.hair = hair.name;
@@ -192,6 +193,16 @@ void check_coverage(const pigment::Palette& palette, const LintOptions& options,
 }
 
 }  // namespace
+
+CandidateGrid coverage_grid(const pigment::Palette& palette, const colour::Lab& skin, const LintOptions& options) {
+  const pigment::InkInSkinModel model(palette, skin);
+  const InkInSkinPredictor predictor(model, palette.healing);
+  GridOptions grid;
+  grid.include_unavailable = true;  // stock and dates are findings of their own
+  grid.today = options.today;
+  grid.threads = options.threads;
+  return CandidateGrid(palette, predictor, GridAppearance{Appearance::dot, skin, 0.0}, grid);
+}
 
 std::string_view lint_kind_name(LintKind kind) {
   switch (kind) {

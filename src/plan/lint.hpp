@@ -43,6 +43,8 @@
 
 #include "colour/types.hpp"
 #include "pigment/palette.hpp"
+#include "plan/candidates.hpp"
+#include "plan/score.hpp"
 
 namespace shadematch::plan {
 
@@ -63,7 +65,8 @@ std::string_view lint_kind_name(LintKind kind);
 
 inline constexpr int kSoonDays = 60;
 inline constexpr double kNearDuplicateDe00 = 1.0;
-inline constexpr double kCoverageDe00 = 3.0;
+// A coverage gap is a target no blend comes within the search's shortfall distance of (score.hpp).
+inline constexpr double kCoverageDe00 = kShortfallDe00;
 // A masstone drawdown darker than this in some band is not a measurement: even carbon black
 // drawdowns measure a few per cent (the surface reflection of the binder is about 4 %).
 inline constexpr double kMinPlausibleReflectance = 0.005;
@@ -137,6 +140,11 @@ struct LintReport {
 
 // Days from `from` to `to` (both YYYY-MM-DD); nullopt when either is not a valid date.
 std::optional<long> days_between(std::string_view from, std::string_view to);
+
+// The candidate grid the coverage check ranks for one skin: the whole palette (stock and dates are
+// findings of their own, so no ink is left out; options.today marks the expired ones), predicted
+// once through the product's ink-in-skin predictor and shared by every hair colour on that skin.
+CandidateGrid coverage_grid(const pigment::Palette& palette, const colour::Lab& skin, const LintOptions& options);
 
 // Throws std::invalid_argument when options.today is not a valid date (the caller validates
 // user input first).

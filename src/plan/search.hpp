@@ -7,6 +7,7 @@
 //
 //   score = ΔE00(predicted, target) + 0.5·max(0, L*target − L*pred)      (too dark cannot be undone)
 //                                   + 0.3·max(0, b*target − b*pred − 1)  (too blue)
+// (plan/score.hpp holds the score, its constants and their reasons; plan/candidates.hpp the grid).
 //
 // Ties (scores equal to 1e-6): fewer inks, fewer parts (after reducing the parts by their common
 // divisor: 5 + 5 is 1 + 1), in stock, not expired, then enumeration order (deterministic).
@@ -27,42 +28,11 @@
 #include "colour/types.hpp"
 #include "pigment/model.hpp"
 #include "pigment/palette.hpp"
+#include "plan/candidates.hpp"
+#include "plan/score.hpp"
 #include "plan/targets.hpp"
 
 namespace shadematch::plan {
-
-// What the search asks of the ink-in-skin model; InkInSkinPredictor (plan/model_predictor.hpp)
-// is the product's, tests may plug in their own.
-class DotPredictor {
- public:
-  virtual ~DotPredictor() = default;
-  // K/S of each palette ink's masstone, in palette order.
-  virtual const std::vector<colour::Spectrum>& ink_ks() const noexcept = 0;
-  // Healed dot colour from the mixed ink K/S Σ wᵢ(K/S)ᵢ (Σ wᵢ = 1) and the pigment fraction
-  // P/(W+P). Called concurrently from several threads.
-  virtual colour::Lab healed_dot_lab(const colour::Spectrum& mixed_ks, double pigment_fraction) const noexcept = 0;
-  // The healed dots of one mixed ink at n pigment fractions (out[k] for pigment_fractions[k]),
-  // equal to healed_dot_lab's; the search asks for all dilution steps of a mix at once. The
-  // default calls healed_dot_lab n times; a predictor may share the work between the steps.
-  virtual void healed_dot_labs(const colour::Spectrum& mixed_ks, const double* pigment_fractions, std::size_t n,
-                               colour::Lab* out) const noexcept {
-    for (std::size_t k = 0; k < n; ++k) out[k] = healed_dot_lab(mixed_ks, pigment_fractions[k]);
-  }
-};
-
-// Score of DESIGN.md for one prediction against one target.
-double blend_score(const colour::Lab& target, const colour::Lab& predicted) noexcept;
-// A cheap lower bound of blend_score (no trigonometry), used to skip candidates that cannot
-// enter a session's list; never above the score (tests/plan/search_test.cpp).
-double score_lower_bound(const colour::Lab& target, const colour::Lab& predicted) noexcept;
-// A cruder bound from the lightness alone (no square root), never above score_lower_bound: the
-// search's first test, which most candidates far from the target's L* do not pass.
-inline double score_lightness_bound(const colour::Lab& target, const colour::Lab& predicted) noexcept {
-  // ΔE00 ≥ |ΔL*|/S_L, S_L = 1 + 0.015·x²/√(20 + x²) ≤ 1 + 0.015·|x| (x = L̄ − 50).
-  const double dl = target.l - predicted.l;
-  const double x = 0.5 * (target.l + predicted.l) - 50.0;
-  return (dl < 0.0 ? -dl : dl) / (1.0 + 0.015 * (x < 0.0 ? -x : x)) + 0.5 * (dl > 0.0 ? dl : 0.0);
-}
 
 struct SearchOptions {
   int top_k = 5;                     // blends listed per session, ≥ 1
@@ -77,16 +47,6 @@ struct SearchOptions {
   // Progress of the prediction pass, fraction in [0, 1]; called from the calling thread only.
   std::function<void(double)> progress;
 };
-
-// The most candidates one search handles: every prediction is kept (24 bytes) for ranking, so
-// 10 M candidates hold 240 MB; larger grids are refused with advice.
-inline constexpr std::size_t kMaxCandidates = 10'000'000;
-// Blends of more inks than this are not supported by the enumeration.
-inline constexpr int kMaxBlendInks = 6;
-
-// Every composition of `total` into `m` positive parts (1 ≤ m ≤ kMaxBlendInks), in lexicographic
-// order: the parts grid of the candidate enumeration, shared with grading.
-std::vector<std::array<std::uint16_t, kMaxBlendInks>> compositions(int total, int m);
 
 struct RankedBlend {
   int rank = 0;           // 1-based within its session (0 for the accent)
@@ -109,11 +69,6 @@ struct SessionBlends {
   std::optional<colour::Lab> accent_target;
   // Set when no listed blend is within ΔE00 3 of the target: what the palette lacks.
   std::optional<std::string> shortfall;
-};
-
-struct LeftOutInk {
-  std::string id;
-  std::string reason;  // "out of stock", "expired 2025-01-31"
 };
 
 // Reachable targets (DESIGN.md): the palette's healed gamut in this skin (plan/gamut.hpp) bounds
@@ -161,13 +116,20 @@ struct PlanResult {
   std::vector<std::string> warnings;
 };
 
-// The number of candidates for n inks: Σ_{m=1..max_inks} C(n, m)·C(parts_total − 1, m − 1)·steps.
-std::size_t count_candidates(std::size_t inks, int max_inks, int parts_total, std::size_t dilution_steps);
-
-// Plans every session. Throws InputError (naming the palette) when the palette's blend grid is
-// larger than kMaxCandidates or max_inks exceeds kMaxBlendInks; std::invalid_argument for
-// programmer errors (top_k < 1, predictor not matching the palette).
+// Plans every session: builds the palette's candidate grid (plan/candidates.hpp) with the
+// options' stock, date and thread settings and ranks it (plan_on_grid). Throws like
+// CandidateGrid; std::invalid_argument for programmer errors (top_k < 1, predictor not matching
+// the palette).
 PlanResult plan_blends(const pigment::Palette& palette, const DotPredictor& predictor, const PlanTargets& targets,
                        const SearchOptions& options);
+
+// Plans every session on a grid already predicted (shared by grading and palette lint, which
+// plan several targets on one skin's grid). The grid's appearance must serve the targets
+// (GridAppearance::serves; std::invalid_argument otherwise); of the options, include_unavailable,
+// today and progress were the grid's and are not read again.
+PlanResult plan_on_grid(const CandidateGrid& grid, const PlanTargets& targets, const SearchOptions& options);
+
+// The grid options of a search's options.
+GridOptions grid_options(const SearchOptions& options);
 
 }  // namespace shadematch::plan
