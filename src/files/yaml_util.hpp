@@ -1,6 +1,7 @@
 #pragma once
-// Helpers shared by the YAML parsers of src/files (cards, calibrations, regions): errors that name
-// file:line:column, how a node is described in "expected …, found …" messages, and mapping keys.
+// Helpers shared by the YAML parsers of src/files: loading a file's text (load, used by every
+// parser), errors that name file:line:column, how a node is described in "expected …, found …"
+// messages, and mapping keys (used by the card, calibration and regions parsers).
 //
 // Keys: YAML allows any node as a key (`[a, b]: 1`, `{x: 1}: 2`, `? - a`). yaml-cpp's
 // `as<std::string>()` throws on such a key, and `Scalar()` returns "", so a parser must ask
