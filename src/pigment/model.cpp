@@ -66,27 +66,61 @@ double cm(double um) {
   return um * 1e-4;
 }
 
-// The epidermis with melanosome fraction m, as a KM layer, at band i.
-optics::LayerRT epidermis_layer(double m, double lambda, double thickness_cm) {
-  const double mua =
-      m * optics::melanosome_absorption_cm(lambda) + (1.0 - m) * optics::skin_baseline_absorption_cm(lambda);
-  return optics::km_layer(optics::km_absorption(mua) * thickness_cm,
-                          optics::km_scattering(optics::skin_reduced_scattering_cm(lambda)) * thickness_cm);
+// A Möbius map x ↦ (a·x + b)/(c·x + d) of a background reflectance: how the layers above a
+// background turn its reflectance into what is measured. Maps compose by the matrix product.
+struct Mobius {
+  double a = 1.0, b = 0.0, c = 0.0, d = 1.0;
+  double operator()(double x) const { return (a * x + b) / (c * x + d); }
+  // x with (*this)(x) = y (the map is invertible: ad − bc > 0 for every layer here).
+  double inverse(double y) const { return (b - d * y) / (c * y - a); }
+  Mobius then_under(const Mobius& inner) const {  // (*this) ∘ inner
+    return {a * inner.a + b * inner.c, a * inner.b + b * inner.d, c * inner.a + d * inner.c, c * inner.b + d * inner.d};
+  }
+};
+
+// A diffuse KM layer over a background x: r + t²x/(1 − r·x) (Kubelka).
+Mobius layer_over(const optics::LayerRT& l) {
+  return {l.t * l.t - l.r * l.r, l.r, -l.r, 1.0};
 }
 
-// The layer `top` over a background of reflectance rg (Kubelka).
-double over(const optics::LayerRT& top, double rg) {
-  return top.r + top.t * top.t * rg / (1.0 - top.r * rg);
+// Melanosome and baseline absorption of the epidermis with melanosome fraction m (Jacques 2013
+// eq. 8; Jacques 1998), per cm.
+double epidermis_mua(double m, double lambda) {
+  return m * optics::melanosome_absorption_cm(lambda) + (1.0 - m) * optics::skin_baseline_absorption_cm(lambda);
 }
 
-// Melanin fraction whose epidermis over bloodless dermis reflects, averaged over the fit bands,
-// what the body does (bisection: more melanin is darker).
-double fit_melanin(const colour::Spectrum& body, double epidermis_cm) {
+// Everything above the dermis at one band, as the Möbius map from the reflectance x of what lies
+// under the epidermis (diffuse light) to the measured reflectance (model.hpp):
+//   the beam enters through the surface (1 − k₁), the epidermis reflects R_b of it and passes T_b
+//   (Eddington beam form, skin_optics.hpp); below the epidermis the light is diffuse, and the
+//   epidermis meets it as a KM layer (R_d, T_d, the same from either side). Light leaving the body
+//   passes the surface with (1 − k₂); the k₂ reflected back is diffuse and meets the body's
+//   diffuse reflectance B_d. Saunderson's correction in its beam form (the first pass collimated,
+//   the internal ones diffuse):
+//     B_b(x) = R_b + T_b·T_d·x/(1 − R_d·x),  B_d(x) = R_d + T_d²·x/(1 − R_d·x),
+//     measured = (1 − k₁)(1 − k₂)·B_b/(1 − k₂·B_d)
+//   which is a Möbius map of x. With R_b = R_d and T_b = T_d it is the diffuse model's
+//   g·B/(1 − k₂B) exactly.
+Mobius epidermis_map(double m, double lambda, double epidermis_cm, const optics::Surface& surface) {
+  const double mua = epidermis_mua(m, lambda);
+  const double musp = optics::skin_reduced_scattering_cm(lambda);
+  const optics::BeamRT beam = optics::eddington_beam(mua * epidermis_cm, musp * epidermis_cm);
+  const optics::LayerRT diffuse =
+      optics::km_layer(optics::km_absorption(mua) * epidermis_cm, optics::km_scattering(musp) * epidermis_cm);
+  const double g = (1.0 - surface.k1) * (1.0 - surface.k2);
+  const double pb = beam.t * diffuse.t - beam.r * diffuse.r;
+  const double pd = diffuse.t * diffuse.t - diffuse.r * diffuse.r;
+  return {g * pb, g * beam.r, -diffuse.r - surface.k2 * pd, 1.0 - surface.k2 * diffuse.r};
+}
+
+// Melanin fraction whose epidermis over bloodless dermis gives, averaged over the fit bands,
+// the measured skin reflectance (bisection: more melanin is darker).
+double fit_melanin(const colour::Spectrum& measured, double epidermis_cm, const optics::Surface& surface) {
   double target = 0.0;
   int count = 0;
   for (std::size_t i = 0; i < kN; ++i) {
     if (colour::band_wavelength_nm(i) < kMelaninFitFromNm) continue;
-    target += body[i];
+    target += measured[i];
     ++count;
   }
   target /= count;
@@ -97,7 +131,7 @@ double fit_melanin(const colour::Spectrum& body, double epidermis_cm) {
       if (lambda < kMelaninFitFromNm) continue;
       const double ks = optics::km_absorption(optics::skin_baseline_absorption_cm(lambda)) /
                         optics::km_scattering(optics::skin_reduced_scattering_cm(lambda));
-      sum += over(epidermis_layer(m, lambda, epidermis_cm), km_reflectance(ks));
+      sum += epidermis_map(m, lambda, epidermis_cm, surface)(km_reflectance(ks));
     }
     return sum / count;
   };
@@ -138,44 +172,34 @@ InkInSkinModel::InkInSkinModel(const Palette& palette, const colour::Lab& skin_l
     ink_ks_.push_back(reflectance_to_ks(body));
   }
 
-  for (std::size_t i = 0; i < kN; ++i) body_r_[i] = skin_surface_.to_body(skin_r_[i]);
   const double epidermis_cm = cm(healing_.epidermis_um);
-  melanin_ = fit_melanin(body_r_, epidermis_cm);
+  melanin_ = fit_melanin(skin_r_, epidermis_cm, skin_surface_);
 
-  const double k1 = skin_surface_.k1;
-  const double k2 = skin_surface_.k2;
-  const double g = (1.0 - k1) * (1.0 - k2);
   hot_.q = healing_.ink_scatter;
   hot_.c_scale = healing_.strength * healing_.retention;
   for (std::size_t i = 0; i < kN; ++i) {
     const double lambda = colour::band_wavelength_nm(i);
     const double s_dermis = optics::km_scattering(optics::skin_reduced_scattering_cm(lambda));  // per cm
-    // The dermis under the epidermis: solve R_body = R_e + T_e²·R_d/(1 − R_e·R_d) for R_d. Where
-    // the fitted melanin leaves no solution in [kMinReflectance, kMaxDermis] — its λ^−3.5 law
-    // need not match every skin's blue — that band's melanin is moved towards one that has (more
-    // melanin raises R_d), and the band is counted; clamped only if none in [0, kMaxMelanin] has.
-    auto dermis_under = [&](double m) {
-      const optics::LayerRT e = epidermis_layer(m, lambda, epidermis_cm);
-      const double excess = body_r_[i] - e.r;
-      return std::pair{e, excess / (e.t * e.t + e.r * excess)};
+    // The dermis under the epidermis: the R_d that everything above maps to the measured skin
+    // (a dermis layer over dermis is dermis, so no pigment gives the skin exactly). Where the
+    // fitted melanin leaves no solution in [kMinReflectance, kMaxDermis] — its λ^−3.5 law need not
+    // match every skin's blue — that band's melanin is moved towards one that has (more melanin
+    // raises R_d), and the band is counted; clamped only if none in [0, kMaxMelanin] has.
+    const double measured = skin_r_[i];
+    // R_d(m) where the epidermis alone reflects less than the skin, −1 where not: increasing in m.
+    auto dermis_of = [&](double m) {
+      const Mobius top = epidermis_map(m, lambda, epidermis_cm, skin_surface_);
+      return measured > top(0.0) ? top.inverse(measured) : -1.0;
     };
-    auto [epi, r_d] = dermis_under(melanin_);
-    auto solvable = [&](double m, double lo_goal, double hi_goal) {
-      const auto [e, v] = dermis_under(m);
-      return body_r_[i] > e.r && v >= lo_goal && v <= hi_goal;
-    };
-    if (!solvable(melanin_, kMinReflectance, kMaxDermis)) {
+    double m_band = melanin_;
+    double r_d = dermis_of(m_band);
+    if (!(r_d >= kMinReflectance && r_d <= kMaxDermis)) {
       ++clamped_bands_;
-      // R_d grows with the melanin. Too bright a dermis needed (or none at all because T_e ≈ 0):
-      // the largest melanin below the fit with R_d ≤ 0.99; an epidermis reflecting more than the
-      // body (R_d < 0): the smallest melanin above it with R_d ≥ 0.01.
-      const bool less = body_r_[i] > epi.r;
+      // Too bright a dermis needed (or none at all because T_e ≈ 0): the largest melanin below the
+      // fit with R_d ≤ 0.99; an epidermis reflecting more than the skin (R_d < 0): the smallest
+      // melanin above it with R_d ≥ 0.01.
+      const bool less = r_d > kMaxDermis;
       double lo = less ? 0.0 : melanin_, hi = less ? melanin_ : kMaxMelanin;
-      // R_d(m) where the epidermis leaves an excess, −1 where not: increasing in m.
-      auto dermis_of = [&](double m) {
-        const auto [e, v] = dermis_under(m);
-        return body_r_[i] > e.r ? v : -1.0;
-      };
       for (int it = 0; it < 60; ++it) {
         const double mid = 0.5 * (lo + hi);
         if (less) {
@@ -184,8 +208,9 @@ InkInSkinModel::InkInSkinModel(const Palette& palette, const colour::Lab& skin_l
           (dermis_of(mid) >= 0.01 ? hi : lo) = mid;
         }
       }
-      std::tie(epi, r_d) = dermis_under(less ? lo : hi);
-      if (!(body_r_[i] > epi.r) || !std::isfinite(r_d)) r_d = less ? kMaxDermis : kMinReflectance;
+      m_band = less ? lo : hi;
+      r_d = dermis_of(m_band);
+      if (!std::isfinite(r_d) || r_d < 0.0) r_d = less ? kMaxDermis : kMinReflectance;
       r_d = std::clamp(r_d, kMinReflectance, kMaxDermis);
     }
     dermis_r_[i] = r_d;
@@ -193,16 +218,11 @@ InkInSkinModel::InkInSkinModel(const Palette& palette, const colour::Lab& skin_l
     const double k_dermis = dermis_ks_[i] * s_dermis;  // per cm
     const optics::LayerRT above =
         optics::km_layer(k_dermis * cm(healing_.dermis_above_um), s_dermis * cm(healing_.dermis_above_um));
-    const optics::StackRT stack = optics::km_stack(epi, above);
-    // Body = R_a + T_a²·R/(1 − R_a′·R) = (pR + q)/(sR + t); measured = g·B/(1 − k2·B).
-    const double p = stack.t * stack.t - stack.r_top * stack.r_bottom;
-    const double q = stack.r_top;
-    const double sm = -stack.r_bottom;
-    const double t = 1.0;
-    hot_.alpha[i] = g * p;
-    hot_.beta[i] = g * q;
-    hot_.gamma[i] = sm - k2 * p;
-    hot_.delta[i] = t - k2 * q;
+    const Mobius map = epidermis_map(m_band, lambda, epidermis_cm, skin_surface_).then_under(layer_over(above));
+    hot_.alpha[i] = map.a;
+    hot_.beta[i] = map.b;
+    hot_.gamma[i] = map.c;
+    hot_.delta[i] = map.d;
     const double layer_cm = cm(healing_.pigment_layer_um);
     hot_.kd[i] = k_dermis * layer_cm;
     hot_.sd[i] = s_dermis * layer_cm;

@@ -9,7 +9,9 @@
 //   epidermis     healing.epidermis_um (80 µm: the middle of the 60–100 µm of most body sites,
 //                 Sandby-Møller, Poulsen & Wulf 2003, Acta Derm. Venereol. 83:410), absorbing
 //                 M·μa.mel + (1 − M)·μa.baseline (Jacques 2013 eq. 8; Jacques 1998), the client's
-//                 melanosome fraction M estimated from the measured skin (below), scattering μs′
+//                 melanosome fraction M estimated from the measured skin (below), scattering μs′;
+//                 lit by the photo's beam it is an Eddington layer (skin_optics.hpp: eddington_beam),
+//                 met from below by diffuse light it is a KM layer
 //   pigment layer healing.pigment_layer_um (200 µm) of dermis holding the ink, starting
 //                 healing.dermis_above_um (0 µm) below the epidermis. Healed tattoo pigment sits in
 //                 the papillary dermis, concentrated just below the dermo-epidermal junction (OCT of
@@ -27,21 +29,28 @@
 // search makes millions; adding-doubling or Monte Carlo could not); the drawdowns' K/S are KM
 // quantities already, so ink and skin meet in one theory; and the single-layer formula DESIGN.md
 // started from is its limit (below). Its known weakness: KM with S = (3/4)μs′ is a diffuse-light
-// model and over-states the backscatter of layers thinner than a transport mean free path (~200 µm
-// here) — the tissue above the pigment may veil it less than predicted. The clinic's healed
-// follow-ups refit the depths (healing fit), which is where that error is taken out.
+// model and over-states the backscatter of layers thinner than a transport mean free path (~250 µm
+// at 550 nm here). The epidermis is such a layer and the first one the photo's light meets as a
+// beam (flash, or daylight from behind the camera): diffuse KM veils the pigment below with the
+// epidermis's own reflectance — on light skin 16 % at 550 nm, L* 47 by itself, which held
+// undiluted carbon near L* 49 on light and medium skin (issue 14). The beam
+// therefore goes through the epidermis in the Eddington two-stream form (Meador & Weaver 1980),
+// which sends back 12 % and passes more of it on; below the epidermis the light is diffuse and KM
+// holds. The clinic's healed follow-ups refit the depths (healing fit), which is where the
+// remaining error is taken out.
 //
 // The client's skin. Its measured Lab gives its spectrum R_skin (pigment/skin.hpp, NIST spectra);
-// the surface is taken off by Saunderson's inverse (body reflectance R_body). The melanosome
+// everything above the dermis (surface, epidermis) is one Möbius map of the dermis's reflectance
+// (model.cpp: epidermis_map, Saunderson's correction in its beam form). The melanosome
 // fraction M is the one that makes the epidermis over bloodless dermis (baseline absorption only)
-// reflect, on average over 620–700 nm, what the body does: there blood absorbs least (whole blood's
+// give, on average over 620–700 nm, the measured skin: there blood absorbs least (whole blood's
 // μa falls by ~100× from 540 to 650 nm) and melanin is the one strong absorber. The dermis's own
 // absorption — blood, which differs from client to client — is then taken from the skin itself:
-// the dermis R∞ is the reflectance that, under the epidermis, gives R_body (Kubelka's layer formula
-// solved for the background), and K_dermis = S·(1 − R∞)²/(2R∞). So a dot with no pigment predicts
+// the dermis R∞ is the reflectance that, under the epidermis and the surface, gives the measured
+// skin (the Möbius map inverted), and K_dermis = S·(1 − R∞)²/(2R∞). So a dot with no pigment predicts
 // exactly the client's skin (KM: a dermis layer over dermis is dermis). Where the fitted melanin
 // leaves the inversion without a solution (the epidermis alone darker, or too transparent, for the
-// body reflectance: melanin's λ^−3.5 need not match every skin's blue), that band's melanin is moved
+// measured skin: melanin's λ^−3.5 need not match every skin's blue), that band's melanin is moved
 // to the nearest value that has one, and the band is counted (clamped_bands()).
 //
 // The ink. Its drawdown reflectance (measured, or upsampled from its Lab) loses its surface by
@@ -58,8 +67,8 @@
 // is an absorbing-only ink. Defaults: strength 1; retention 0.6 — practitioners report 30–50 % of
 // the pigment shed with the scabs, 40 % is the middle.
 //
-// The healed dot: the pigment layer over R_g (Kubelka 1948), under the dermis above and the
-// epidermis (Kubelka's two-layer formula), through the surface (Saunderson). Area appearance at
+// The healed dot: the pigment layer over R_g (Kubelka 1948), under the dermis above (Kubelka's
+// two-layer formula), the epidermis and the surface (the beam-form map above). Area appearance at
 // viewing distance: XYZ mix of dot and skin by follicle coverage.
 //
 // The limit: with no epidermis, no dermis above, no surface (index 1), an absorbing-only ink and a
@@ -144,9 +153,7 @@ class InkInSkinModel {
   double melanin_fraction() const noexcept { return melanin_; }
   // Bands whose melanin had to differ from the fit for the skin to be inverted (model.cpp).
   int clamped_bands() const noexcept { return clamped_bands_; }
-  // Per band: the body reflectance under the skin surface, the dermis's R∞ (the substrate) and
-  // its K/S.
-  const colour::Spectrum& body_reflectance() const noexcept { return body_r_; }
+  // Per band: the dermis's R∞ (the substrate) and its K/S.
   const colour::Spectrum& dermis_reflectance() const noexcept { return dermis_r_; }
   const colour::Spectrum& dermis_ks() const noexcept { return dermis_ks_; }
   // Saunderson surfaces of the skin and of the drawdowns.
@@ -171,7 +178,6 @@ class InkInSkinModel {
   HealingParams healing_;
   colour::Spectrum skin_r_;
   colour::Spectrum skin_ks_;
-  colour::Spectrum body_r_;
   colour::Spectrum dermis_r_;
   colour::Spectrum dermis_ks_;
   std::vector<colour::Spectrum> ink_ks_;

@@ -53,6 +53,42 @@ LayerRT km_layer(double kx, double sx) {
   return {sx * n / den, w * (n + sx) * std::exp(-y) / den};
 }
 
+namespace {
+// ω is kept below 1 − 1e-9: the closed forms are 0/0 for a lossless layer (k = 0), and no tissue is
+// lossless (Jacques 1998's baseline absorption is ≥ 0.244 cm⁻¹ everywhere).
+constexpr double kMaxAlbedo = 1.0 - 1e-9;
+// The closed forms carry 1/(1 − k²μ₀²), removable where kμ₀ = 1 (ω = 2/3 at μ₀ = 1): within 1e-6
+// of it μ₀ moves to 1 + 2e-6 (a change of R and T of order 1e-6, far below a colour's resolution;
+// the cancellation left is ~1e-10 relative).
+constexpr double kResonance = 1e-6;
+}  // namespace
+
+BeamRT eddington_beam(double mua_x, double musp_x) {
+  const double tau = mua_x + musp_x;
+  if (!(tau > 0.0)) return {0.0, 1.0};  // an empty layer (also NaN)
+  const double w = std::min(musp_x / tau, kMaxAlbedo);
+  const double g1 = (7.0 - 4.0 * w) / 4.0;
+  const double g2 = -(1.0 - 4.0 * w) / 4.0;
+  const double g3 = 0.5;
+  const double g4 = 0.5;
+  const double k = std::sqrt((g1 - g2) * (g1 + g2));  // √(3(1 − ω))
+  const double mu0 = std::abs(1.0 - k) < kResonance ? 1.0 + 2.0 * kResonance : 1.0;
+  const double a1 = g1 * g4 + g2 * g3;
+  const double a2 = g1 * g3 + g2 * g4;
+  // Meador & Weaver's forms divided through by e^{kτ} (no overflow for thick layers).
+  const double e2k = std::exp(-2.0 * k * tau);
+  const double ek = std::exp(-k * tau);
+  const double direct = std::exp(-tau / mu0);
+  const double den = (1.0 - k * k * mu0 * mu0) * (k * (1.0 + e2k) - g1 * std::expm1(-2.0 * k * tau));
+  const double r = w / den *
+                   ((1.0 - k * mu0) * (a2 + k * g3) - (1.0 + k * mu0) * (a2 - k * g3) * e2k -
+                    2.0 * k * (g3 - a2 * mu0) * direct * ek);
+  const double t = direct -
+                   w * direct / den * ((1.0 + k * mu0) * (a1 + k * g4) - (1.0 - k * mu0) * (a1 - k * g4) * e2k) +
+                   w / den * 2.0 * k * (g4 + a1 * mu0) * ek;
+  return {std::clamp(r, 0.0, 1.0), std::clamp(t, 0.0, 1.0)};
+}
+
 StackRT km_stack(const LayerRT& top, const LayerRT& bottom) {
   const double den = 1.0 - top.r * bottom.r;
   return {top.r + top.t * top.t * bottom.r / den, bottom.r + bottom.t * bottom.t * top.r / den, top.t * bottom.t / den};

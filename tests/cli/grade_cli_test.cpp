@@ -104,8 +104,8 @@ TEST_CASE("cli grade: terminal report, CSV and HTML files", "[cli]") {
   CHECK(r.out.find("near-black") != std::string::npos);
   const std::string c = read_text_file(csv);
   CHECK(c.rfind("line,student,case,session,blend,", 0) == 0);
-  CHECK(lines(c) == 5);                                                       // header + 4 submissions
-  CHECK(c.find("\"5 jet-black + 1 cool-grey @ 0:1\"") == std::string::npos);  // no comma: not quoted
+  CHECK(lines(c) == 5);                                                                      // header + 4 submissions
+  CHECK(c.find("\"2 jet-black + 1 dark-brown + 3 cool-grey @ 0:1\"") == std::string::npos);  // no comma: not quoted
   const std::string h = read_text_file(html);
   CHECK(h.rfind("<!doctype html>", 0) == 0);
   CHECK(h.find("<script") == std::string::npos);
@@ -136,7 +136,7 @@ TEST_CASE("cli grade: --answer-key prints the tool's picks per session", "[cli]"
   CHECK(j["cases"][0]["sessions"].size() == 3);
   CHECK(j["cases"][1]["sessions"].size() == 2);
   // The key's first pick for near-black session 2 is what ana submitted (class_ok.csv line 2).
-  CHECK(j["cases"][1]["sessions"][1]["blends"][0]["recipe"] == "5 jet-black + 1 cool-grey @ 0:1");
+  CHECK(j["cases"][1]["sessions"][1]["blends"][0]["recipe"] == "2 jet-black + 1 dark-brown + 3 cool-grey @ 0:1");
   const auto t = run_cli({"grade", "--answer-key", "--case", data("cases.yaml")});
   CHECK(t.exit_code == 0);
   CHECK(t.out.find("Session 1") != std::string::npos);

@@ -167,9 +167,14 @@ Lab monk_lab(int level) {
   return xyz_to_lab(xyz, d50_white());
 }
 
-TEST_CASE("InkInSkinModel: undiluted carbon is darker than the skin and lighter than its drawdown", "[property]") {
-  // The tissue above the pigment scatters light back before it reaches the carbon (model.hpp):
-  // the healed dot cannot be as dark as the drawdown, and it must be darker than the skin.
+TEST_CASE("InkInSkinModel: undiluted carbon is darker than the skin, and lighter than its drawdown on light skin",
+          "[property]") {
+  // The tissue above the pigment scatters light back before it reaches the carbon (model.hpp): in
+  // a light or medium skin, whose epidermis absorbs little, the healed dot cannot be as dark as the
+  // drawdown. A dark epidermis (Monk 8: melanosome fraction ≈ 0.2) absorbs more than it scatters
+  // back — what it returns is little, and it filters the light on its way to the carbon and back —
+  // so there the dot may be as dark as the drawdown or darker; it must still be darker than the
+  // skin everywhere.
   const Palette p = test_palette();
   for (const int level : {2, 5, 8}) {
     const Lab skin = monk_lab(level);
@@ -179,7 +184,7 @@ TEST_CASE("InkInSkinModel: undiluted carbon is darker than the skin and lighter 
     WARN("Monk " << level << " skin " << skin.l << "," << skin.a << "," << skin.b << ": undiluted carbon heals to "
                  << dot.l << "," << dot.a << "," << dot.b << " (masstone L* " << masstone.l << ", melanin "
                  << m.melanin_fraction() << ")");
-    CHECK(dot.l > masstone.l + 3.0);
+    if (level < 8) CHECK(dot.l > masstone.l + 3.0);
     CHECK(dot.l < skin.l - 3.0);
   }
 }

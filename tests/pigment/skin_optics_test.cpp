@@ -1,6 +1,7 @@
 #include <catch2/catch.hpp>
 #include <cmath>
 #include <random>
+#include <utility>
 
 #include "pigment/skin_optics.hpp"
 
@@ -81,4 +82,91 @@ TEST_CASE("skin optics: the hot loop's exponential agrees with std::exp", "[prop
   }
   CHECK(detail::exp_neg2(0.0) == 1.0);
   CHECK(detail::exp_neg2(1e6) == Approx(std::exp(-700.0)).epsilon(1e-12));  // clamped, never 0 or denormal
+}
+
+namespace {
+
+// The two-stream equations the closed forms solve (Meador & Weaver 1980, eqs. 2–3, μ₀ = 1, unit
+// incident flux), τ measured downwards: dF↑/dτ = γ₁F↑ − γ₂F↓ − ωγ₃e^{−τ},
+// dF↓/dτ = γ₂F↑ − γ₁F↓ + ωγ₄e^{−τ}, with F↓(0) = 0 (no diffuse light enters from above) and
+// F↑(τ*) = 0 (black below). Integrated here by classical Runge–Kutta from the top with F↑(0)
+// unknown: the solution is affine in it, so two runs fix it. R = F↑(0), T = F↓(τ*) + e^{−τ*}.
+BeamRT two_stream_numerically(double mua_x, double musp_x) {
+  const double tau = mua_x + musp_x;
+  const double w = musp_x / tau;
+  const double g1 = (7.0 - 4.0 * w) / 4.0, g2 = -(1.0 - 4.0 * w) / 4.0, g3 = 0.5, g4 = 0.5;
+  auto f = [&](double t, double up, double down, double& dup, double& ddown) {
+    const double s = std::exp(-t);
+    dup = g1 * up - g2 * down - w * g3 * s;
+    ddown = g2 * up - g1 * down + w * g4 * s;
+  };
+  auto run = [&](double up0, double& up_end, double& down_end) {
+    constexpr int kSteps = 20000;
+    const double h = tau / kSteps;
+    double u = up0, d = 0.0, t = 0.0;
+    for (int i = 0; i < kSteps; ++i) {
+      double k1u, k1d, k2u, k2d, k3u, k3d, k4u, k4d;
+      f(t, u, d, k1u, k1d);
+      f(t + h / 2, u + h / 2 * k1u, d + h / 2 * k1d, k2u, k2d);
+      f(t + h / 2, u + h / 2 * k2u, d + h / 2 * k2d, k3u, k3d);
+      f(t + h, u + h * k3u, d + h * k3d, k4u, k4d);
+      u += h / 6 * (k1u + 2 * k2u + 2 * k3u + k4u);
+      d += h / 6 * (k1d + 2 * k2d + 2 * k3d + k4d);
+      t += h;
+    }
+    up_end = u;
+    down_end = d;
+  };
+  double ua, da, ub, db;
+  run(0.0, ua, da);
+  run(1.0, ub, db);
+  const double up0 = -ua / (ub - ua);
+  return {up0, da + up0 * (db - da) + std::exp(-tau)};
+}
+
+}  // namespace
+
+TEST_CASE("skin optics: the Eddington beam layer solves its two-stream equations", "[unit]") {
+  // Optical depths spanning the epidermis of every skin across 400–700 nm (μs′·d 0.2–0.5, μa·d
+  // 0.002–6) and beyond, including ω = 2/3 exactly, where the closed forms' 1/(1 − k²) is
+  // removable (k = √(3(1 − ω)) = 1).
+  const std::pair<double, double> layers[] = {{0.1, 0.32}, {0.002, 0.4}, {1.8, 0.24}, {6.0, 0.5},
+                                              {0.2, 0.4},  {0.25, 0.75}, {0.01, 5.0}, {2.0, 20.0}};
+  for (const auto& [mua, musp] : layers) {
+    const BeamRT closed = eddington_beam(mua, musp);
+    const BeamRT numeric = two_stream_numerically(mua, musp);
+    INFO("μa·d " << mua << ", μs′·d " << musp << ": R " << closed.r << " vs " << numeric.r << ", T " << closed.t
+                 << " vs " << numeric.t);
+    CHECK(closed.r == Approx(numeric.r).margin(1e-6));
+    CHECK(closed.t == Approx(numeric.t).margin(1e-6));
+    CHECK(closed.r + closed.t <= 1.0 + 1e-12);  // the layer absorbs: nothing is created
+  }
+}
+
+TEST_CASE("skin optics: the Eddington beam layer in its limits", "[unit]") {
+  // No thickness: all passes. No scattering: Beer–Lambert, e^{−μa·d}, and nothing back.
+  const BeamRT empty = eddington_beam(0.0, 0.0);
+  CHECK(empty.r == 0.0);
+  CHECK(empty.t == 1.0);
+  const BeamRT dye = eddington_beam(0.7, 0.0);
+  CHECK(dye.r == Approx(0.0).margin(1e-15));
+  CHECK(dye.t == Approx(std::exp(-0.7)).epsilon(1e-12));
+  // Almost no absorption: what is not reflected is transmitted (to the albedo's 1e-9 bound).
+  const BeamRT white = eddington_beam(1e-12, 0.8);
+  CHECK(white.r + white.t == Approx(1.0).margin(1e-6));
+  // Very thick: nothing through, and the reflectance no longer depends on the thickness.
+  const BeamRT thick = eddington_beam(10.0, 100.0);
+  // Diffuse light decays as e^{−kτ}, k = √(3(1 − ω)) ≈ 0.52 here: e^{−57} ≈ 1e-25.
+  CHECK(thick.t < 1e-20);
+  CHECK(eddington_beam(20.0, 200.0).r == Approx(thick.r).epsilon(1e-12));
+  // Continuous through ω = 2/3 (the removable singularity).
+  const double at = eddington_beam(0.2, 0.4).r;
+  CHECK(eddington_beam(0.2 * (1 + 1e-4), 0.4).r == Approx(at).margin(1e-5));
+  CHECK(eddington_beam(0.2 * (1 - 1e-4), 0.4).r == Approx(at).margin(1e-5));
+  // A beam passes a thin scattering layer more freely than Kubelka–Munk's diffuse light does
+  // (the reason for the beam form, skin_optics.hpp): the epidermis of light skin at 550 nm.
+  const BeamRT beam = eddington_beam(0.19 / 2, 0.32);
+  const LayerRT diffuse = km_layer(0.19, 0.75 * 0.32);
+  CHECK(beam.r < diffuse.r);
+  CHECK(beam.t > diffuse.t);
 }
