@@ -242,6 +242,30 @@ TEST_CASE("cli match: the issue-14 evidence matrix of hair colours and Monk skin
   }
 }
 
+// Known miss of issue 14, kept as an explicitly skipped case (hidden tag: run it with
+// `test_cli "[.known-miss]"`): on Monk 8 skin the whole range from the skin (L* 30.9) to the darkest
+// blend (undiluted jet-black, L* 24.3) is 6.6 L*, so three sessions can be at most 2.2 apart,
+// less than half the palette's shade (2.5). The plan shrinks its step and says so (the matrix
+// above checks that); this case asks for the palette's own half shade, which the model does not
+// reach: black on a melanin-rich epidermis changes the skin little.
+TEST_CASE("cli match: on Monk 8 the sessions are half the palette's shade apart (known miss)", "[cli][.known-miss]") {
+  const std::string palette = shadematch::test::source_dir() + "/palettes/house.yaml";
+  for (const char* hair : {"18,0,-1", "22,4,5"}) {
+    INFO("hair " << hair << " on Monk 8");
+    const auto r = run_cli({"match", "--target", hair, "--skin", "30.88,12.57,13.64", "--palette", palette,
+                            "--sessions", "3", "--today", "2026-01-01", "--json"});
+    REQUIRE(r.exit_code == 0);
+    const auto j = nlohmann::json::parse(r.out);
+    double previous = 101.0;
+    for (const auto& s : j["sessions"]) {
+      REQUIRE_FALSE(s["blends"].empty());
+      const double l = s["blends"][0]["predicted_lab"][0].get<double>();
+      CHECK(l <= previous - 2.5);
+      previous = l;
+    }
+  }
+}
+
 TEST_CASE("cli match: usage errors exit 2 and bad files exit 1, with one line on stderr", "[cli]") {
   const std::string palette = sample_palette();
   struct Case {
