@@ -77,6 +77,31 @@ TEST_CASE("grade: the first choice ranks 1 with the ink-in-skin model too", "[un
   }
 }
 
+TEST_CASE("grade: on dark skin, where the plan shrinks its step, the tool's first choices still rank 1", "[unit]") {
+  // Monk 8 skin (#604134 as Lab D50, as in tests/cli's issue-14 matrix) leaves only a few L*
+  // between the skin and the darkest blend: the plan divides that range (search.hpp, Reach), and
+  // "half a shade" is half of its step, not of the palette's. Grading must use the same bound, or
+  // the tool's own first choice for session 2 fails its own key as "not half a shade darker".
+  pigment::Palette palette = make_palette(kIds, kLabs, kSteps, 3, 6);
+  for (pigment::Ink& ink : palette.inks) REQUIRE(pigment::complete_ink_reflectance(ink));
+  const colour::Lab skin{30.88, 12.57, 13.64};
+  const pigment::InkInSkinModel model(palette, skin);
+  const plan::InkInSkinPredictor predictor(model);
+  // Four sessions over the ~8 L* from the skin to the darkest blend: about 2 L* apart.
+  const auto targets = plan::plan_targets({plan::Goal::follicle, 4, 5.0}, {{18.0, 0.0, -1.0}, skin, std::nullopt, 0.3});
+  const plan::CaseGrader grader(palette, predictor, targets);
+  REQUIRE(grader.plan().reach);
+  REQUIRE(grader.plan().reach->step_dl < 2.5);  // the premise: less than half the palette's shade
+  for (const plan::SessionBlends& s : grader.plan().sessions) {
+    REQUIRE_FALSE(s.blends.empty());
+    const plan::BlendGrade g = grader.grade(s.session, pigment::parse_blend(s.blends.front().recipe, palette));
+    INFO("session " << s.session << ": " << s.blends.front().recipe << " L* " << s.blends.front().predicted.l
+                    << ", step " << grader.plan().reach->step_dl);
+    CHECK(g.allowed);
+    CHECK(g.rank == 1);
+  }
+}
+
 TEST_CASE("grade: listed blends rank in the plan's order, and rank counts better candidates", "[unit]") {
   const Fixture f;
   const plan::SessionBlends& s1 = f.grader.plan().sessions.front();
