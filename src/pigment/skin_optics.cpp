@@ -89,9 +89,4 @@ BeamRT eddington_beam(double mua_x, double musp_x) {
   return {std::clamp(r, 0.0, 1.0), std::clamp(t, 0.0, 1.0)};
 }
 
-StackRT km_stack(const LayerRT& top, const LayerRT& bottom) {
-  const double den = 1.0 - top.r * bottom.r;
-  return {top.r + top.t * top.t * bottom.r / den, bottom.r + bottom.t * bottom.t * top.r / den, top.t * bottom.t / den};
-}
-
 }  // namespace shadematch::pigment::optics

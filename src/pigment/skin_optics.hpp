@@ -102,13 +102,6 @@ struct BeamRT {
   double t = 1.0;  // total transmittance: direct e^{−τ} plus diffuse
 };
 BeamRT eddington_beam(double mua_x, double musp_x);
-// Two layers, `top` over `bottom` (Kubelka 1954): R from above, R from below, T.
-struct StackRT {
-  double r_top = 0.0;
-  double r_bottom = 0.0;
-  double t = 1.0;
-};
-StackRT km_stack(const LayerRT& top, const LayerRT& bottom);
 
 namespace detail {
 

@@ -74,9 +74,9 @@ struct CaseGrader::Impl {
   }
 
   void rank_sessions() {
-    // The plan's own half shade: of its step, which a dark skin shrinks below the palette's shade
-    // (search.hpp, Reach), so that the tool's first choices pass its own key.
-    const double half_shade = kSessionMinShades * (plan.reach ? plan.reach->step_dl : targets.shade_step_dl);
+    // The plan's own half shade (a dark skin shrinks its step below the palette's shade), so that
+    // the tool's first choices pass its own key.
+    const double half_shade = plan.half_shade_dl;
     const colour::Lab* predicted = grid->predicted();
     std::optional<double> previous_first_l;
     for (std::size_t s = 0; s < targets.sessions.size(); ++s) {

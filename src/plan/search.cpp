@@ -251,6 +251,7 @@ PlanResult plan_on_grid(const CandidateGrid& grid, const PlanTargets& targets, c
     if (options.reachable_targets) half_shade = kSessionMinShades * reach.step_dl;
     result.reach = std::move(reach);
   }
+  result.half_shade_dl = half_shade;
 
   const std::size_t k = static_cast<std::size_t>(options.top_k);
   std::optional<double> previous_first_l;

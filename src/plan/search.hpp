@@ -110,6 +110,10 @@ struct PlanResult {
   PlanTargets targets;
   std::optional<Reach> reach;  // empty when there was no candidate
   std::vector<SessionBlends> sessions;
+  // Half a shade of this plan: how much darker each session's list must be than the session
+  // before's first choice (kSessionMinShades of the shade step, or of reach->step_dl when the
+  // targets were mapped into reach).
+  double half_shade_dl = 0.0;
   std::size_t candidates = 0;  // blends predicted and ranked per session
   std::size_t inks_searched = 0;
   std::vector<LeftOutInk> left_out;
