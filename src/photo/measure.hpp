@@ -144,7 +144,9 @@ std::vector<RegionMeasurement> measure_regions(const DecodedImage& image, const 
 
 // The maths on an already converted Lab crop (CV_32FC3, L*, a*, b*), with optional masks
 // (CV_8UC1, 255 = inside the region / 255 = clipped). Used by measure_regions and by tests.
-RegionMeasurement measure_lab_pixels(const Region& region, const cv::Mat& lab, const cv::Mat& inside,
+// `lab` is taken by value and released once its pixels are gathered: a caller that moves its crop
+// in does not hold it, as well as the gathered pixels, while the statistics run.
+RegionMeasurement measure_lab_pixels(const Region& region, cv::Mat lab, const cv::Mat& inside,
                                      const cv::Mat& clipped, const MeasureOptions& options = {});
 
 // Proposes a "hair" and a "scalp" region outside the card when the user gave none: looks for

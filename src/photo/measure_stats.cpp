@@ -135,7 +135,7 @@ void validate_regions(const ImageInfo& info, const std::vector<Region>& regions,
   }
 }
 
-RegionMeasurement measure_lab_pixels(const Region& region, const cv::Mat& lab, const cv::Mat& inside,
+RegionMeasurement measure_lab_pixels(const Region& region, cv::Mat lab, const cv::Mat& inside,
                                      const cv::Mat& clipped, const MeasureOptions& options) {
   CV_Assert(lab.type() == CV_32FC3);
   RegionMeasurement m;
@@ -167,6 +167,8 @@ RegionMeasurement measure_lab_pixels(const Region& region, const cv::Mat& lab, c
       where.emplace_back(x, y);
     }
   }
+  const cv::Size crop = lab.size();
+  lab.release();
   m.region_pixels = in_region;
   if (in_region > 0 && static_cast<double>(n_clipped) / in_region > options.max_clipped_fraction) {
     std::ostringstream s;
@@ -180,7 +182,9 @@ RegionMeasurement measure_lab_pixels(const Region& region, const cv::Mat& lab, c
     return m;
   }
 
-  std::vector<colour::Lab> kept = pixels;
+  // The pixels the region's colour is the median of: all of them, or the scalp's skin core.
+  std::vector<colour::Lab> core_pixels;
+  const std::vector<colour::Lab>* kept = &pixels;
   switch (m.kind) {
     case RegionKind::hair: {
       m.mean_lab = mean_lab(pixels);
@@ -196,14 +200,14 @@ RegionMeasurement measure_lab_pixels(const Region& region, const cv::Mat& lab, c
         m.follicle_cluster = light ? "light" : "dark";
         m.follicle_basis = options.scalp_lab ? "differs from scalp" : "darker cluster";
         m.coverage = static_cast<double>(members.size()) / static_cast<double>(pixels.size());
-        const std::vector<std::size_t> core = interior(members, where, lab.size(), options.chroma_reach_px);
+        const std::vector<std::size_t> core = interior(members, where, crop, options.chroma_reach_px);
         if (static_cast<int>(core.size()) >= options.min_follicle_interior) {
           m.follicle_lab = cluster_mode_lab(pixels, core);
           m.follicle_pixels = static_cast<int>(core.size());
         } else {
           // Small dots: their deepest pixels when there are a few dozen (20: the median's standard
           // error ≈ 1.25σ/√20 ≈ 0.28σ of the pixel noise), else the whole cluster.
-          const std::vector<std::size_t> deep = deepest(members, where, lab.size(), options.chroma_reach_px);
+          const std::vector<std::size_t> deep = deepest(members, where, crop, options.chroma_reach_px);
           const std::vector<std::size_t>& from = deep.size() >= 20 ? deep : members;
           m.follicle_lab = cluster_mode_lab(pixels, from);
           m.follicle_pixels = static_cast<int>(from.size());
@@ -226,17 +230,18 @@ RegionMeasurement measure_lab_pixels(const Region& region, const cv::Mat& lab, c
     }
     case RegionKind::scalp: {
       const auto core = skin_core(pixels);
-      kept.clear();
-      for (std::size_t i : core) kept.push_back(pixels[i]);
+      core_pixels.reserve(core.size());
+      for (std::size_t i : core) core_pixels.push_back(pixels[i]);
+      kept = &core_pixels;
       break;
     }
     case RegionKind::scar:
     case RegionKind::other:
       break;
   }
-  m.lab = median_lab(kept);
-  m.lab_std = robust_sigma_lab(kept, m.lab);
-  m.pixels = static_cast<int>(kept.size());
+  m.lab = median_lab(*kept);
+  m.lab_std = robust_sigma_lab(*kept, m.lab);
+  m.pixels = static_cast<int>(kept->size());
   if (m.kind == RegionKind::scalp) {
     m.ita_deg = colour::ita_deg(m.lab);
     m.ita_class = std::string(colour::ita_class_name(colour::ita_class(*m.ita_deg)));

@@ -4,9 +4,13 @@
 #include <cmath>
 #include <limits>
 
+#include <boost/sort/spreadsort/spreadsort.hpp>
+
 namespace shadematch::photo {
 
-double median_of(std::vector<double> values) {
+namespace {
+// The median of `values`, reordering them in place (no copy: regions hold millions of pixels).
+double median_in_place(std::vector<double>& values) {
   if (values.empty()) return std::numeric_limits<double>::quiet_NaN();
   const std::size_t mid = values.size() / 2;
   std::nth_element(values.begin(), values.begin() + static_cast<std::ptrdiff_t>(mid), values.end());
@@ -16,17 +20,39 @@ double median_of(std::vector<double> values) {
   return 0.5 * (lower + upper);
 }
 
+// 1.4826 = 1 / Φ⁻¹(3/4): makes the MAD a consistent estimator of σ for normal data.
+constexpr double kMadToSigma = 1.4826;
+
+// robust_sigma of `values`, turning them into their deviations in place.
+double robust_sigma_in_place(std::vector<double>& values, double median) {
+  for (double& v : values) v = std::abs(v - median);
+  return kMadToSigma * median_in_place(values);
+}
+}  // namespace
+
+double median_of(std::vector<double> values) {
+  return median_in_place(values);
+}
+
 double robust_sigma(const std::vector<double>& values, double median) {
-  std::vector<double> dev;
-  dev.reserve(values.size());
-  for (double v : values) dev.push_back(std::abs(v - median));
-  // 1.4826 = 1 / Φ⁻¹(3/4): makes the MAD a consistent estimator of σ for normal data.
-  return 1.4826 * median_of(std::move(dev));
+  std::vector<double> dev = values;
+  return robust_sigma_in_place(dev, median);
+}
+
+std::size_t statistic_stride(std::size_t n) {
+  return n <= kMaxStatisticValues ? 1 : (n + kMaxStatisticValues - 1) / kMaxStatisticValues;
 }
 
 Interval shortest_interval(std::vector<double> values, double fraction) {
   if (values.empty()) return {};
-  std::sort(values.begin(), values.end());
+  if (const std::size_t stride = statistic_stride(values.size()); stride > 1) {
+    std::size_t kept = 0;
+    for (std::size_t i = 0; i < values.size(); i += stride) values[kept++] = values[i];
+    values.resize(kept);
+  }
+  // Spreadsort (Boost.Sort, Ross 2002: radix-based, O(n) on floating-point keys): the same order
+  // as std::sort, several times faster on the millions of pixels of a large region.
+  boost::sort::spreadsort::spreadsort(values.begin(), values.end());
   const std::size_t n = values.size();
   std::size_t k = static_cast<std::size_t>(std::ceil(fraction * static_cast<double>(n)));
   k = std::clamp<std::size_t>(k, 1, n);
@@ -45,6 +71,14 @@ std::vector<double> channel(const std::vector<colour::Lab>& pixels, double colou
   return out;
 }
 
+// Every stride-th pixel's channel (regions.hpp: kMaxStatisticValues).
+void fill_channel(const std::vector<colour::Lab>& pixels, double colour::Lab::*member, std::vector<double>& out) {
+  const std::size_t stride = statistic_stride(pixels.size());
+  out.clear();
+  out.reserve(pixels.size() / stride + 1);
+  for (std::size_t i = 0; i < pixels.size(); i += stride) out.push_back(pixels[i].*member);
+}
+
 double distance2(const colour::Lab& a, const colour::Lab& b) {
   const double dl = a.l - b.l, da = a.a - b.a, db = a.b - b.b;
   return dl * dl + da * da + db * db;
@@ -52,14 +86,23 @@ double distance2(const colour::Lab& a, const colour::Lab& b) {
 }  // namespace
 
 colour::Lab median_lab(const std::vector<colour::Lab>& pixels) {
-  return {median_of(channel(pixels, &colour::Lab::l)), median_of(channel(pixels, &colour::Lab::a)),
-          median_of(channel(pixels, &colour::Lab::b))};
+  std::vector<double> v;  // one buffer for the three channels
+  colour::Lab out;
+  for (double colour::Lab::*member : {&colour::Lab::l, &colour::Lab::a, &colour::Lab::b}) {
+    fill_channel(pixels, member, v);
+    out.*member = median_in_place(v);
+  }
+  return out;
 }
 
 colour::Lab robust_sigma_lab(const std::vector<colour::Lab>& pixels, const colour::Lab& median) {
-  return {robust_sigma(channel(pixels, &colour::Lab::l), median.l),
-          robust_sigma(channel(pixels, &colour::Lab::a), median.a),
-          robust_sigma(channel(pixels, &colour::Lab::b), median.b)};
+  std::vector<double> v;
+  colour::Lab out;
+  for (double colour::Lab::*member : {&colour::Lab::l, &colour::Lab::a, &colour::Lab::b}) {
+    fill_channel(pixels, member, v);
+    out.*member = robust_sigma_in_place(v, median.*member);
+  }
+  return out;
 }
 
 colour::Lab mean_lab(const std::vector<colour::Lab>& pixels) {
@@ -73,20 +116,35 @@ colour::Lab mean_lab(const std::vector<colour::Lab>& pixels) {
   return {sum.l / n, sum.a / n, sum.b / n};
 }
 
-std::optional<TwoClusters> split_two_clusters(const std::vector<colour::Lab>& pixels) {
-  if (pixels.size() < 2) return std::nullopt;
+std::optional<TwoClusters> split_two_clusters(const std::vector<colour::Lab>& all) {
+  if (all.size() < 2) return std::nullopt;
+  // The centres are found on every stride-th pixel (kMaxStatisticValues); every pixel is then
+  // given to its nearer centre.
+  const std::size_t stride = statistic_stride(all.size());
+  std::vector<colour::Lab> sample;
+  if (stride > 1) {
+    sample.reserve(all.size() / stride + 1);
+    for (std::size_t i = 0; i < all.size(); i += stride) sample.push_back(all[i]);
+  }
+  const std::vector<colour::Lab>& pixels = stride > 1 ? sample : all;
   std::vector<double> l = channel(pixels, &colour::Lab::l);
-  std::sort(l.begin(), l.end());
-  const auto at = [&](double q) { return l[static_cast<std::size_t>(q * static_cast<double>(l.size() - 1))]; };
-  if (l.front() == l.back()) return std::nullopt;
+  // The order statistics the start needs, by selection (O(n)) rather than a full sort.
+  const auto at = [&](double q) {
+    const auto k = static_cast<std::ptrdiff_t>(q * static_cast<double>(l.size() - 1));
+    std::nth_element(l.begin(), l.begin() + k, l.end());
+    return l[static_cast<std::size_t>(k)];
+  };
+  const auto [lowest, highest] = std::minmax_element(l.begin(), l.end());
+  const double l_min = *lowest, l_max = *highest;
+  if (l_min == l_max) return std::nullopt;
   // Start: the 10th and 90th L* percentiles with the median a*, b*: deterministic, and both
   // starting centres lie inside their clusters when the smaller one holds ≥ 10 % of the pixels.
   const colour::Lab mid = median_lab(pixels);
   colour::Lab c0{at(0.1), mid.a, mid.b};
   colour::Lab c1{at(0.9), mid.a, mid.b};
   if (c0.l == c1.l) {
-    c0.l = l.front();
-    c1.l = l.back();
+    c0.l = l_min;
+    c1.l = l_max;
   }
   std::vector<unsigned char> label(pixels.size(), 0);
   for (int iteration = 0; iteration < 50; ++iteration) {
@@ -112,8 +170,11 @@ std::optional<TwoClusters> split_two_clusters(const std::vector<colour::Lab>& pi
   const bool zero_dark = c0.l <= c1.l;
   out.dark_centre = zero_dark ? c0 : c1;
   out.light_centre = zero_dark ? c1 : c0;
-  for (std::size_t i = 0; i < pixels.size(); ++i) {
-    const bool dark = (label[i] == 0) == zero_dark;
+  for (std::size_t i = 0; i < all.size(); ++i) {
+    // (Without a subsample the last iteration's labels are kept: the same as the nearer centre
+    // once the labels have settled, and the labels the centres are the means of after 50 rounds.)
+    const unsigned char k = stride > 1 ? (distance2(all[i], c1) < distance2(all[i], c0) ? 1 : 0) : label[i];
+    const bool dark = (k == 0) == zero_dark;
     (dark ? out.dark : out.light).push_back(i);
   }
   return out;
@@ -123,8 +184,9 @@ colour::Lab cluster_mode_lab(const std::vector<colour::Lab>& pixels, const std::
   std::vector<double> l;
   l.reserve(members.size());
   for (std::size_t i : members) l.push_back(pixels[i].l);
-  const Interval core = shortest_interval(l, 0.5);
+  const Interval core = shortest_interval(std::move(l), 0.5);
   std::vector<colour::Lab> kept;
+  kept.reserve(members.size());
   for (std::size_t i : members) {
     if (pixels[i].l >= core.lo && pixels[i].l <= core.hi) kept.push_back(pixels[i]);
   }
@@ -132,8 +194,7 @@ colour::Lab cluster_mode_lab(const std::vector<colour::Lab>& pixels, const std::
 }
 
 std::vector<std::size_t> skin_core(const std::vector<colour::Lab>& pixels, double min_half_width) {
-  std::vector<double> l = channel(pixels, &colour::Lab::l);
-  const Interval half = shortest_interval(l, 0.5);
+  const Interval half = shortest_interval(channel(pixels, &colour::Lab::l), 0.5);
   const double mode = 0.5 * (half.lo + half.hi);
   // For normal data the shortest half has half-width 0.6745 σ.
   const double sigma = 0.5 * (half.hi - half.lo) / 0.6745;

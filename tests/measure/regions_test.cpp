@@ -91,6 +91,47 @@ TEST_CASE("regions: two-cluster split separates dots from skin exactly without n
   CHECK_FALSE(photo::split_two_clusters(std::vector<colour::Lab>(10, skin)));
 }
 
+TEST_CASE("regions: a statistic of more than 2^20 pixels reads every k-th and still counts all", "[unit]") {
+  // 3·2^20 + 7 pixels: L* runs through a permutation of n evenly spaced values in [0, 100) (7919 is
+  // prime and does not divide n), a* = L*/2, b* = −L*. The stride is 4 (⌈n / 2^20⌉). Every 4th
+  // pixel of that permutation takes values spread evenly over the same range, so its median lies
+  // within a few spacings of the subsample (4 · 100/n ≈ 1.3e-4) of the exact median 50: 1e-3 is
+  // a bound no printed figure (two decimals at most) can see.
+  const std::size_t n = 3 * photo::kMaxStatisticValues + 7;
+  REQUIRE(photo::statistic_stride(n) == 4);
+  CHECK(photo::statistic_stride(photo::kMaxStatisticValues) == 1);
+  CHECK(photo::statistic_stride(photo::kMaxStatisticValues + 1) == 2);
+  std::vector<colour::Lab> px(n);
+  for (std::size_t i = 0; i < n; ++i) {
+    const double l = 100.0 * static_cast<double>((i * 7919) % n) / static_cast<double>(n);
+    px[i] = {l, l / 2, -l};
+  }
+  const colour::Lab median = photo::median_lab(px);
+  CHECK(median.l == Approx(50).margin(1e-3));
+  CHECK(median.a == Approx(25).margin(1e-3));
+  CHECK(median.b == Approx(-50).margin(1e-3));
+  // Uniform on [0, 100): the MAD is 25, σ = 1.4826 · 25.
+  CHECK(photo::robust_sigma_lab(px, median).l == Approx(1.4826 * 25).margin(2e-3));
+
+  // Two clusters, a fifth of the pixels dark (i mod 5 = 2: period 5 does not line up with the
+  // stride 4, so the subsample holds the same share): the centres are found on the subsample, and
+  // every pixel — not only those read — is given to its cluster.
+  std::vector<colour::Lab> two(n);
+  std::size_t dark = 0;
+  for (std::size_t i = 0; i < n; ++i) {
+    const bool is_dark = (i % 5) == 2;
+    dark += is_dark ? 1 : 0;
+    const double jitter = static_cast<double>(i % 3) - 1.0;  // −1, 0, +1 in turn: mean 0
+    two[i] = is_dark ? colour::Lab{20 + jitter, 3, 4} : colour::Lab{65 + jitter, 12, 16};
+  }
+  const auto split = photo::split_two_clusters(two);
+  REQUIRE(split);
+  CHECK(split->dark.size() == dark);
+  CHECK(split->light.size() == n - dark);
+  CHECK(split->dark_centre.l == Approx(20).margin(0.01));
+  CHECK(split->light_centre.l == Approx(65).margin(0.01));
+}
+
 TEST_CASE("measure: hair region gives the follicle colour, not the mix, with coverage", "[unit]") {
   const colour::Lab skin{62, 13, 17}, dot{20, 2.5, 3};
   // Noise σ = 1.5 L*/a*/b*: a phone JPEG's pixel noise on skin.
