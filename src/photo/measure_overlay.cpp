@@ -5,12 +5,12 @@
 #include <filesystem>
 #include <fstream>
 
-#include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
 
 #include "colour/srgb.hpp"
 #include "common/atomic_file.hpp"
 #include "common/error.hpp"
+#include "photo/png_encode.hpp"
 
 namespace shadematch::photo {
 
@@ -92,9 +92,11 @@ cv::Mat render_regions_overlay(const DecodedImage& image, const std::vector<Regi
 void write_regions_overlay(const std::string& path, const DecodedImage& image,
                            const std::vector<RegionMeasurement>& regions,
                            const std::optional<std::array<cv::Point2f, 4>>& card_corners, int max_long_side) {
-  std::vector<unsigned char> png;
-  if (!cv::imencode(".png", render_regions_overlay(image, regions, card_corners, max_long_side), png)) {
-    throw InputError(path, "cannot encode the overlay PNG");
+  std::vector<std::uint8_t> png;
+  try {
+    png = encode_png(render_regions_overlay(image, regions, card_corners, max_long_side));
+  } catch (const std::runtime_error& e) {
+    throw InputError(path, std::string("the overlay: ") + e.what());
   }
   write_file_atomically(path, std::string_view(reinterpret_cast<const char*>(png.data()), png.size()));
 }

@@ -11,10 +11,10 @@
 
 #include <unistd.h>
 
-#include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
 
 #include "common/error.hpp"
+#include "photo/png_encode.hpp"
 
 namespace shadematch::photo {
 namespace {
@@ -93,8 +93,12 @@ cv::Mat render_calibration_overlay(const DecodedImage& image, const CalibrationR
 void write_calibration_overlay(const std::string& path, const DecodedImage& image, const CalibrationResult& result,
                                int max_long_side) {
   const cv::Mat bgr = render_calibration_overlay(image, result, max_long_side);
-  std::vector<unsigned char> png;
-  if (!cv::imencode(".png", bgr, png)) throw InputError(path, "cannot encode the overlay as PNG");
+  std::vector<std::uint8_t> png;
+  try {
+    png = encode_png(bgr);
+  } catch (const std::runtime_error& e) {
+    throw InputError(path, std::string("the overlay: ") + e.what());
+  }
   write_file_atomically(path, std::string_view(reinterpret_cast<const char*>(png.data()), png.size()));
 }
 

@@ -8,12 +8,12 @@
 #include <string_view>
 #include <vector>
 
-#include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
 
 #include "colour/srgb.hpp"
 #include "common/atomic_file.hpp"
 #include "common/error.hpp"
+#include "photo/png_encode.hpp"
 
 namespace shadematch::photo {
 namespace {
@@ -146,8 +146,12 @@ cv::Mat render_healed_preview(const PreviewInput& in) {
 }
 
 std::string encode_healed_preview_png(const PreviewInput& input) {
-  std::vector<unsigned char> png;
-  if (!cv::imencode(".png", render_healed_preview(input), png)) return {};
+  std::vector<std::uint8_t> png;
+  try {
+    png = encode_png(render_healed_preview(input));
+  } catch (const std::runtime_error&) {
+    return {};  // the caller reports an empty preview
+  }
   return std::string(reinterpret_cast<const char*>(png.data()), png.size());
 }
 

@@ -3,12 +3,12 @@
 #include <algorithm>
 #include <cctype>
 #include <cstdio>
-#include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
 
 #include "colour/srgb.hpp"
 #include "common/error.hpp"
 #include "files/palette_edit.hpp"
+#include "photo/png_encode.hpp"
 #include "pigment/model.hpp"
 #include "plan/lint.hpp"
 #include "report/html.hpp"
@@ -201,8 +201,12 @@ void write_swatch_chart(const std::string& path, const SwatchChart& chart) {
   if (ext == "html" || ext == "htm") {
     files::write_file_with_backup(path, swatch_html(chart));
   } else if (ext == "png") {
-    std::vector<unsigned char> png;
-    if (!cv::imencode(".png", render_swatch_image(chart), png)) throw InputError(path, "cannot encode the PNG");
+    std::vector<std::uint8_t> png;
+    try {
+      png = photo::encode_png(render_swatch_image(chart));
+    } catch (const std::runtime_error& e) {
+      throw InputError(path, e.what());
+    }
     files::write_file_with_backup(path, std::string_view(reinterpret_cast<const char*>(png.data()), png.size()));
   } else {
     throw UsageError("palette swatches: --out: expected a .png or .html file, found '" + path + "'");
