@@ -146,8 +146,8 @@ std::vector<RegionMeasurement> measure_regions(const DecodedImage& image, const 
 // (CV_8UC1, 255 = inside the region / 255 = clipped). Used by measure_regions and by tests.
 // `lab` is taken by value and released once its pixels are gathered: a caller that moves its crop
 // in does not hold it, as well as the gathered pixels, while the statistics run.
-RegionMeasurement measure_lab_pixels(const Region& region, cv::Mat lab, const cv::Mat& inside,
-                                     const cv::Mat& clipped, const MeasureOptions& options = {});
+RegionMeasurement measure_lab_pixels(const Region& region, cv::Mat lab, const cv::Mat& inside, const cv::Mat& clipped,
+                                     const MeasureOptions& options = {});
 
 // Proposes a "hair" and a "scalp" region outside the card when the user gave none: looks for
 // skin-coloured area with dark dots in it (a low-resolution pass over the image), and returns at

@@ -135,8 +135,8 @@ void validate_regions(const ImageInfo& info, const std::vector<Region>& regions,
   }
 }
 
-RegionMeasurement measure_lab_pixels(const Region& region, cv::Mat lab, const cv::Mat& inside,
-                                     const cv::Mat& clipped, const MeasureOptions& options) {
+RegionMeasurement measure_lab_pixels(const Region& region, cv::Mat lab, const cv::Mat& inside, const cv::Mat& clipped,
+                                     const MeasureOptions& options) {
   CV_Assert(lab.type() == CV_32FC3);
   RegionMeasurement m;
   m.name = region.name;

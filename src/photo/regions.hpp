@@ -11,11 +11,12 @@
 //    90th L* percentiles): follicles vs skin.
 // median_lab, robust_sigma_lab, shortest_interval and split_two_clusters (hence cluster_mode_lab
 // and skin_core) given more than kMaxStatisticValues values read a regular subsample of them:
-// every k-th in the input's order, k = statistic_stride(n); median_of and robust_sigma read all. A region of a 24 MP photo can hold several
-// million pixels; the median of 2^20 draws has a standard error of 1.25 σ/√n ≈ 0.0012 σ, a
-// thousandth of the pixels' own spread (for skin, σ ≈ 1–3 L*: a few thousandths of a unit,
-// invisible in any figure the tool prints), while selection and sorting cost time and memory in
-// proportion to n. Counts (how many pixels a cluster or the skin core holds) are over all pixels.
+// every k-th in the input's order, k = statistic_stride(n); median_of and robust_sigma read all.
+// A region of a 24 MP photo can hold several million pixels; the median of 2^20 draws has a
+// standard error of 1.25 σ/√n ≈ 0.0012 σ, a thousandth of the pixels' own spread (for skin,
+// σ ≈ 1–3 L*: a few thousandths of a unit, invisible in any figure the tool prints), while
+// selection and sorting cost time and memory in proportion to n. Counts (how many pixels a
+// cluster or the skin core holds) are over all pixels.
 #include <cstddef>
 #include <optional>
 #include <vector>
