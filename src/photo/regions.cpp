@@ -3,16 +3,64 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <optional>
+#include <utility>
 
 #include <boost/sort/spreadsort/spreadsort.hpp>
 
 namespace shadematch::photo {
 
 namespace {
+
+// The k-th smallest of `values` (0-based) and, for k ≥ 1, the one just below it (the (k−1)-th), by
+// bucket selection: one pass finds the range, one counts the values in kSelectBins equal bins
+// of it, and std::nth_element runs on the one bin that holds the k-th value only. The bin of a
+// value never decreases as the value grows, so every value of a lower bin is smaller than every
+// value of that bin: the result is exactly nth_element's. Regions hold millions of pixels, and
+// two streaming passes cost far less than introselect's repeated partitions of all of them.
+// nullopt when the bins cannot split the values (all equal, or not all finite): the caller
+// selects the usual way.
+constexpr std::size_t kSelectBins = 4096;
+std::optional<std::pair<double, double>> bucket_select(const std::vector<double>& values, std::size_t k) {
+  const auto [lowest, highest] = std::minmax_element(values.begin(), values.end());
+  const double lo = *lowest, hi = *highest;
+  if (!(std::isfinite(lo) && std::isfinite(hi) && hi > lo)) return std::nullopt;
+  const double scale = static_cast<double>(kSelectBins) / (hi - lo);
+  if (!std::isfinite(scale)) return std::nullopt;
+  const auto bin = [&](double v) { return std::min(kSelectBins - 1, static_cast<std::size_t>((v - lo) * scale)); };
+  std::vector<std::size_t> count(kSelectBins, 0);
+  for (double v : values) ++count[bin(v)];
+  std::size_t b = 0, below = 0;
+  while (below + count[b] <= k) below += count[b++];
+  std::vector<double> in;
+  in.reserve(count[b]);
+  for (double v : values) {
+    if (bin(v) == b) in.push_back(v);
+  }
+  const std::size_t at = k - below;
+  std::nth_element(in.begin(), in.begin() + static_cast<std::ptrdiff_t>(at), in.end());
+  const double kth = in[at];
+  double before = std::numeric_limits<double>::quiet_NaN();
+  if (at > 0) {
+    before = *std::max_element(in.begin(), in.begin() + static_cast<std::ptrdiff_t>(at));
+  } else if (k > 0) {
+    before = -std::numeric_limits<double>::infinity();
+    for (double v : values) {
+      if (bin(v) < b) before = std::max(before, v);
+    }
+  }
+  return std::pair{before, kth};
+}
+
 // The median of `values`, reordering them in place (no copy: regions hold millions of pixels).
 double median_in_place(std::vector<double>& values) {
   if (values.empty()) return std::numeric_limits<double>::quiet_NaN();
   const std::size_t mid = values.size() / 2;
+  if (values.size() >= kSelectBins) {
+    if (const auto pair = bucket_select(values, mid)) {
+      return values.size() % 2 == 1 ? pair->second : 0.5 * (pair->first + pair->second);
+    }
+  }
   std::nth_element(values.begin(), values.begin() + static_cast<std::ptrdiff_t>(mid), values.end());
   const double upper = values[mid];
   if (values.size() % 2 == 1) return upper;

@@ -2,6 +2,8 @@
 // (photo/measure.hpp: measure_lab_pixels, validate_regions), on exact synthetic data.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
+
 #include <cmath>
 #include <limits>
 
@@ -63,6 +65,32 @@ TEST_CASE("regions: median and MAD sigma of known data", "[unit]") {
   CHECK(photo::robust_sigma({1, 2, 3, 4, 100}, 3.0) == Approx(1.4826).epsilon(1e-12));
 }
 
+TEST_CASE("regions: the median of many values is exactly the middle of the sorted values", "[unit]") {
+  // Large inputs take the bucket selection (regions.cpp); the oracle is the definition: sort, take
+  // the middle value (odd n) or the mean of the two middle ones (even n). Cases: odd and even n,
+  // heavy ties, a far outlier that puts nearly every value in one bin, the middle pair split
+  // across two bins, and all values equal.
+  const auto by_sorting = [](std::vector<double> v) {
+    std::sort(v.begin(), v.end());
+    const std::size_t mid = v.size() / 2;
+    return v.size() % 2 == 1 ? v[mid] : 0.5 * (v[mid - 1] + v[mid]);
+  };
+  std::vector<std::vector<double>> cases;
+  for (const std::size_t n : {std::size_t{100001}, std::size_t{100000}}) {
+    std::vector<double> v(n);
+    for (std::size_t i = 0; i < n; ++i) v[i] = 20.0 + 50.0 * static_cast<double>((i * 7919) % 1013) / 1013.0;
+    cases.push_back(v);  // 1013 distinct values: ties everywhere
+    v.back() = 1e9;      // a far outlier
+    cases.push_back(v);
+  }
+  std::vector<double> split(9000, 1.0);
+  split.resize(18000, 2.0);  // even n, the two middle values 1 and 2, far apart: median 1.5
+  cases.push_back(split);
+  cases.emplace_back(50000, 42.0);
+  for (const auto& v : cases) CHECK(photo::median_of(v) == by_sorting(v));
+  CHECK(photo::median_of(split) == 1.5);
+}
+
 TEST_CASE("regions: the shortest half finds the mode of a skewed sample", "[unit]") {
   // A core at 20 (60 values) and a tail spread 20..60 (40 values): the shortest half sits on the core.
   std::vector<double> v(60, 20.0);
@@ -78,7 +106,7 @@ TEST_CASE("regions: two-cluster split separates dots from skin exactly without n
   std::vector<colour::Lab> px;
   for (int y = 0; y < lab.rows; ++y)
     for (int x = 0; x < lab.cols; ++x) {
-      const auto v = lab.at<cv::Vec3f>(y, x);
+      const auto& v = lab.at<cv::Vec3f>(y, x);
       px.push_back({v[0], v[1], v[2]});
     }
   const auto split = photo::split_two_clusters(px);
