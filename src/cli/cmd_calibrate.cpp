@@ -27,8 +27,9 @@ int run_calibrate(const std::vector<std::string>& args) {
   visible.add_options()(
       "card", po::value(&card_arg)->default_value(card_arg),
       "reference card: a built-in id (colorchecker-classic-2014, colorchecker-classic-pre2014; aliases "
-      "colorchecker, colorchecker-mini, colorchecker-nano, colorchecker-passport…) or a card .yaml file")(
-      "corners", po::value(&corners_arg), "\"x,y x,y x,y x,y\": patch-grid corners, patch 1 first, clockwise")(
+      "colorchecker, colorchecker-mini, colorchecker-nano, colorchecker-passport…; spydercheckr-24, the "
+      "Datacolor card) or a card .yaml file")("corners", po::value(&corners_arg),
+                                              "\"x,y x,y x,y x,y\": patch-grid corners, patch 1 first, clockwise")(
       "model", po::value(&model_arg)->default_value("auto"),
       "auto (lower leave-one-out ΔE00), linear (3×3) or rootpoly (Finlayson 2015)")("json", "print one JSON object")(
       "overlay", po::value(&overlay_path), "write a PNG showing the card outline, patch boxes and ΔE00")(

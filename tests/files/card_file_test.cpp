@@ -77,9 +77,10 @@ TEST_CASE("card file: aliases name the Mini, Nano and Passport", "[unit]") {
   const auto old = files::builtin_card("colorchecker-passport-pre2014");
   REQUIRE(old.has_value());
   CHECK(old->id == "colorchecker-classic-pre2014");
-  CHECK_FALSE(files::builtin_card("spydercheckr").has_value());
+  CHECK_FALSE(files::builtin_card("colorchecker-sg").has_value());  // the 140-patch SG is not shipped
   const auto ids = files::builtin_card_ids();
-  CHECK(ids == std::vector<std::string>{"colorchecker-classic-2014", "colorchecker-classic-pre2014"});
+  CHECK(ids ==
+        std::vector<std::string>{"colorchecker-classic-2014", "colorchecker-classic-pre2014", "spydercheckr-24"});
 }
 
 TEST_CASE("card file: a clinic's own card file parses", "[unit]") {
