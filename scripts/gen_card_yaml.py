@@ -45,6 +45,14 @@ def read_csv(name):
         return list(csv.DictReader(f))
 
 
+def write_yaml(path, lines):
+    """Writes the card file whole or not at all (a temporary file renamed over it)."""
+    with open(path + ".tmp", "w", encoding="utf-8") as f:
+        f.write("\n".join(lines) + "\n")
+    os.replace(path + ".tmp", path)
+    print(path)
+
+
 def fmt(text):
     # Keep the table's own decimal text; only strip a trailing ".0" style zero noise via float round-trip.
     return repr(float(text)) if "e" in text.lower() else text
@@ -85,11 +93,7 @@ def main():
             values = ", ".join(fmt(lr[c]) for c in ed["columns"])
             out.append(f"  - {{index: {lr['patch']}, name: \"{lr['name']}\", center: [{x0 + w / 2:g}, {y0 + h / 2:g}], "
                        f"size: [{w:g}, {h:g}], lab: [{values}]}}")
-        path = os.path.join(CAL, ed["id"] + ".yaml")
-        with open(path + ".tmp", "w", encoding="utf-8") as f:
-            f.write("\n".join(out) + "\n")
-        os.replace(path + ".tmp", path)
-        print(path)
+        write_yaml(os.path.join(CAL, ed["id"] + ".yaml"), out)
     return 0
 
 

@@ -21,6 +21,8 @@ import csv
 import os
 import sys
 
+from gen_card_yaml import write_yaml
+
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 CAL = os.path.join(ROOT, "calibration")
 
@@ -124,11 +126,7 @@ def main():
             index = r * cols + c + 1
             out.append(f"  - {{index: {index}, name: \"{sample}\", center: [{c * dx + bw / 2:g}, {r * dy + bh / 2:g}], "
                        f"size: [{bw:g}, {bh:g}], lab: [{', '.join(f'{t:.2f}' for t in lab_d50)}]}}")
-    path = os.path.join(CAL, "spydercheckr-24.yaml")
-    with open(path + ".tmp", "w", encoding="utf-8") as f:
-        f.write("\n".join(out) + "\n")
-    os.replace(path + ".tmp", path)
-    print(path)
+    write_yaml(os.path.join(CAL, "spydercheckr-24.yaml"), out)
     return 0
 
 
