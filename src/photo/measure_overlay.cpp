@@ -8,8 +8,6 @@
 #include <opencv2/imgproc.hpp>
 
 #include "colour/srgb.hpp"
-#include "common/atomic_file.hpp"
-#include "common/error.hpp"
 #include "photo/png_encode.hpp"
 
 namespace shadematch::photo {
@@ -92,13 +90,7 @@ cv::Mat render_regions_overlay(const DecodedImage& image, const std::vector<Regi
 void write_regions_overlay(const std::string& path, const DecodedImage& image,
                            const std::vector<RegionMeasurement>& regions,
                            const std::optional<std::array<cv::Point2f, 4>>& card_corners, int max_long_side) {
-  std::vector<std::uint8_t> png;
-  try {
-    png = encode_png(render_regions_overlay(image, regions, card_corners, max_long_side));
-  } catch (const std::runtime_error& e) {
-    throw InputError(path, std::string("the overlay: ") + e.what());
-  }
-  write_file_atomically(path, std::string_view(reinterpret_cast<const char*>(png.data()), png.size()));
+  write_png_file(path, render_regions_overlay(image, regions, card_corners, max_long_side));
 }
 
 }  // namespace shadematch::photo

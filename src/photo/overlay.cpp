@@ -1,7 +1,4 @@
 #include "photo/overlay.hpp"
-
-#include "common/atomic_file.hpp"
-
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
@@ -13,7 +10,6 @@
 
 #include <opencv2/imgproc.hpp>
 
-#include "common/error.hpp"
 #include "photo/png_encode.hpp"
 
 namespace shadematch::photo {
@@ -92,14 +88,7 @@ cv::Mat render_calibration_overlay(const DecodedImage& image, const CalibrationR
 
 void write_calibration_overlay(const std::string& path, const DecodedImage& image, const CalibrationResult& result,
                                int max_long_side) {
-  const cv::Mat bgr = render_calibration_overlay(image, result, max_long_side);
-  std::vector<std::uint8_t> png;
-  try {
-    png = encode_png(bgr);
-  } catch (const std::runtime_error& e) {
-    throw InputError(path, std::string("the overlay: ") + e.what());
-  }
-  write_file_atomically(path, std::string_view(reinterpret_cast<const char*>(png.data()), png.size()));
+  write_png_file(path, render_calibration_overlay(image, result, max_long_side));
 }
 
 }  // namespace shadematch::photo

@@ -6,6 +6,10 @@
 #include <cstdio>
 #include <stdexcept>
 #include <string>
+#include <string_view>
+
+#include "common/atomic_file.hpp"
+#include "common/error.hpp"
 
 namespace shadematch::photo {
 namespace {
@@ -68,6 +72,16 @@ std::vector<std::uint8_t> encode_png(const cv::Mat& image) {
     throw std::runtime_error(std::string("cannot encode the PNG: ") + (out.error[0] ? out.error : "libpng failed"));
   }
   return bytes;
+}
+
+void write_png_file(const std::string& path, const cv::Mat& image) {
+  std::vector<std::uint8_t> png;
+  try {
+    png = encode_png(image);
+  } catch (const std::runtime_error& e) {
+    throw InputError(path, e.what());
+  }
+  write_file_atomically(path, std::string_view(reinterpret_cast<const char*>(png.data()), png.size()));
 }
 
 }  // namespace shadematch::photo
