@@ -67,34 +67,29 @@ struct CaseGrader::Impl {
   std::optional<CandidateGrid> grid;  // the one grid the plan and the ranks are taken from
   PlanResult plan;
   std::vector<std::vector<RankKey>> ranked;  // per session, sorted, allowed candidates only
-  std::vector<double> l_max;                 // per session: the "half a shade darker" bound
 
   colour::Lab appearance(const colour::Lab& dot) const {
     return targets.appearance == Appearance::area ? area_mix(dot, targets.substrate, targets.coverage) : dot;
   }
 
   void rank_sessions() {
-    // The plan's own half shade (a dark skin shrinks its step below the palette's shade), so that
-    // the tool's first choices pass its own key.
-    const double half_shade = plan.half_shade_dl;
+    // Each session's keys are the candidates within the plan's own lightness window (search.hpp:
+    // half a shade below the session before's first choice, and the look-ahead bound), so that
+    // the tool's first choices rank 1.
     const colour::Lab* predicted = grid->predicted();
-    std::optional<double> previous_first_l;
     for (std::size_t s = 0; s < targets.sessions.size(); ++s) {
-      const double bound = previous_first_l ? *previous_first_l - half_shade : std::numeric_limits<double>::infinity();
-      l_max.push_back(bound);
+      const SessionBlends& session = plan.sessions.at(s);
       const colour::Lab& target = targets.sessions[s];
       std::vector<RankKey> keys;
       keys.reserve(grid->size());
       for (std::size_t i = 0; i < grid->size(); ++i) {
         const colour::Lab& p = predicted[i];
-        if (!(p.l <= bound)) continue;  // also drops NaN predictions, as the search does
+        // also drops NaN predictions, as the search does
+        if (!(p.l <= session.l_max && p.l >= session.l_min)) continue;
         keys.push_back(grid->key(i, blend_score(target, p)));
       }
       std::sort(keys.begin(), keys.end());
       ranked.push_back(std::move(keys));
-      if (s < plan.sessions.size() && !plan.sessions[s].blends.empty()) {
-        previous_first_l = plan.sessions[s].blends.front().predicted.l;
-      }
     }
   }
 
@@ -194,7 +189,9 @@ BlendGrade CaseGrader::grade(int session, const pigment::Blend& blend) const {
   g.score = blend_score(g.target, g.predicted);
   g.diff = colour::lab_difference(g.target, g.predicted);
   g.direction = grade_direction(g.target, g.predicted);
-  g.allowed = g.predicted.l <= s.l_max[si];
+  const SessionBlends& planned = s.plan.sessions.at(si);
+  g.allowed = g.predicted.l <= planned.l_max;
+  g.leaves_room = g.predicted.l >= planned.l_min;
   const std::vector<RankKey>& keys = s.ranked[si];
   const RankKey key =
       rank_key(mix, index.value_or(std::numeric_limits<std::uint32_t>::max()), blend_score(g.target, g.predicted));
@@ -214,7 +211,11 @@ std::string advice_for(const BlendGrade& g, int session, bool pass, double toler
     out += "; not half a shade darker than session " + std::to_string(session - 1) +
            "'s first choice (a session must not lighten the previous one)";
   }
-  if (g.rank == 1 && g.allowed) {
+  if (!g.leaves_room) {
+    out += "; too dark for session " + std::to_string(session) +
+           ": the later sessions would have no room to be half a shade darker each";
+  }
+  if (g.rank == 1 && g.allowed && g.leaves_room) {
     out += "; the tool's first choice too";
   } else if (g.first_choice) {
     out += "; the tool's first choice: " + g.first_choice->recipe + " (ΔE00 " + fmt1(g.first_choice->de00) + ")";

@@ -79,6 +79,7 @@ struct BlendGrade {
   std::size_t candidates = 0;               // candidates the session allows
   bool on_grid = true;                      // the blend is a point of the palette's grid
   bool allowed = true;                      // meets the session's "half a shade darker" rule
+  bool leaves_room = true;                  // not darker than the plan's look-ahead bound (search.hpp)
   std::optional<RankedBlend> first_choice;  // the tool's pick for the session
 };
 

@@ -22,8 +22,8 @@ struct Search {
   const CandidateGrid& grid;
   unsigned threads = 1;
 
-  // The best `pool_size` candidates for `target` among those with L*pred ≤ l_max, sorted.
-  std::vector<RankKey> best(const colour::Lab& target, double l_max, std::size_t pool_size) const {
+  // The best `pool_size` candidates for `target` among those with l_min ≤ L*pred ≤ l_max, sorted.
+  std::vector<RankKey> best(const colour::Lab& target, double l_min, double l_max, std::size_t pool_size) const {
     const colour::Lab* predicted = grid.predicted();
     const std::size_t n = grid.size();
     const unsigned t_count = n < 50'000 ? 1U : threads;
@@ -38,7 +38,7 @@ struct Search {
       double cut = std::numeric_limits<double>::infinity();
       for (std::size_t i = begin; i < end; ++i) {
         const colour::Lab& p = predicted[i];
-        if (!(p.l <= l_max)) continue;  // also drops NaN predictions
+        if (!(p.l <= l_max && p.l >= l_min)) continue;  // also drops NaN predictions
         if (score_lightness_bound(target, p) > cut || score_lower_bound(target, p) > cut) continue;
         const RankKey k = grid.key(i, blend_score(target, p));
         if (heap.size() < pool_size) {
@@ -67,10 +67,10 @@ struct Search {
 
   // Up to k candidate indices for the target, best first, without near-duplicates (same inks and
   // ΔE00 < kListedMinDe00 from one already listed).
-  std::vector<std::size_t> list(const colour::Lab& target, double l_max, std::size_t k) const {
+  std::vector<std::size_t> list(const colour::Lab& target, double l_min, double l_max, std::size_t k) const {
     std::size_t pool_size = std::max<std::size_t>(64, 16 * k);
     for (;;) {
-      const std::vector<RankKey> ranked = best(target, l_max, pool_size);
+      const std::vector<RankKey> ranked = best(target, l_min, l_max, pool_size);
       std::vector<std::size_t> chosen;
       for (const RankKey& key : ranked) {
         const std::size_t i = key.index;
@@ -192,6 +192,8 @@ PlanResult plan_on_grid(const CandidateGrid& grid, const PlanTargets& targets, c
   // Half a shade of this plan (of the shade step, or of the shrunk step when the skin leaves less
   // room: see search.hpp).
   double half_shade = kSessionMinShades * targets.shade_step_dl;
+  // With reachable targets: the darkest blend's L*, below which no later session can go.
+  std::optional<double> darkest_l;
   if (const std::optional<std::size_t> dark = grid.darkest()) {
     const colour::Lab* predicted = grid.predicted();
     const HealedGamut gamut(predicted, grid.size());
@@ -209,13 +211,24 @@ PlanResult plan_on_grid(const CandidateGrid& grid, const PlanTargets& targets, c
     const colour::Lab final_reachable = gamut.map(targets.final_target);
     double step = targets.shade_step_dl;
     const double room = gamut.lightest_l() - final_reachable.l;
+    const double palette_half = kSessionMinShades * targets.shade_step_dl;
+    double spacing = palette_half;  // the plan's half shade (below)
     if (n > 1 && final_reachable.l + static_cast<double>(n) * step > gamut.lightest_l()) {
       // The first session would not lie a step below the lightest blend (about the skin itself):
-      // the reachable range is divided evenly instead, one step between the skin and session 1.
-      step = std::max(0.0, room / static_cast<double>(n));
+      // the step shrinks (search.hpp, kSessionSpacingMargin), the room between the sessions kept
+      // before the room between the skin and session 1.
+      const double gaps = static_cast<double>(n - 1);
+      const double kept = (1.0 + kSessionSpacingMargin) * palette_half;
+      if (room >= gaps * kept) {
+        step = std::max(room / static_cast<double>(n), kept);
+      } else {
+        step = std::max(0.0, room / static_cast<double>(n));
+        spacing = kSessionMinShades * step;
+      }
       result.warnings.push_back("this skin leaves ΔL* " + fmt1(room) +
                                 " between the darkest reachable target and the lightest blend: the sessions are ΔL* " +
-                                fmt1(step) + " apart instead of one shade (" + fmt1(targets.shade_step_dl) + ")");
+                                fmt1(step) + " apart instead of one shade (" + fmt1(targets.shade_step_dl) + ")" +
+                                (spacing < palette_half ? ", less than half a shade" : ""));
     }
     if (room < 0.5) {
       result.warnings.push_back(
@@ -248,7 +261,10 @@ PlanResult plan_on_grid(const CandidateGrid& grid, const PlanTargets& targets, c
         if (reach.darkest.l - rc.l <= reach.margin_dl) reach.reduce_contrast_target = rc;
       }
     }
-    if (options.reachable_targets) half_shade = kSessionMinShades * reach.step_dl;
+    if (options.reachable_targets) {
+      half_shade = spacing;
+      darkest_l = reach.darkest.l;
+    }
     result.reach = std::move(reach);
   }
   result.half_shade_dl = half_shade;
@@ -259,8 +275,17 @@ PlanResult plan_on_grid(const CandidateGrid& grid, const PlanTargets& targets, c
     SessionBlends session;
     session.session = static_cast<int>(si + 1);
     session.target = result.targets.sessions[si];
-    const double l_max = previous_first_l ? *previous_first_l - half_shade : std::numeric_limits<double>::infinity();
-    for (std::size_t index : s.list(session.target, l_max, k)) {
+    session.l_max = previous_first_l ? *previous_first_l - half_shade : std::numeric_limits<double>::infinity();
+    // Look ahead: a first choice darker than this leaves the later sessions no room to be half a
+    // shade apart down to the darkest blend. Dropped when no blend is left within both bounds.
+    const std::size_t later = result.targets.sessions.size() - 1 - si;
+    if (darkest_l) session.l_min = *darkest_l + static_cast<double>(later) * half_shade;
+    std::vector<std::size_t> listed = s.list(session.target, session.l_min, session.l_max, k);
+    if (listed.empty() && session.l_min > -std::numeric_limits<double>::infinity()) {
+      session.l_min = -std::numeric_limits<double>::infinity();
+      listed = s.list(session.target, session.l_min, session.l_max, k);
+    }
+    for (std::size_t index : listed) {
       RankedBlend r = s.describe(index, session.target);
       r.rank = static_cast<int>(session.blends.size() + 1);
       session.blends.push_back(std::move(r));
@@ -291,7 +316,8 @@ PlanResult plan_on_grid(const CandidateGrid& grid, const PlanTargets& targets, c
       colour::Lab accent_target = session.target;
       accent_target.l -= targets.shade_step_dl;
       session.accent_target = accent_target;
-      const auto accent = s.list(accent_target, session.blends.front().predicted.l - half_shade, 1);
+      const auto accent = s.list(accent_target, -std::numeric_limits<double>::infinity(),
+                                 session.blends.front().predicted.l - half_shade, 1);
       if (accent.empty() && result.reach && result.reach->anchored) {
         result.warnings.push_back(label +
                                   ": no accent blend: the session already aims at the darkest colour the "

@@ -20,6 +20,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <functional>
+#include <limits>
 #include <optional>
 #include <string>
 #include <vector>
@@ -69,6 +70,10 @@ struct SessionBlends {
   std::optional<colour::Lab> accent_target;
   // Set when no listed blend is within ΔE00 3 of the target: what the palette lacks.
   std::optional<std::string> shortfall;
+  // The lightness window the list was drawn from: l_max half a shade below the session before's
+  // first choice, l_min the look-ahead (plan_on_grid); infinite when unbounded.
+  double l_max = std::numeric_limits<double>::infinity();
+  double l_min = -std::numeric_limits<double>::infinity();
 };
 
 // Reachable targets (DESIGN.md): the palette's healed gamut in this skin (plan/gamut.hpp) bounds
@@ -79,12 +84,25 @@ struct SessionBlends {
 //     colour to (L*final,reachable + (N − k)·step, a*final, b*final) — lightness first, then the
 //     nearest chromaticity at that lightness (HealedGamut::map);
 //   * when the first session would not lie a full step below the lightest blend (a dark skin
-//     leaves little room between the darkest blend and the skin itself), the plan's step shrinks to
-//     (L*lightest − L*final,reachable)/N — the reachable range divided evenly, one step between the
-//     skin and session 1 — and "half a shade" (by which each session's list must be darker than the
-//     session before's first choice) is half of that step; a warning says so.
+//     leaves little room between the darkest blend and the skin itself), the plan's step shrinks,
+//     with a warning. The room R = L*lightest − L*final,reachable goes to the spacing between the
+//     sessions before the room between the skin and session 1: while R ≥ (N − 1)·s, with s = (1 +
+//     kSessionSpacingMargin)·half a shade, the step is max(R/N, s) and the sessions' first choices
+//     stay half the palette's shade apart (session 1 moves up toward the lightest blend); with less
+//     room the step is R/N — the range divided evenly, one step between the skin and session 1 —
+//     and "half a shade" (by which each session's list must be darker than the session before's
+//     first choice) is half of that step;
+//   * each session's list is also bounded below (look-ahead): no blend darker than L*darkest +
+//     (later sessions)·half a shade, which would leave the later sessions no room; the bound is
+//     dropped for a session where no blend lies within both bounds.
 // A target inside the gamut stays exactly as DESIGN.md says.
 inline constexpr double kReachMarginShades = 0.5;
+// Sessions kept half a shade apart on a shrunk range are aimed 20 % further apart than that, so
+// that each first choice may fall a little off its target (on the house palette on Monk 8 skin
+// the first choices lie within about 0.25 L* of their targets, 10 % of the 2.5 half shade) and the
+// next session still finds a blend between the half-shade bound and the look-ahead bound: at 0 %
+// those bounds meet and a discrete grid has no blend between them.
+inline constexpr double kSessionSpacingMargin = 0.2;
 
 struct Reach {
   colour::Lab darkest;                      // the darkest prediction of all searched candidates (dot or area)

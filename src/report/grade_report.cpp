@@ -76,6 +76,7 @@ nlohmann::json grade_json(const GradeReport& report) {
     x["candidates"] = r.grade.candidates;
     x["on_grid"] = r.grade.on_grid;
     x["allowed"] = r.grade.allowed;
+    x["leaves_room"] = r.grade.leaves_room;
     x["pass"] = r.pass;
     x["advice"] = r.advice;
     x["first_choice"] = r.grade.first_choice ? blend_json(*r.grade.first_choice) : nlohmann::json(nullptr);

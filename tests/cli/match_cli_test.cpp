@@ -194,7 +194,7 @@ TEST_CASE("cli match: hair darker than the palette can heal gets an anchored pla
 // the issue states them. Skins: the Monk Skin Tone Scale's sRGB (calibration/
 // monk_skin_tone_srgb.csv #f3e7db, #d7bd96, #604134) as Lab D50 (Bradford-adapted sRGB).
 // What must hold where the hair is darker than the skin: three sessions, each first choice at least
-// half a shade of this plan darker than the one before and within ΔE00 2 of its stated
+// half the palette's shade darker than the one before and within ΔE00 2 of its stated
 // (reachable) target, and the report says how far the final target is from the hair. Where the
 // hair is not darker than the skin (mid brown and grey on Monk 8) pigment cannot help: the plan
 // must say so instead.
@@ -224,7 +224,11 @@ TEST_CASE("cli match: the issue-14 evidence matrix of hair colours and Monk skin
         CHECK(said);
         continue;
       }
-      const double half = 0.5 * reach["session_step_dL"].get<double>();
+      // Half the palette's shade (house.yaml: 5), on every skin: a dark skin shrinks the step
+      // between the targets but keeps the first choices that far apart while its room allows
+      // (search.hpp).
+      const double half = 0.5 * j["plan"]["shade_step_dL"].get<double>();
+      REQUIRE(half == 2.5);
       double previous = 101.0;
       for (const auto& s : j["sessions"]) {
         REQUIRE_FALSE(s["blends"].empty());
@@ -236,32 +240,11 @@ TEST_CASE("cli match: the issue-14 evidence matrix of hair colours and Monk skin
         previous = l;
       }
       // On light and medium skin the shade is the palette's own (5); only a dark skin shrinks it.
+      // On Monk 8 the range from the lightest blend (L* 30.8) to undiluted jet-black (24.3) holds two
+      // steps of 1.2 half shades (3.0) but not three of 5.
       if (skin_name != "Monk 8") CHECK(reach["session_step_dL"].get<double>() == Approx(5.0));
+      if (skin_name == "Monk 8") CHECK(reach["session_step_dL"].get<double>() == Approx(3.0));
       for (const auto& s : j["sessions"]) CHECK_FALSE(s.contains("palette_lacks"));  // no "Nothing comes within"
-    }
-  }
-}
-
-// Known miss of issue 14, kept as an explicitly skipped case (hidden tag: run it with
-// `test_cli "[.known-miss]"`): on Monk 8 skin the whole range from the skin (L* 30.9) to the darkest
-// blend (undiluted jet-black, L* 24.3) is 6.6 L*, so three sessions can be at most 2.2 apart,
-// less than half the palette's shade (2.5). The plan shrinks its step and says so (the matrix
-// above checks that); this case asks for the palette's own half shade, which the model does not
-// reach: black on a melanin-rich epidermis changes the skin little.
-TEST_CASE("cli match: on Monk 8 the sessions are half the palette's shade apart (known miss)", "[cli][.known-miss]") {
-  const std::string palette = shadematch::test::source_dir() + "/palettes/house.yaml";
-  for (const char* hair : {"18,0,-1", "22,4,5"}) {
-    INFO("hair " << hair << " on Monk 8");
-    const auto r = run_cli({"match", "--target", hair, "--skin", "30.88,12.57,13.64", "--palette", palette,
-                            "--sessions", "3", "--today", "2026-01-01", "--json"});
-    REQUIRE(r.exit_code == 0);
-    const auto j = nlohmann::json::parse(r.out);
-    double previous = 101.0;
-    for (const auto& s : j["sessions"]) {
-      REQUIRE_FALSE(s["blends"].empty());
-      const double l = s["blends"][0]["predicted_lab"][0].get<double>();
-      CHECK(l <= previous - 2.5);
-      previous = l;
     }
   }
 }

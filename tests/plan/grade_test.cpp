@@ -52,8 +52,16 @@ TEST_CASE("grade: the tool's own first choice ranks 1 with the plan's ΔE00, in 
     REQUIRE(g.first_choice);
     CHECK(g.first_choice->recipe == first.recipe);
   }
-  // Session 1 allows the whole grid; later sessions only blends half a shade darker.
-  CHECK(f.grader.grade(1, f.blend("jet-black")).candidates == plan::count_candidates(5, 3, 6, 5));
+  // Session 1 allows the whole grid but the blends darker than the look-ahead bound (search.hpp):
+  // the darkest blend (jet-black, L* 15) plus two half shades, L* 20. On the stand-in predictor
+  // an undiluted mix is the parts-weighted mean of its inks' L* and any dilution lies above 48, so
+  // five blends fall below: jet-black (15), 5+1 dark-brown (16.67), 5+1 cool-grey (18.33), 4+2
+  // dark-brown (18.33), 5+1 mid-brown (19.17); 4 jet-black + 1 dark-brown + 1 cool-grey is 20.
+  // Later sessions allow only blends half a shade darker.
+  CHECK(plan.sessions[0].l_min == Approx(20.0));
+  CHECK(f.grader.grade(1, f.blend("jet-black")).candidates == plan::count_candidates(5, 3, 6, 5) - 5);
+  CHECK_FALSE(f.grader.grade(1, f.blend("jet-black")).leaves_room);
+  CHECK(f.grader.grade(1, f.blend("4 jet-black + 1 dark-brown + 1 cool-grey")).leaves_room);
   CHECK(f.grader.grade(3, f.blend("jet-black")).candidates < plan::count_candidates(5, 3, 6, 5));
 }
 
@@ -79,26 +87,41 @@ TEST_CASE("grade: the first choice ranks 1 with the ink-in-skin model too", "[un
 
 TEST_CASE("grade: on dark skin, where the plan shrinks its step, the tool's first choices still rank 1", "[unit]") {
   // Monk 8 skin (#604134 as Lab D50, as in tests/cli's issue-14 matrix) leaves only a few L*
-  // between the skin and the darkest blend: the plan divides that range (search.hpp, Reach), and
-  // "half a shade" is half of its step, not of the palette's. Grading must use the same bound, or
-  // the tool's own first choice for session 2 fails its own key as "not half a shade darker".
+  // between the skin and the darkest blend: the plan shrinks its step (search.hpp, Reach) and
+  // bounds each session's list from below too. Grading must use the same window, or the tool's
+  // own first choice fails its own key ("not half a shade darker", or "too dark").
   pigment::Palette palette = make_palette(kIds, kLabs, kSteps, 3, 6);
   for (pigment::Ink& ink : palette.inks) REQUIRE(pigment::complete_ink_reflectance(ink));
   const colour::Lab skin{30.88, 12.57, 13.64};
   const pigment::InkInSkinModel model(palette, skin);
   const plan::InkInSkinPredictor predictor(model);
-  // Four sessions over the ~8 L* from the skin to the darkest blend: about 2 L* apart.
-  const auto targets = plan::plan_targets({plan::Goal::follicle, 4, 5.0}, {{18.0, 0.0, -1.0}, skin, std::nullopt, 0.3});
-  const plan::CaseGrader grader(palette, predictor, targets);
-  REQUIRE(grader.plan().reach);
-  REQUIRE(grader.plan().reach->step_dl < 2.5);  // the premise: less than half the palette's shade
-  for (const plan::SessionBlends& s : grader.plan().sessions) {
-    REQUIRE_FALSE(s.blends.empty());
-    const plan::BlendGrade g = grader.grade(s.session, pigment::parse_blend(s.blends.front().recipe, palette));
-    INFO("session " << s.session << ": " << s.blends.front().recipe << " L* " << s.blends.front().predicted.l
-                    << ", step " << grader.plan().reach->step_dl);
-    CHECK(g.allowed);
-    CHECK(g.rank == 1);
+  // Over the ~7.8 L* from the lightest to the darkest blend, three sessions keep half the
+  // palette's shade apart: their targets 3.0 apart (2 · 3.0 ≤ 7.8, search.hpp), the look-ahead
+  // bound and the half-shade bound both in play. Four cannot (3 · 3.0 > 7.8) and share the range
+  // evenly, about 1.95 L* apart, half of that being their half shade.
+  for (const int sessions : {3, 4}) {
+    const auto targets =
+        plan::plan_targets({plan::Goal::follicle, sessions, 5.0}, {{18.0, 0.0, -1.0}, skin, std::nullopt, 0.3});
+    const plan::CaseGrader grader(palette, predictor, targets);
+    REQUIRE(grader.plan().reach);
+    if (sessions == 3) {
+      REQUIRE(grader.plan().reach->step_dl == Approx((1.0 + plan::kSessionSpacingMargin) * 2.5));
+      CHECK(grader.plan().half_shade_dl == Approx(2.5));
+    } else {
+      REQUIRE(grader.plan().reach->step_dl < 2.5);  // the premise: less than half the palette's shade
+      CHECK(grader.plan().half_shade_dl == Approx(grader.plan().reach->step_dl / 2.0));
+    }
+    for (const plan::SessionBlends& s : grader.plan().sessions) {
+      INFO(sessions << " sessions, session " << s.session << ": target L* " << s.target.l << ", window L* " << s.l_min
+                    << " … " << s.l_max << ", darkest blend L* " << grader.plan().reach->darkest.l);
+      REQUIRE_FALSE(s.blends.empty());
+      const plan::BlendGrade g = grader.grade(s.session, pigment::parse_blend(s.blends.front().recipe, palette));
+      INFO(sessions << " sessions, session " << s.session << ": " << s.blends.front().recipe << " L* "
+                    << s.blends.front().predicted.l << ", step " << grader.plan().reach->step_dl);
+      CHECK(g.allowed);
+      CHECK(g.leaves_room);
+      CHECK(g.rank == 1);
+    }
   }
 }
 

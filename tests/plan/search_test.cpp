@@ -511,8 +511,43 @@ TEST_CASE("plan search: on a skin close to the darkest blend the sessions share 
   CHECK(r.reach->step_dl == Approx(step));
   REQUIRE(r.sessions.size() == 3);
   for (std::size_t k = 0; k < 3; ++k) CHECK(r.sessions[k].target.l == Approx(15.0 + static_cast<double>(2 - k) * step));
+  // 5.33 < 2 · 3.0 (search.hpp): too little room to keep half the palette's shade between them.
+  CHECK(r.half_shade_dl == Approx(step / 2.0));
   bool warned = false;
-  for (const std::string& w : r.warnings) warned = warned || w.find("instead of one shade") != std::string::npos;
+  for (const std::string& w : r.warnings) {
+    warned = warned || w.find("instead of one shade (5.0), less than half a shade") != std::string::npos;
+  }
+  CHECK(warned);
+}
+
+TEST_CASE("plan search: with room for half a shade between sessions, session 1 moves up instead", "[unit]") {
+  // Skin L* 23: jet-black at fractions 1, 1/2, 1/3, 1/5, 1/9 heals to 15, 19, 20.33, 21.4, 22.11 on
+  // the linear stand-in. The room 22.11 − 15 = 7.11 would give R/3 = 2.37 per session, less than
+  // half the palette's shade; it holds two gaps of (1 + 0.2) · 2.5 = 3.0, so the sessions aim at
+  // 21, 18, 15 (0.11 between the lightest blend and session 1) and their lists stay half a shade
+  // (2.5) apart.
+  const auto palette = make_palette({"jet-black"}, {{15.0, 0.0, 0.0}}, kSteps, 1, 1);
+  const colour::Lab skin{23.0, 8.0, 10.0};
+  const LinearLabPredictor predictor({{15.0, 0.0, 0.0}}, skin);
+  const auto t = plan::plan_targets({plan::Goal::follicle, 3, 5.0}, {{5.0, 1.0, 2.0}, skin, std::nullopt, 0.3});
+  const auto r = plan::plan_blends(palette, predictor, t, {});
+  REQUIRE(r.reach);
+  CHECK(r.reach->lightest.l == Approx(23.0 - 8.0 / 9.0));
+  CHECK(r.reach->step_dl == Approx(3.0));
+  CHECK(r.half_shade_dl == Approx(2.5));
+  REQUIRE(r.sessions.size() == 3);
+  for (std::size_t k = 0; k < 3; ++k) CHECK(r.sessions[k].target.l == Approx(15.0 + 3.0 * static_cast<double>(2 - k)));
+  // Look-ahead: session 1 lists nothing darker than 15 + 2 · 2.5, so its first choice is 21.4
+  // (closest to 21 of 20.33, 21.4, 22.11: 20.33 is 0.67 darker, penalised, 21.4 only 0.4 lighter).
+  CHECK(r.sessions[0].l_min == Approx(20.0));
+  REQUIRE_FALSE(r.sessions[0].blends.empty());
+  CHECK(r.sessions[0].blends.front().predicted.l == Approx(21.4));
+  for (const auto& b : r.sessions[0].blends) CHECK(b.predicted.l >= 20.0);
+  bool warned = false;
+  for (const std::string& w : r.warnings) {
+    warned = warned || w.find("ΔL* 3.0 apart instead of one shade (5.0)") != std::string::npos;
+    CHECK(w.find("less than half a shade") == std::string::npos);
+  }
   CHECK(warned);
 }
 
