@@ -22,7 +22,7 @@ SHADEMATCH_FUZZ_TARGET(arguments) {
     info.width = info.stored_width = 4000;
     info.height = info.stored_height = 3000;
     photo::MeasureOptions options;
-    options.card_corners = std::array<cv::Point2f, 4>{cv::Point2f{100, 100}, {700, 100}, {700, 500}, {100, 500}};
+    options.card_corners = Quad{PointF{100, 100}, {700, 100}, {700, 500}, {100, 500}};
     switch (data[0] % 4) {
       case 0:
         photo::validate_regions(info, {cli::parse_region_argument("hair", text, "measure", "--hair")}, options);
@@ -34,7 +34,7 @@ SHADEMATCH_FUZZ_TARGET(arguments) {
         break;
       }
       case 2:
-        for (const cv::Point2f& p : cli::parse_corners(text, "calibrate: --corners")) {
+        for (const PointF& p : cli::parse_corners(text, "calibrate: --corners")) {
           if (!std::isfinite(p.x) || !std::isfinite(p.y) || p.x < 0 || p.y < 0)
             fuzz::finding("a corner out of range passed");
         }

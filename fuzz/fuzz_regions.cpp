@@ -17,7 +17,7 @@ SHADEMATCH_FUZZ_TARGET(regions) {
     info.width = info.stored_width = 4000;
     info.height = info.stored_height = 3000;
     photo::MeasureOptions options;
-    options.card_corners = std::array<cv::Point2f, 4>{cv::Point2f{100, 100}, {700, 100}, {700, 500}, {100, 500}};
+    options.card_corners = Quad{PointF{100, 100}, {700, 100}, {700, 500}, {100, 500}};
     photo::validate_regions(info, regions, options);
   });
 }

@@ -41,7 +41,7 @@ photo::Region parse_named_region_argument(const std::string& item, const std::st
   return parse_region_argument(name, item.substr(eq + 1), command, "--region " + name);
 }
 
-std::array<cv::Point2f, 4> parse_corners(const std::string& text, const std::string& what) {
+Quad parse_corners(const std::string& text, const std::string& what) {
   std::string t = text;
   for (char& c : t) {
     if (c == ';') c = ' ';
@@ -52,7 +52,7 @@ std::array<cv::Point2f, 4> parse_corners(const std::string& text, const std::str
   if (points.size() != 4) {
     throw UsageError(what + ": expected four points \"x,y x,y x,y x,y\", found '" + text + "'");
   }
-  std::array<cv::Point2f, 4> out;
+  Quad out;
   for (std::size_t i = 0; i < 4; ++i) {
     const auto comma = points[i].find(',');
     bool ok = comma != std::string::npos;
@@ -69,7 +69,7 @@ std::array<cv::Point2f, 4> parse_corners(const std::string& text, const std::str
     }
     if (!ok)
       throw UsageError(what + ": point " + std::to_string(i + 1) + " must be x,y in pixels, found '" + points[i] + "'");
-    out[i] = cv::Point2f(static_cast<float>(x), static_cast<float>(y));
+    out[i] = PointF{static_cast<float>(x), static_cast<float>(y)};
   }
   return out;
 }

@@ -7,7 +7,7 @@
 #include <array>
 #include <string>
 
-#include <opencv2/core/types.hpp>
+#include "common/geometry.hpp"
 
 #include "photo/measure.hpp"
 #include "pigment/model.hpp"
@@ -28,6 +28,6 @@ photo::Region parse_named_region_argument(const std::string& item, const std::st
 // of "--blend" so that their column is shown.
 pigment::Blend parse_blend_argument(const std::string& text, const pigment::Palette& palette);
 
-std::array<cv::Point2f, 4> parse_corners(const std::string& text, const std::string& what);
+Quad parse_corners(const std::string& text, const std::string& what);
 
 }  // namespace shadematch::cli

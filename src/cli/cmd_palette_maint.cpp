@@ -23,7 +23,8 @@
 #include "plan/lint.hpp"
 #include "report/calibration_report.hpp"
 #include "report/swatch.hpp"
-#include "report/swatch_measure.hpp"
+#include "session/swatch_image.hpp"
+#include "session/swatch_measure.hpp"
 
 namespace shadematch::cli {
 namespace {
@@ -42,7 +43,7 @@ std::string lab_text(const colour::Lab& lab) {
   return fmt(lab.l) + ", " + fmt(lab.a) + ", " + fmt(lab.b);
 }
 
-cv::Rect parse_roi(const std::string& text, const std::string& what) {
+PixelRect parse_roi(const std::string& text, const std::string& what) {
   const std::vector<int> v = parse_int_list(text, 4, what);
   return {v[0], v[1], v[2], v[3]};
 }
@@ -75,9 +76,9 @@ int run_palette_measure(const std::vector<std::string>& args) {
   }
   expect_positionals("palette measure", positional_args, 1, "one PHOTO");
   if (roi_text.empty()) throw UsageError("palette measure: --roi x,y,w,h is required");
-  const cv::Rect roi = parse_roi(roi_text, "palette measure: --roi");
+  const PixelRect roi = parse_roi(roi_text, "palette measure: --roi");
   photo::CalibrationResult calibration;
-  const auto m = report::measure_swatch(
+  const auto m = session::measure_swatch(
       positional_args[0], roi, calibration_path.empty() ? std::nullopt : std::optional<std::string>(calibration_path),
       calibration);
   if (!m) return report_no_card(calibration);
@@ -176,7 +177,7 @@ int run_palette_add(const std::vector<std::string>& args) {
   }
   if (vm.count("photo")) {
     photo::CalibrationResult calibration;
-    const auto m = report::measure_swatch(
+    const auto m = session::measure_swatch(
         photo_path, parse_roi(roi_text, "palette add: --roi"),
         calibration_path.empty() ? std::nullopt : std::optional<std::string>(calibration_path), calibration);
     if (!m) return report_no_card(calibration);
@@ -308,7 +309,7 @@ int run_palette_swatches(const std::vector<std::string>& args) {
   }
   const pigment::Palette palette = files::load_palette(positional_args[0]);
   const report::SwatchChart chart = report::swatch_chart(palette, skins);
-  report::write_swatch_chart(out, chart);
+  session::write_swatch_chart(out, chart);
   std::cout << "wrote " << out << ": " << chart.rows.size() << " inks × " << chart.skins.size() << " skins × "
             << chart.dilutions.size() << " dilution steps\n";
   return 0;

@@ -28,8 +28,8 @@
 
 #include "common/atomic_file.hpp"
 #include "photo/calibrate.hpp"
-#include "photo/decode.hpp"
 #include "photo/fit.hpp"
+#include "photo/image_info.hpp"
 
 namespace shadematch::files {
 

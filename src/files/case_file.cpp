@@ -140,7 +140,7 @@ photo::Region region(const Reader& r, const YAML::Node& n, const std::string& na
   const int y = r.integer(n[1], key + " y", 0, 1'000'000);
   const int w = r.integer(n[2], key + " w", 1, 1'000'000);
   const int h = r.integer(n[3], key + " h", 1, 1'000'000);
-  out.rect = cv::Rect(x, y, w, h);
+  out.rect = PixelRect{x, y, w, h};
   out.origin = r.source();
   out.line = n.Mark().is_null() ? 0 : n.Mark().line + 1;
   out.column = n.Mark().is_null() ? 0 : n.Mark().column + 1;

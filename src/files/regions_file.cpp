@@ -44,7 +44,7 @@ int pixel(const std::string& source, const YAML::Node& n, const std::string& wha
   return static_cast<int>(v);
 }
 
-cv::Rect rect_of(const std::string& source, const YAML::Node& n, const std::string& name) {
+PixelRect rect_of(const std::string& source, const YAML::Node& n, const std::string& name) {
   if (!n.IsSequence() || n.size() != 4) {
     fail(source, n,
          "region '" + name + "': a rectangle is [x, y, w, h] (4 numbers), found " + describe(n) +

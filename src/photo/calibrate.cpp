@@ -8,6 +8,7 @@
 #include "colour/delta_e.hpp"
 #include "colour/lab.hpp"
 #include "colour/spectral.hpp"
+#include "photo/decode.hpp"
 
 namespace shadematch::photo {
 namespace {

@@ -9,16 +9,17 @@
 #include <string_view>
 #include <vector>
 
-#include <opencv2/core.hpp>
-
 #include "colour/types.hpp"
+#include "common/geometry.hpp"
 #include "photo/calibration.hpp"
 #include "photo/card.hpp"
-#include "photo/decode.hpp"
 #include "photo/detect.hpp"
 #include "photo/fit.hpp"
+#include "photo/image_info.hpp"
 
 namespace shadematch::photo {
+
+struct DecodedImage;  // photo/decode.hpp
 
 struct PatchResult {
   int index = 0;
@@ -67,8 +68,8 @@ struct CalibrationResult {
 
 struct CalibrateOptions {
   std::string card_id = "colorchecker-classic-2014";
-  std::optional<std::array<cv::Point2f, 4>> corners;  // --corners, displayed full-photo pixels
-  std::optional<CorrectionModel> model;               // nullopt = auto (lower leave-one-out mean)
+  std::optional<Quad> corners;           // --corners, displayed full-photo pixels
+  std::optional<CorrectionModel> model;  // nullopt = auto (lower leave-one-out mean)
 };
 
 // Fits and reports from an already decoded image (any reduce; detection reports full-photo

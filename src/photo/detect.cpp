@@ -7,6 +7,7 @@
 // 4. The best is sampled again at the decoded resolution with the card's own patch boxes and
 //    judged: usable, `occluded`, `lookalike`, `clipped`, or `no-card`.
 #include "photo/detect.hpp"
+#include "photo/cv_geometry.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -489,7 +490,7 @@ CardDetection detail::detect_card_with(const DecodedImage& image, const CardDefi
   const int long_side = std::max(image.encoded.cols, image.encoded.rows);
   if (options.corners) {
     std::array<cv::Point2f, 4> enc;
-    for (std::size_t k = 0; k < 4; ++k) enc[k] = (*options.corners)[k] * static_cast<float>(image.scale);
+    for (std::size_t k = 0; k < 4; ++k) enc[k] = to_cv((*options.corners)[k]) * static_cast<float>(image.scale);
     const double to_search = static_cast<double>(search.encoded.cols) / image.encoded.cols;
     CellSamples sampled(search);
     for (const auto& cand : detail::candidates_from_corners(enc, card)) {
@@ -632,8 +633,7 @@ CardDetection detail::detect_card_with(const DecodedImage& image, const CardDefi
                                            apply(card_to_encoded, w, h), apply(card_to_encoded, 0, h)};
   const double to_full = 1.0 / image.scale;
   for (std::size_t k = 0; k < 4; ++k) {
-    out.corners[k] =
-        cv::Point2f(static_cast<float>(corners[k].x * to_full), static_cast<float>(corners[k].y * to_full));
+    out.corners[k] = PointF{static_cast<float>(corners[k].x * to_full), static_cast<float>(corners[k].y * to_full)};
   }
   out.orientation_deg = orientation_of(card_to_encoded, card);
   const int n = static_cast<int>(card.patches.size());

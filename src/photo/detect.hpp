@@ -12,9 +12,8 @@
 #include <string_view>
 #include <vector>
 
-#include <opencv2/core.hpp>
-
 #include "colour/types.hpp"
+#include "common/geometry.hpp"
 #include "photo/card.hpp"
 
 namespace shadematch::photo {
@@ -51,7 +50,7 @@ struct PatchSample {
   // verification fit puts it > 12 ΔE00 from its reference: partly covered or marked; only on an
   // accepted card, at most 5 such patches).
   std::vector<std::string> flags;
-  std::array<cv::Point2f, 4> box;  // sampled box, clockwise, in displayed full-photo pixels
+  Quad box;  // sampled box, clockwise, in displayed full-photo pixels
 };
 
 struct CardDetection {
@@ -60,7 +59,7 @@ struct CardDetection {
   std::string detail;  // one human sentence explaining `reason` (or describing the find)
   // Patch-grid corners (outer corners of patches 1, cols, last, (rows-1)*cols+1), patch 1 first,
   // clockwise as seen in the card's reading orientation, in displayed full-photo pixels.
-  std::array<cv::Point2f, 4> corners;
+  Quad corners;
   int orientation_deg = 0;           // 0/90/180/270: clockwise rotation of the card relative to the photo
   std::vector<PatchSample> patches;  // one per card patch, in card order
   // (consistent patches / all patches) / (1 + quick-fit mean ΔE00 of those / 10): 0..1, higher is
@@ -72,7 +71,7 @@ struct CardDetection {
 struct DetectOptions {
   // --corners: patch-grid corners given by the user (patch 1 first, clockwise). Detection is
   // skipped but the card is still verified, and the orientation is chosen by the fit.
-  std::optional<std::array<cv::Point2f, 4>> corners;
+  std::optional<Quad> corners;
   bool allow_clipped = false;  // accept a card with many clipped patches (they stay flagged)
 };
 

@@ -10,6 +10,7 @@
 #include "colour/delta_e.hpp"
 #include "colour/lab.hpp"
 #include "colour/spectral.hpp"
+#include "photo/cv_geometry.hpp"
 #include "photo/detect_internal.hpp"
 
 namespace shadematch::photo::detail {
@@ -110,7 +111,7 @@ PatchSample sample_quad(const DecodedImage& image, const std::array<cv::Point2f,
   PatchSample s;
   const double to_full = image.scale > 0 ? 1.0 / image.scale : 1.0;
   for (std::size_t k = 0; k < 4; ++k) {
-    s.box[k] = cv::Point2f(static_cast<float>(quad[k].x * to_full), static_cast<float>(quad[k].y * to_full));
+    s.box[k] = PointF{static_cast<float>(quad[k].x * to_full), static_cast<float>(quad[k].y * to_full)};
   }
   const cv::Rect bounds(0, 0, image.encoded.cols, image.encoded.rows);
   std::vector<cv::Point2f> pts(quad.begin(), quad.end());

@@ -8,8 +8,9 @@
 
 #include <opencv2/imgproc.hpp>
 
+#include "photo/cv_geometry.hpp"
 #include "photo/decode.hpp"
-#include "photo/measure.hpp"
+#include "photo/measure_pixels.hpp"
 
 namespace shadematch::photo {
 
@@ -84,7 +85,7 @@ std::vector<RegionMeasurement> measure_regions(const DecodedImage& image, const 
   for (std::size_t index : order) {
     const Region& region = regions[index];
     // Regions are given in full-photo pixels; the decode may be reduced (scale < 1).
-    cv::Rect r = region.rect;
+    cv::Rect r = to_cv(region.rect);
     if (image.scale != 1.0) {
       const double s = image.scale;
       r = cv::Rect(cv::Point(static_cast<int>(std::floor(r.x * s)), static_cast<int>(std::floor(r.y * s))),

@@ -32,9 +32,8 @@
 #include <string_view>
 #include <vector>
 
-#include <opencv2/core.hpp>
-
 #include "colour/types.hpp"
+#include "common/geometry.hpp"
 #include "photo/calibration.hpp"
 
 namespace shadematch::photo {
@@ -50,11 +49,11 @@ struct Region;
 RegionKind kind_of(const Region& region);
 
 struct Region {
-  std::string name;                // "hair", "scalp", "scar" or any user name ([A-Za-z0-9_-]+)
-  cv::Rect rect;                   // displayed full-photo pixels; for a polygon, its bounding box
-  std::vector<cv::Point> polygon;  // optional: when non-empty, only pixels inside it count
-  bool proposed = false;           // found by propose_regions, not given by the user
-  double confidence = 1.0;         // 0..1; 1 for user regions
+  std::string name;                 // "hair", "scalp", "scar" or any user name ([A-Za-z0-9_-]+)
+  PixelRect rect;                   // displayed full-photo pixels; for a polygon, its bounding box
+  std::vector<PixelPoint> polygon;  // optional: when non-empty, only pixels inside it count
+  bool proposed = false;            // found by propose_regions, not given by the user
+  double confidence = 1.0;          // 0..1; 1 for user regions
   // Where it came from, for error messages: a flag ("--hair"), a file ("IMG.regions.yaml", with
   // line and column from 1; 0 = unknown) or "proposed".
   std::string origin;
@@ -68,7 +67,7 @@ struct Region {
 struct RegionMeasurement {
   std::string name;
   RegionKind kind = RegionKind::other;
-  cv::Rect rect;
+  PixelRect rect;
   bool proposed = false;
   double confidence = 1.0;
   colour::Lab lab;        // robust (per-channel) median of the kept pixels, D50
@@ -97,7 +96,7 @@ struct MeasureOptions {
   // Patch-grid corners of the detected card (CardDetection::corners), displayed full-photo
   // pixels. When present, regions overlapping the card (grid grown by card_margin on every side,
   // to cover the card's border) are refused and proposals avoid it.
-  std::optional<std::array<cv::Point2f, 4>> card_corners;
+  std::optional<Quad> card_corners;
   double card_margin = 0.12;  // fraction of the grid's size (Classic border ≈ 0.1 of the grid)
   // Fewer kept pixels than this gives the warning "too small" (the median of 400 pixels has a
   // standard error of ≈ 1.25σ/20 ≈ 0.06σ, below the noise of a phone JPEG).
@@ -141,13 +140,6 @@ void validate_regions(const ImageInfo& info, const std::vector<Region>& regions,
 // (image.scale == 1); regions are in displayed full-photo pixels.
 std::vector<RegionMeasurement> measure_regions(const DecodedImage& image, const LinearToLab& to_lab,
                                                const std::vector<Region>& regions, const MeasureOptions& options = {});
-
-// The maths on an already converted Lab crop (CV_32FC3, L*, a*, b*), with optional masks
-// (CV_8UC1, 255 = inside the region / 255 = clipped). Used by measure_regions and by tests.
-// `lab` is taken by value and released once its pixels are gathered: a caller that moves its crop
-// in does not hold it, as well as the gathered pixels, while the statistics run.
-RegionMeasurement measure_lab_pixels(const Region& region, cv::Mat lab, const cv::Mat& inside, const cv::Mat& clipped,
-                                     const MeasureOptions& options = {});
 
 // Proposes a "hair" and a "scalp" region outside the card when the user gave none: looks for
 // skin-coloured area with dark dots in it (a low-resolution pass over the image), and returns at

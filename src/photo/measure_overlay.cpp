@@ -38,7 +38,7 @@ void dashed_rect(cv::Mat& img, const cv::Rect& r, const cv::Scalar& colour, int 
 }  // namespace
 
 cv::Mat render_regions_overlay(const DecodedImage& image, const std::vector<RegionMeasurement>& regions,
-                               const std::optional<std::array<cv::Point2f, 4>>& card_corners, int max_long_side) {
+                               const std::optional<Quad>& card_corners, int max_long_side) {
   cv::Mat out = display_bgr8(image);
   double k = image.scale;  // full-photo px → encoded px
   const int long_side = std::max(out.cols, out.rows);
@@ -88,8 +88,8 @@ cv::Mat render_regions_overlay(const DecodedImage& image, const std::vector<Regi
 }
 
 void write_regions_overlay(const std::string& path, const DecodedImage& image,
-                           const std::vector<RegionMeasurement>& regions,
-                           const std::optional<std::array<cv::Point2f, 4>>& card_corners, int max_long_side) {
+                           const std::vector<RegionMeasurement>& regions, const std::optional<Quad>& card_corners,
+                           int max_long_side) {
   write_png_file(path, render_regions_overlay(image, regions, card_corners, max_long_side));
 }
 

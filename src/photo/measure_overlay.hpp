@@ -18,12 +18,12 @@ namespace shadematch::photo {
 // CV_8UC3 BGR, long side at most `max_long_side` (never enlarged). Coordinates are displayed
 // full-photo pixels; `image` may be decoded at any reduce.
 cv::Mat render_regions_overlay(const DecodedImage& image, const std::vector<RegionMeasurement>& regions,
-                               const std::optional<std::array<cv::Point2f, 4>>& card_corners, int max_long_side = 1600);
+                               const std::optional<Quad>& card_corners, int max_long_side = 1600);
 
 // Renders and writes a PNG whole or not at all (temporary file in the same directory, then
 // rename). InputError(path, …) when it cannot be written.
 void write_regions_overlay(const std::string& path, const DecodedImage& image,
-                           const std::vector<RegionMeasurement>& regions,
-                           const std::optional<std::array<cv::Point2f, 4>>& card_corners, int max_long_side = 1600);
+                           const std::vector<RegionMeasurement>& regions, const std::optional<Quad>& card_corners,
+                           int max_long_side = 1600);
 
 }  // namespace shadematch::photo

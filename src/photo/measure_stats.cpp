@@ -1,4 +1,6 @@
-#include "photo/measure.hpp"
+#include "photo/measure_pixels.hpp"
+
+#include "photo/cv_geometry.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -35,7 +37,7 @@ std::string rect_text(const cv::Rect& r) {
 }
 
 [[noreturn]] void region_error(const Region& region, const std::string& what) {
-  const std::string text = "region '" + region.name + "' (" + rect_text(region.rect) + "): " + what;
+  const std::string text = "region '" + region.name + "' (" + rect_text(to_cv(region.rect)) + "): " + what;
   if (region.line > 0) throw InputError(region.origin, region.line, region.column, text);
   throw InputError(region.origin.empty() ? text : region.origin + ": " + text);
 }
@@ -113,10 +115,10 @@ void validate_regions(const ImageInfo& info, const std::vector<Region>& regions,
   std::set<std::string> names;
   const cv::Rect image(0, 0, info.width, info.height);
   std::vector<cv::Point2f> card;
-  if (options.card_corners) card = card_outline(*options.card_corners, options.card_margin);
+  if (options.card_corners) card = card_outline(to_cv(*options.card_corners), options.card_margin);
   for (const Region& region : regions) {
     if (!names.insert(region.name).second) region_error(region, "given twice");
-    const cv::Rect& r = region.rect;
+    const cv::Rect r = to_cv(region.rect);
     if (r.width <= 0 || r.height <= 0) region_error(region, "is empty (width and height must be at least 1 pixel)");
     if ((r & image) != r) {
       region_error(region, "lies " + std::string((r & image).area() == 0 ? "outside" : "partly outside") +
@@ -124,7 +126,7 @@ void validate_regions(const ImageInfo& info, const std::vector<Region>& regions,
                                std::to_string(info.height) + " pixels as displayed");
     }
     for (const auto& p : region.polygon) {
-      if (!image.contains(p) && !(p.x == info.width || p.y == info.height)) {
+      if (!image.contains(to_cv(p)) && !(p.x == info.width || p.y == info.height)) {
         region_error(region,
                      "polygon point (" + std::to_string(p.x) + "," + std::to_string(p.y) + ") lies outside the image");
       }

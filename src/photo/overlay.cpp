@@ -10,6 +10,7 @@
 
 #include <opencv2/imgproc.hpp>
 
+#include "photo/cv_geometry.hpp"
 #include "photo/png_encode.hpp"
 
 namespace shadematch::photo {
@@ -54,7 +55,7 @@ cv::Mat render_calibration_overlay(const DecodedImage& image, const CalibrationR
     return bgr;
   }
   std::vector<cv::Point> outline;
-  for (const auto& c : result.detection.corners) outline.push_back(to_px(c));
+  for (const auto& c : result.detection.corners) outline.push_back(to_px(to_cv(c)));
   cv::polylines(bgr, outline, true, {255, 255, 255}, thick + 1, cv::LINE_AA);
   cv::polylines(bgr, outline, true, {0, 0, 0}, std::max(1, thick - 1), cv::LINE_AA);
   cv::circle(bgr, outline[0], 4 * thick, {255, 0, 255}, cv::FILLED, cv::LINE_AA);  // patch 1 corner
@@ -66,15 +67,15 @@ cv::Mat render_calibration_overlay(const DecodedImage& image, const CalibrationR
     std::vector<cv::Point> box;
     cv::Point2f centre(0, 0);
     for (const auto& c : sample.box) {
-      box.push_back(to_px(c));
-      centre += c * 0.25f;
+      box.push_back(to_px(to_cv(c)));
+      centre += to_cv(c) * 0.25f;
     }
     const cv::Scalar col = colour_for(pr);
     cv::polylines(bgr, box, true, col, thick, cv::LINE_AA);
     if (pr != nullptr && std::isfinite(pr->de00)) {
       char buf[16];
       std::snprintf(buf, sizeof buf, "%.1f", pr->de00);
-      const double side = cv::norm(sample.box[1] - sample.box[0]) * s;
+      const double side = cv::norm(to_cv(sample.box[1]) - to_cv(sample.box[0])) * s;
       const double font = std::clamp(side / 60.0, 0.3, 1.5);
       int base = 0;
       const cv::Size ts = cv::getTextSize(buf, cv::FONT_HERSHEY_SIMPLEX, font, 1, &base);

@@ -43,7 +43,7 @@ cv::Mat flat(const colour::Lab& lab) {
 // The region of the photo (displayed full-photo pixels), its central square scaled to the panel,
 // per channel scaled in linear light so that its median shows `lab`. Flat `lab` when the region
 // is missing or empty.
-cv::Mat region_panel(const PreviewInput& in, const std::optional<cv::Rect>& rect, const colour::Lab& lab) {
+cv::Mat region_panel(const PreviewInput& in, const std::optional<PixelRect>& rect, const colour::Lab& lab) {
   if (in.image == nullptr || !rect || in.image->encoded.empty()) return flat(lab);
   const double s = in.image->scale;
   cv::Rect r(static_cast<int>(std::floor(rect->x * s)), static_cast<int>(std::floor(rect->y * s)),

@@ -23,6 +23,7 @@
 #include <opencv2/core.hpp>
 
 #include "colour/types.hpp"
+#include "common/geometry.hpp"
 #include "photo/decode.hpp"
 
 namespace shadematch::photo {
@@ -37,8 +38,8 @@ struct PreviewSession {
 
 struct PreviewInput {
   const DecodedImage* image = nullptr;  // optional: the photo the regions belong to
-  std::optional<cv::Rect> scalp_rect;   // displayed full-photo pixels
-  std::optional<cv::Rect> hair_rect;
+  std::optional<PixelRect> scalp_rect;  // displayed full-photo pixels
+  std::optional<PixelRect> hair_rect;
   colour::Lab skin;       // measured scalp (or given skin)
   colour::Lab hair;       // measured hair region (or the follicle colour)
   double coverage = 0.3;  // the hair's follicle coverage

@@ -42,6 +42,7 @@
 #include "colour/spectral.hpp"
 #include "common/csv.hpp"
 #include "common/embedded.hpp"
+#include "photo/cv_geometry.hpp"
 #include "photo/decode.hpp"
 #include "photo/measure.hpp"
 #include "photo/regions.hpp"
@@ -148,12 +149,12 @@ std::vector<Region> propose_regions(const DecodedImage& image, const LinearToLab
   cv::Mat card_mask = cv::Mat::zeros(ch, cw, CV_8UC1);
   if (options.card_corners) {
     cv::Point2f centre(0, 0);
-    for (const auto& p : *options.card_corners) centre += p;
+    for (const auto& p : *options.card_corners) centre += to_cv(p);
     centre *= 0.25f;
     std::vector<cv::Point> poly;
     const auto s = static_cast<float>(image.scale / f);
     for (const auto& p : *options.card_corners) {
-      const cv::Point2f q = (centre + (p - centre) * 1.5f) * s;
+      const cv::Point2f q = (centre + (to_cv(p) - centre) * 1.5f) * s;
       poly.emplace_back(static_cast<int>(std::lround(q.x)), static_cast<int>(std::lround(q.y)));
     }
     std::vector<cv::Point> hull;
@@ -266,10 +267,12 @@ std::vector<Region> propose_regions(const DecodedImage& image, const LinearToLab
   };
   // Below 0.5 the best tile is less than half skin or very uneven: not worth proposing.
   if (best_hair.score >= 0.5) {
-    out.push_back({"hair", to_full(best_hair.cells), {}, true, best_hair.score, "proposed", 0, 0, std::nullopt});
+    out.push_back(
+        {"hair", from_cv(to_full(best_hair.cells)), {}, true, best_hair.score, "proposed", 0, 0, std::nullopt});
   }
   if (best_scalp.score >= 0.5) {
-    out.push_back({"scalp", to_full(best_scalp.cells), {}, true, best_scalp.score, "proposed", 0, 0, std::nullopt});
+    out.push_back(
+        {"scalp", from_cv(to_full(best_scalp.cells)), {}, true, best_scalp.score, "proposed", 0, 0, std::nullopt});
   }
   return out;
 }

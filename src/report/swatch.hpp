@@ -13,9 +13,8 @@
 #include <string>
 #include <vector>
 
-#include <opencv2/core.hpp>
-
 #include "colour/types.hpp"
+#include "common/geometry.hpp"
 #include "pigment/palette.hpp"
 
 namespace shadematch::report {
@@ -43,7 +42,8 @@ struct SwatchChart {
 SwatchChart swatch_chart(const pigment::Palette& palette, const std::vector<SwatchSkin>& skins = {});
 std::vector<SwatchSkin> default_swatch_skins();
 
-// Pixel geometry of the PNG chart (exposed so that tests can find each swatch).
+// Pixel geometry of the PNG chart (session/swatch_image.hpp draws it; exposed so that tests can
+// find each swatch).
 struct SwatchGeometry {
   int label_width = 260;   // ink id and name
   int cell = 56;           // swatch cell side
@@ -54,18 +54,11 @@ struct SwatchGeometry {
 
   int width(const SwatchChart& chart) const;
   int height(const SwatchChart& chart) const;
-  cv::Rect masstone_cell(int row) const;
-  cv::Rect healed_cell(const SwatchChart& chart, int row, int skin, int step) const;
+  PixelRect masstone_cell(int row) const;
+  PixelRect healed_cell(const SwatchChart& chart, int row, int skin, int step) const;
 };
 
-// BGR 8-bit image of the chart.
-cv::Mat render_swatch_image(const SwatchChart& chart, const SwatchGeometry& geometry = {});
 // A self-contained HTML page (inline CSS, no scripts, no external resources).
 std::string swatch_html(const SwatchChart& chart);
-
-// Writes OUT.png or OUT.html (by extension, case-insensitive) whole or not at all (temporary file
-// in the same directory, then rename). Throws InputError naming the path on failure and
-// UsageError for another extension.
-void write_swatch_chart(const std::string& path, const SwatchChart& chart);
 
 }  // namespace shadematch::report

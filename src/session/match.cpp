@@ -40,7 +40,7 @@ std::filesystem::path overlay_temp_path() {
 
 // Where the measured regions are, for the healed preview.
 struct MeasuredRegions {
-  std::optional<cv::Rect> scalp_rect, hair_rect;
+  std::optional<PixelRect> scalp_rect, hair_rect;
   colour::Lab hair_region_lab;
 };
 

@@ -10,7 +10,7 @@ colour::Lab region_colour(const photo::RegionMeasurement& measured, const std::o
                           const std::vector<photo::Region>& given, const std::string& regions_source,
                           const std::string& photo_path) {
   if (colour && std::isfinite(colour->l) && std::isfinite(colour->a) && std::isfinite(colour->b)) return *colour;
-  const cv::Rect& r = measured.rect;
+  const PixelRect& r = measured.rect;
   std::string what = "region '" + measured.name + "' (" + std::to_string(r.x) + "," + std::to_string(r.y) + "," +
                      std::to_string(r.width) + "," + std::to_string(r.height) + ") of " + photo_path +
                      " has no usable pixels";

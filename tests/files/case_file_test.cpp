@@ -56,7 +56,7 @@ TEST_CASE("case file: colour and photo cases parse, paths relative to the case f
   CHECK(b.shade_step_dl == 4.0);
   REQUIRE(b.regions.size() == 2);
   CHECK(b.regions[0].name == "hair");
-  CHECK(b.regions[0].rect == cv::Rect(10, 20, 30, 40));
+  CHECK(b.regions[0].rect == shadematch::PixelRect{10, 20, 30, 40});
   CHECK(b.regions[0].origin == "cases/class.yaml");
   CHECK(b.regions[0].line == 14);
   CHECK(b.sessions == 3);  // default

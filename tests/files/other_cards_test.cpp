@@ -18,6 +18,7 @@
 #include "colour/spectral.hpp"
 #include "files/card_file.hpp"
 #include "photo/calibrate.hpp"
+#include "photo/cv_geometry.hpp"
 #include "support/paths.hpp"
 #include "support/synthetic_card.hpp"
 
@@ -92,7 +93,7 @@ TEST_CASE("cards: a SpyderCheckr calibrates against its own card and is refused 
   const auto own = photo::calibrate_file(path, spyder, {});
   REQUIRE(own.detection.found);
   CHECK(own.detection.orientation_deg == 0);
-  for (std::size_t i = 0; i < 4; ++i) CHECK(cv::norm(own.detection.corners[i] - scene.corners[i]) < 3.0);
+  for (std::size_t i = 0; i < 4; ++i) CHECK(cv::norm(photo::to_cv(own.detection.corners[i]) - scene.corners[i]) < 3.0);
   // The same camera and bounds as the Classic's synthetic card (tests/photo/calibrate_test.cpp).
   CHECK(own.fit.de00_mean <= 1.0);
   CHECK(own.fit.loo_de00_mean <= 1.5);

@@ -14,7 +14,7 @@
 #include "colour/skin_tone.hpp"
 #include "common/error.hpp"
 #include "photo/decode.hpp"
-#include "photo/measure.hpp"
+#include "photo/measure_pixels.hpp"
 #include "photo/regions.hpp"
 
 using namespace shadematch;
@@ -47,7 +47,7 @@ int count_darker(const cv::Mat& lab, float l) {
   return n;
 }
 
-Region region(const std::string& name, cv::Rect rect = {0, 0, 100, 100}) {
+Region region(const std::string& name, PixelRect rect = {0, 0, 100, 100}) {
   Region r;
   r.name = name;
   r.rect = rect;
@@ -303,7 +303,7 @@ TEST_CASE("measure: regions outside, empty, duplicated or on the card are refuse
   info.width = 400;
   info.height = 300;
   photo::MeasureOptions options;
-  options.card_corners = std::array<cv::Point2f, 4>{cv::Point2f{10, 10}, {130, 10}, {130, 90}, {10, 90}};
+  options.card_corners = Quad{PointF{10, 10}, {130, 10}, {130, 90}, {10, 90}};
   const auto message = [&](const std::vector<Region>& regions) -> std::string {
     try {
       photo::validate_regions(info, regions, options);

@@ -18,6 +18,7 @@
 #include "colour/spectral.hpp"
 #include "common/csv.hpp"
 #include "common/embedded.hpp"
+#include "photo/cv_geometry.hpp"
 #include "photo/decode.hpp"
 #include "photo/fit.hpp"
 #include "photo/measure.hpp"
@@ -89,15 +90,15 @@ SceneResult measure_scene(const test::SceneSpec& spec, const std::string& dir, c
   const photo::DecodedImage image = photo::decode_image(test::write_scene(scene, dir, stem), 1);
   const Calibrated cal = calibrate_from_truth_positions(scene, image.linear());
   photo::MeasureOptions options;
-  options.card_corners = scene.card_corners;
+  options.card_corners = photo::from_cv(scene.card_corners);
   if (nearest > 0) options.local_correction = photo::local_correction(cal.samples, nearest);
   const photo::ColourCorrection correction = cal.correction;
   std::vector<photo::Region> regions(with_scalp ? 2 : 1);
   regions[0].name = "hair";
-  regions[0].rect = scene.hair_rect;
+  regions[0].rect = photo::from_cv(scene.hair_rect);
   if (with_scalp) {
     regions[1].name = "scalp";
-    regions[1].rect = scene.scalp_rect;
+    regions[1].rect = photo::from_cv(scene.scalp_rect);
   }
   const auto measured = photo::measure_regions(
       image, [&](const colour::LinearRgb& c) { return correction.apply_lab(c); }, regions, options);
@@ -326,14 +327,14 @@ TEST_CASE("measure: proposed regions land inside the scalp area from light to da
         photo::decode_image(test::write_scene(scene, dir, "p" + std::to_string(c.rank)), 1);
     const Calibrated cal = calibrate_from_truth_positions(scene, image.linear());
     photo::MeasureOptions options;
-    options.card_corners = scene.card_corners;
+    options.card_corners = photo::from_cv(scene.card_corners);
     const auto proposed = photo::propose_regions(
         image, [&](const colour::LinearRgb& x) { return cal.correction.apply_lab(x); }, options);
     INFO("skin rank " << c.rank << " " << lab_text(scene.skin_lab) << " " << c.light);
     bool hair = false, scalp = false;
     for (const photo::Region& r : proposed) {
       INFO(r.name << " at " << r.rect << " confidence " << r.confidence << ", scalp area " << scene.scalp_area);
-      CHECK((r.rect & scene.scalp_area) == r.rect);
+      CHECK((photo::to_cv(r.rect) & scene.scalp_area) == photo::to_cv(r.rect));
       CHECK(r.confidence >= 0.5);
       CHECK(r.proposed);
       hair = hair || r.name == "hair";

@@ -26,6 +26,7 @@
 #include "colour/delta_e.hpp"
 #include "colour/lab.hpp"
 #include "colour/spectral.hpp"
+#include "photo/cv_geometry.hpp"
 #include "photo/decode.hpp"
 #include "photo/fit.hpp"
 #include "photo/measure.hpp"
@@ -84,13 +85,13 @@ WideResult measure_wide(const test::WideScene& scene, const std::string& dir, co
   }
   const photo::LinearToLab to_lab = [&](const colour::LinearRgb& c) { return correction.apply_lab(c); };
   photo::MeasureOptions options;
-  options.card_corners = scene.card_corners;
+  options.card_corners = photo::from_cv(scene.card_corners);
   options.local_correction = photo::local_correction(samples);
   std::vector<photo::Region> regions(2);
   regions[0].name = "hair";
-  regions[0].rect = scene.hair_rect;
+  regions[0].rect = photo::from_cv(scene.hair_rect);
   regions[1].name = "scalp";
-  regions[1].rect = scene.scalp_rect;
+  regions[1].rect = photo::from_cv(scene.scalp_rect);
   const auto measured = photo::measure_regions(image, to_lab, regions, options);
   r.hair = measured[0];
   r.scalp = measured[1];

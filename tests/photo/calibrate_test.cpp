@@ -18,6 +18,8 @@
 #include "colour/spectral.hpp"
 #include "photo/calibrate.hpp"
 #include "photo/classic_card.hpp"
+#include "photo/cv_geometry.hpp"
+#include "photo/decode.hpp"
 #include "support/paths.hpp"
 #include "support/synthetic_card.hpp"
 
@@ -129,7 +131,7 @@ TEST_CASE("calibrate: a synthetic card through a known camera is recovered", "[p
   for (std::size_t i = 0; i < 4; ++i) {
     // Corners within 3 px: the patch edges are JPEG-blurred by about a pixel, and 3 px is 3 % of a
     // patch side, far inside the sampled centre of each patch.
-    CHECK(cv::norm(result.detection.corners[i] - scene.corners[i]) < 3.0);
+    CHECK(cv::norm(photo::to_cv(result.detection.corners[i]) - scene.corners[i]) < 3.0);
   }
   REQUIRE(result.verdict != photo::Verdict::rejected);
   // Issue 3: recovered to ≤ 1 ΔE00 mean. The transform is a 3×3 after a per-channel curve, i.e.
@@ -149,7 +151,7 @@ TEST_CASE("calibrate: --corners gives the same fit as detection on the synthetic
   const std::string path = test::make_temp_dir("calibrate_corners") + "/card.png";
   REQUIRE(cv::imwrite(path, scene.bgr));
   photo::CalibrateOptions options;
-  options.corners = scene.corners;
+  options.corners = photo::from_cv(scene.corners);
   const auto given = photo::calibrate_file(path, card, options);
   const auto found = photo::calibrate_file(path, card, {});
   REQUIRE(given.verdict != photo::Verdict::rejected);
@@ -241,8 +243,8 @@ TEST_CASE("calibrate: every development photo calibrates, the same at every rota
       // of the card even on the smallest photo), so a wrong orientation cannot pass.
       CHECK(turned.detection.orientation_deg == (base.detection.orientation_deg + 90 * k) % 360);
       const double w = base.image.width, h = base.image.height;
-      const cv::Point2f expected = rotated_point(base.detection.corners[0], k, w, h);
-      CHECK(cv::norm(turned.detection.corners[0] - expected) < std::max(3.0, 0.015 * std::max(w, h)));
+      const cv::Point2f expected = rotated_point(photo::to_cv(base.detection.corners[0]), k, w, h);
+      CHECK(cv::norm(photo::to_cv(turned.detection.corners)[0] - expected) < std::max(3.0, 0.015 * std::max(w, h)));
       // The same patches are read, up to resampling at patch edges: 0.3 ΔE00 on the mean.
       CHECK(turned.fit.loo_de00_mean == Approx(base.fit.loo_de00_mean).margin(0.3));
     }

@@ -14,6 +14,7 @@
 #include "common/csv.hpp"
 #include "common/embedded.hpp"
 #include "photo/card.hpp"
+#include "photo/cv_geometry.hpp"
 #include "photo/decode.hpp"
 #include "photo/detect.hpp"
 #include "photo/detect_internal.hpp"
@@ -119,7 +120,7 @@ cv::Matx33d card_to_encoded(const CardDetection& d, const DecodedImage& image) {
   const auto w = static_cast<float>(card().width), h = static_cast<float>(card().height);
   std::vector<cv::Point2f> src{{0, 0}, {w, 0}, {w, h}, {0, h}};
   std::vector<cv::Point2f> dst;
-  for (const auto& c : d.corners) dst.push_back(c * static_cast<float>(image.scale));
+  for (const auto& c : shadematch::photo::to_cv(d.corners)) dst.push_back(c * static_cast<float>(image.scale));
   const cv::Mat m = cv::getPerspectiveTransform(src, dst);
   return cv::Matx33d(m.ptr<double>());
 }
@@ -180,8 +181,8 @@ TEST_CASE("detect: every development photo gives the card in its true orientatio
     // Corners: patch 1 first and clockwise in the photo (positive signed area, y downwards).
     double area = 0;
     for (std::size_t k = 0; k < 4; ++k) {
-      const auto& p = d.corners[k];
-      const auto& q = d.corners[(k + 1) % 4];
+      const cv::Point2f p = shadematch::photo::to_cv(d.corners)[k];
+      const cv::Point2f q = shadematch::photo::to_cv(d.corners)[(k + 1) % 4];
       area += p.x * q.y - q.x * p.y;
     }
     CHECK(area > 0);
@@ -219,16 +220,17 @@ TEST_CASE("detect: a rotated photo gives the same patches, rotated corners and o
       }
       // Corners follow the rotation (full-photo pixels, pixel centres at integers): within 1.5 %
       // of the card's diagonal — the grid is re-fitted from squares found in rotated pixels.
-      const double diagonal = cv::norm(d0.corners[0] - d0.corners[2]);
+      const double diagonal =
+          cv::norm(shadematch::photo::to_cv(d0.corners)[0] - shadematch::photo::to_cv(d0.corners)[2]);
       const double w = image.info.width, h = image.info.height;
       for (std::size_t k = 0; k < 4; ++k) {
-        cv::Point2d p = d0.corners[k];
+        cv::Point2d p = shadematch::photo::to_cv(d0.corners)[k];
         for (int q = 0; q < quarter; ++q) {
           const double ph = (q % 2 == 0) ? h : w;  // height of the frame being rotated
           p = cv::Point2d(ph - 1 - p.y, p.x);
         }
-        INFO("corner " << k << " expected " << p << " got " << d.corners[k]);
-        CHECK(cv::norm(cv::Point2d(d.corners[k]) - p) < 0.015 * diagonal);
+        INFO("corner " << k << " expected " << p << " got " << shadematch::photo::to_cv(d.corners)[k]);
+        CHECK(cv::norm(cv::Point2d(shadematch::photo::to_cv(d.corners)[k]) - p) < 0.015 * diagonal);
       }
     }
   }
@@ -244,7 +246,7 @@ TEST_CASE("detect: the photo with the card cropped out has no card", "[reference
     const CardDetection d0 = shadematch::photo::detect_card(image, card());
     REQUIRE(d0.found);
     std::vector<cv::Point2f> corners;
-    for (const auto& c : d0.corners) corners.push_back(c * static_cast<float>(image.scale));
+    for (const auto& c : shadematch::photo::to_cv(d0.corners)) corners.push_back(c * static_cast<float>(image.scale));
     // The card's whole outline: the patch grid grown by 15 % for the frame around it.
     const cv::Rect grid = cv::boundingRect(corners);
     const int margin = grid.width * 15 / 100;
@@ -262,7 +264,10 @@ TEST_CASE("detect: the photo with the card cropped out has no card", "[reference
     const DecodedImage& image = decoded("macduff_fishbox1_passport_foot.jpg");
     const CardDetection d0 = shadematch::photo::detect_card(image, card());
     REQUIRE(d0.found);
-    const int top = static_cast<int>(std::min(d0.corners[0].y, d0.corners[1].y) * image.scale) - 20;
+    const int top = static_cast<int>(
+                        std::min(shadematch::photo::to_cv(d0.corners)[0].y, shadematch::photo::to_cv(d0.corners)[1].y) *
+                        image.scale) -
+                    20;
     const CardDetection d = shadematch::photo::detect_card(
         with_pixels(image, image.encoded(cv::Rect(0, 0, image.encoded.cols, top)).clone()), card());
     INFO(d.detail);
@@ -343,20 +348,22 @@ TEST_CASE("detect: --corners skips the search, still verifies, and the fit picks
     INFO("corners given starting at corner " << start);
     shadematch::photo::DetectOptions options;
     std::array<cv::Point2f, 4> given;
-    for (std::size_t k = 0; k < 4; ++k) given[k] = d0.corners[(k + static_cast<std::size_t>(start)) % 4];
-    options.corners = given;
+    for (std::size_t k = 0; k < 4; ++k)
+      given[k] = shadematch::photo::to_cv(d0.corners)[(k + static_cast<std::size_t>(start)) % 4];
+    options.corners = shadematch::photo::from_cv(given);
     const CardDetection d = shadematch::photo::detect_card(image, card(), options);
     INFO(d.detail);
     REQUIRE(d.found);
     CHECK(d.orientation_deg == d0.orientation_deg);
     for (std::size_t k = 0; k < 4; ++k) {
-      CHECK(cv::norm(d.corners[k] - d0.corners[k]) < 1.0);  // same grid: float round-off only
+      CHECK(cv::norm(shadematch::photo::to_cv(d.corners)[k] - shadematch::photo::to_cv(d0.corners)[k]) <
+            1.0);  // same grid: float round-off only
     }
   }
   SECTION("corners around something else are not a card") {
     shadematch::photo::DetectOptions options;
-    options.corners = std::array<cv::Point2f, 4>{cv::Point2f(700, 500), cv::Point2f(1000, 500), cv::Point2f(1000, 700),
-                                                 cv::Point2f(700, 700)};  // the red cloth
+    options.corners =
+        shadematch::Quad{shadematch::PointF{700, 500}, {1000, 500}, {1000, 700}, {700, 700}};  // red cloth
     const CardDetection d = shadematch::photo::detect_card(image, card(), options);
     INFO(d.detail);
     CHECK_FALSE(d.found);
@@ -377,7 +384,7 @@ TEST_CASE("detect: a tiny card (8 px patches) near the frame's corner is still f
   INFO(d.detail);
   REQUIRE(d.found);
   CHECK(d.orientation_deg == 0);
-  const double pitch = cv::norm(d.corners[1] - d.corners[0]) / 6;
+  const double pitch = cv::norm(shadematch::photo::to_cv(d.corners)[1] - shadematch::photo::to_cv(d.corners)[0]) / 6;
   CHECK(pitch == Approx(48.5 * 0.19).epsilon(0.15));  // the photo's 48.5 px pitch, shrunk; 15 %: perspective
   CHECK(luminance(d.patches[18].mean) > luminance(d.patches[21].mean));
 }
@@ -450,7 +457,8 @@ TEST_CASE("detect: a chart with a screen's pixel texture is a look-alike", "[ref
   const CardDetection d0 = shadematch::photo::detect_card(image, card());
   REQUIRE(d0.found);
   std::vector<cv::Point> outline;
-  for (const auto& c : d0.corners) outline.emplace_back(cv::Point(c * static_cast<float>(image.scale)));
+  for (const auto& c : shadematch::photo::to_cv(d0.corners))
+    outline.emplace_back(cv::Point(c * static_cast<float>(image.scale)));
   cv::Mat mask = cv::Mat::zeros(image.encoded.size(), CV_8UC1);
   cv::fillConvexPoly(mask, outline, cv::Scalar(255));
   cv::Mat screen = image.encoded.clone();

@@ -7,6 +7,7 @@
 
 #include "photo/calibrate.hpp"
 #include "photo/classic_card.hpp"
+#include "photo/cv_geometry.hpp"
 #include "support/dot_field.hpp"
 #include "support/paths.hpp"
 #include "support/scene.hpp"
@@ -43,10 +44,10 @@ TEST_CASE("detect: a card among dense dark follicle dots is read as without the 
   for (std::size_t i = 0; i < 4; ++i) {
     // The truth corners (scene geometry), within 3 px as in calibrate_test's synthetic card: JPEG-
     // free here, but the patch edges are anti-aliased by about a pixel.
-    CHECK(cv::norm(with.detection.corners[i] - plain.card_corners[i]) < 3.0);
+    CHECK(cv::norm(photo::to_cv(with.detection.corners)[i] - plain.card_corners[i]) < 3.0);
     // And the dotted reading where the plain one is: the dots stop a quarter of the card's size
     // away from it, so the patches sampled are the same pixels (0.5 px: grid refinement rounding).
-    CHECK(cv::norm(with.detection.corners[i] - without.detection.corners[i]) < 0.5);
+    CHECK(cv::norm(photo::to_cv(with.detection.corners)[i] - photo::to_cv(without.detection.corners)[i]) < 0.5);
   }
   // Same patches, so the same fit: leave-one-out within 0.05 ΔE00 (the bar issue 16 sets for a
   // faster calibration on the development photos).

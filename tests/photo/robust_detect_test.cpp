@@ -39,6 +39,7 @@
 #include "photo/calibrate.hpp"
 #include "photo/card.hpp"
 #include "photo/classic_card.hpp"
+#include "photo/cv_geometry.hpp"
 #include "photo/decode.hpp"
 #include "photo/detect.hpp"
 #include "support/paths.hpp"
@@ -115,7 +116,7 @@ const Base& base(const DevPhoto& photo) {
 // The patch grid's corners in encoded pixels of `image`.
 std::array<cv::Point2f, 4> grid_corners(const CardDetection& d, const DecodedImage& image) {
   std::array<cv::Point2f, 4> out;
-  for (std::size_t k = 0; k < 4; ++k) out[k] = d.corners[k] * static_cast<float>(image.scale);
+  for (std::size_t k = 0; k < 4; ++k) out[k] = shadematch::photo::to_cv(d.corners)[k] * static_cast<float>(image.scale);
   return out;
 }
 

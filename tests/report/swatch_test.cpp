@@ -5,8 +5,10 @@
 
 #include "colour/srgb.hpp"
 #include "files/palette_file.hpp"
+#include "photo/cv_geometry.hpp"
 #include "pigment/model.hpp"
 #include "report/swatch.hpp"
+#include "session/swatch_image.hpp"
 #include "support/paths.hpp"
 
 using namespace shadematch;
@@ -45,17 +47,17 @@ TEST_CASE("swatch: the PNG chart has its size and each swatch's centre has the p
   const pigment::Palette p = fixture();
   const report::SwatchChart chart = report::swatch_chart(p, {{"skin A", {70, 10, 18}}, {"skin B", {45, 12, 22}}});
   const std::string out = test::make_temp_dir("swatch") + "/chart.png";
-  report::write_swatch_chart(out, chart);
+  session::write_swatch_chart(out, chart);
   const cv::Mat img = cv::imread(out, cv::IMREAD_COLOR);
   const report::SwatchGeometry g;
   REQUIRE(img.cols == g.width(chart));
   REQUIRE(img.rows == g.height(chart));
   for (int r = 0; r < static_cast<int>(chart.rows.size()); ++r) {
-    const cv::Rect m = g.masstone_cell(r);
+    const cv::Rect m = photo::to_cv(g.masstone_cell(r));
     check_pixel(img, {m.x + m.width / 2, m.y + m.height / 2}, chart.rows[static_cast<std::size_t>(r)].masstone);
     for (int s = 0; s < 2; ++s) {
       for (int k = 0; k < static_cast<int>(chart.dilutions.size()); ++k) {
-        const cv::Rect c = g.healed_cell(chart, r, s, k);
+        const cv::Rect c = photo::to_cv(g.healed_cell(chart, r, s, k));
         check_pixel(
             img, {c.x + c.width / 2, c.y + c.height / 2},
             chart.rows[static_cast<std::size_t>(r)].healed[static_cast<std::size_t>(s)][static_cast<std::size_t>(k)]);
@@ -75,5 +77,5 @@ TEST_CASE("swatch: the HTML chart is self-contained and lists every ink and dot 
     CHECK(html.find("data-ink=\"" + row.id + "\"") != std::string::npos);
     CHECK(html.find(colour::lab_d50_to_srgb8(row.healed[0][0]).hex()) != std::string::npos);
   }
-  CHECK_THROWS(report::write_swatch_chart(test::make_temp_dir("swatch") + "/chart.jpg", chart));
+  CHECK_THROWS(session::write_swatch_chart(test::make_temp_dir("swatch") + "/chart.jpg", chart));
 }

@@ -15,19 +15,18 @@
 #include <string>
 #include <vector>
 
-#include <opencv2/core.hpp>
-
 #include "colour/types.hpp"
+#include "common/geometry.hpp"
 #include "photo/calibrate.hpp"
 
-namespace shadematch::report {
+namespace shadematch::session {
 
 inline constexpr int kMinSwatchPixels = 400;
 inline constexpr double kMaxUniformSpreadDe00 = 2.0;
 
 struct SwatchMeasurement {
   std::string photo;
-  cv::Rect roi;
+  PixelRect roi;
   colour::Lab lab;      // D50
   colour::Lab lab_std;  // robust spread per channel
   double spread_de00 = 0;
@@ -43,8 +42,8 @@ struct SwatchMeasurement {
 // Throws InputError for unreadable files and an ROI outside the image (naming "--roi").
 // Returns nullopt, with `calibration` filled in (verdict rejected, reason), when the photo has no
 // usable card and no calibration file was given (exit 3 in the CLI).
-std::optional<SwatchMeasurement> measure_swatch(const std::string& photo_path, const cv::Rect& roi,
+std::optional<SwatchMeasurement> measure_swatch(const std::string& photo_path, const PixelRect& roi,
                                                 const std::optional<std::string>& calibration_path,
                                                 photo::CalibrationResult& calibration);
 
-}  // namespace shadematch::report
+}  // namespace shadematch::session

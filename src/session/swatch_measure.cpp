@@ -1,4 +1,4 @@
-#include "report/swatch_measure.hpp"
+#include "session/swatch_measure.hpp"
 
 #include <cstdio>
 
@@ -9,9 +9,9 @@
 #include "photo/decode.hpp"
 #include "photo/measure.hpp"
 
-namespace shadematch::report {
+namespace shadematch::session {
 
-std::optional<SwatchMeasurement> measure_swatch(const std::string& photo_path, const cv::Rect& roi,
+std::optional<SwatchMeasurement> measure_swatch(const std::string& photo_path, const PixelRect& roi,
                                                 const std::optional<std::string>& calibration_path,
                                                 photo::CalibrationResult& calibration) {
   SwatchMeasurement out;
@@ -73,4 +73,4 @@ std::optional<SwatchMeasurement> measure_swatch(const std::string& photo_path, c
   return out;
 }
 
-}  // namespace shadematch::report
+}  // namespace shadematch::session
