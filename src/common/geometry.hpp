@@ -39,7 +39,11 @@ using Quad = std::array<PointF, 4>;  // four corners, in the order their owner d
 inline std::ostream& operator<<(std::ostream& os, const PixelRect& r) {
   return os << r.x << ',' << r.y << ',' << r.width << ',' << r.height;
 }
-inline std::ostream& operator<<(std::ostream& os, const PixelPoint& p) { return os << '(' << p.x << ", " << p.y << ')'; }
-inline std::ostream& operator<<(std::ostream& os, const PointF& p) { return os << '(' << p.x << ", " << p.y << ')'; }
+inline std::ostream& operator<<(std::ostream& os, const PixelPoint& p) {
+  return os << '(' << p.x << ", " << p.y << ')';
+}
+inline std::ostream& operator<<(std::ostream& os, const PointF& p) {
+  return os << '(' << p.x << ", " << p.y << ')';
+}
 
 }  // namespace shadematch

@@ -23,7 +23,8 @@ class Parser {
  public:
   explicit Parser(std::string source) : source_(std::move(source)) {}
 
-  void check_keys(const YAML::Node& map, const std::set<std::string>& allowed, const std::string& where) const {
+  void check_keys(const YAML::Node& map, std::initializer_list<std::string_view> allowed,
+                  const std::string& where) const {
     yaml_util::check_keys(source_, map, allowed, where);
   }
 

@@ -46,15 +46,9 @@ class Reader {
     fail(node, key + ": expected " + what + ", found " + found(node));
   }
 
-  void check_keys(const YAML::Node& map, const std::vector<std::string>& allowed, const std::string& where) const {
-    for (const auto& kv : map) {
-      const std::string key = kv.first.IsScalar() ? kv.first.Scalar() : "?";
-      if (std::find(allowed.begin(), allowed.end(), key) == allowed.end()) {
-        std::string list;
-        for (const std::string& a : allowed) list += (list.empty() ? "" : ", ") + a;
-        fail(kv.first, key + ": unknown key in " + where + " (expected one of: " + list + ")");
-      }
-    }
+  void check_keys(const YAML::Node& map, std::initializer_list<std::string_view> allowed,
+                  const std::string& where) const {
+    yaml_util::check_keys(source_, map, allowed, where);
   }
 
   YAML::Node require(const YAML::Node& map, const std::string& key, const std::string& where) const {

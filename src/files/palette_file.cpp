@@ -60,26 +60,11 @@ class PaletteParser {
     throw InputError(source_, m.line + 1, m.column + 1, text);
   }
 
-  // Every key of `map` must be in `allowed` and appear once.
-  void check_keys(const YAML::Node& map, std::initializer_list<const char*> allowed, const std::string& where) const {
-    std::map<std::string, int> seen;
-    for (const auto& kv : map) {
-      const std::string key = kv.first.IsScalar() ? kv.first.Scalar() : std::string();
-      const std::string path = where.empty() ? key : where + "." + key;
-      if (!kv.first.IsScalar()) fail(kv.first, where, "expected a key name, found " + describe(kv.first));
-      bool known = false;
-      std::string list;
-      for (const char* a : allowed) {
-        known = known || key == a;
-        list += (list.empty() ? "" : ", ") + std::string(a);
-      }
-      if (!known) fail(kv.first, path, "expected one of the keys " + list + ", found unknown key '" + key + "'");
-      const auto [it, inserted] = seen.emplace(key, kv.first.Mark().line + 1);
-      if (!inserted) {
-        fail(kv.first, path,
-             "expected each key once, found it again (first on line " + std::to_string(it->second) + ")");
-      }
-    }
+  // Every key of `map` must be in `allowed` and appear once (yaml_util::check_keys); `where` is the
+  // mapping's key path ("" for the palette itself).
+  void check_keys(const YAML::Node& map, std::initializer_list<std::string_view> allowed,
+                  const std::string& where) const {
+    yaml_util::check_keys(source_, map, allowed, where, yaml_util::KeyErrors::key_path);
   }
 
   YAML::Node require(const YAML::Node& map, const char* key, const std::string& where, const std::string& what) const {

@@ -7,9 +7,11 @@
 // `as<std::string>()` throws on such a key, and `Scalar()` returns "", so a parser must ask
 // `key_name`, which refuses a non-scalar key at its position (issue 20).
 #include <yaml-cpp/yaml.h>
+#include <algorithm>
+#include <initializer_list>
 #include <map>
-#include <set>
 #include <string>
+#include <string_view>
 
 #include "common/error.hpp"
 #include "common/utf8.hpp"
@@ -92,23 +94,38 @@ inline std::string key_name(const std::string& source, const YAML::Node& key, co
   return key.Scalar();
 }
 
-// Every key of `map` must be a name in `allowed`, given once: "unknown key 'K' in WHERE (expected
-// one of: …)" or "key 'K' is given twice in WHERE (first on line N)".
-inline void check_keys(const std::string& source, const YAML::Node& map, const std::set<std::string>& allowed,
-                       const std::string& where) {
+// How check_keys words its errors: as the card, calibration, regions and case files word theirs
+// ("unknown key 'K' in WHERE (expected one of: …)", "key 'K' is given twice in WHERE (first on
+// line N)"), or as the palette words every error, after the value's key path ("WHERE.K: expected
+// one of the keys …, found unknown key 'K'", "WHERE.K: expected each key once, found it again
+// (first on line N)"; WHERE "" at the top).
+enum class KeyErrors { in_where, key_path };
+
+// Every key of `map` must be a name in `allowed`, given once, and a name (key_name). The names are
+// listed in the caller's order (the order its documentation gives them). Every parser of
+// src/files checks its keys with this.
+inline void check_keys(const std::string& source, const YAML::Node& map,
+                       std::initializer_list<std::string_view> allowed, const std::string& where,
+                       KeyErrors style = KeyErrors::in_where) {
   std::map<std::string, int> seen;
   for (const auto& kv : map) {
-    const std::string key = key_name(source, kv.first, where);
-    if (allowed.count(key) == 0) {
+    const std::string key = key_name(source, kv.first, where.empty() ? "the file" : where);
+    const std::string path = where.empty() ? key : where + "." + key;
+    if (std::find(allowed.begin(), allowed.end(), key) == allowed.end()) {
       std::string list;
-      for (const auto& a : allowed) list += (list.empty() ? "" : ", ") + a;
-      fail(source, kv.first, "unknown key '" + key + "' in " + where + " (expected one of: " + list + ")");
+      for (const std::string_view a : allowed) list += (list.empty() ? "" : ", ") + std::string(a);
+      fail(source, kv.first,
+           style == KeyErrors::key_path
+               ? path + ": expected one of the keys " + list + ", found unknown key '" + key + "'"
+               : "unknown key '" + key + "' in " + where + " (expected one of: " + list + ")");
     }
     const int line = kv.first.Mark().is_null() ? 0 : kv.first.Mark().line + 1;
     const auto [it, fresh] = seen.emplace(key, line);
     if (!fresh) {
+      const std::string first = "(first on line " + std::to_string(it->second) + ")";
       fail(source, kv.first,
-           "key '" + key + "' is given twice in " + where + " (first on line " + std::to_string(it->second) + ")");
+           style == KeyErrors::key_path ? path + ": expected each key once, found it again " + first
+                                        : "key '" + key + "' is given twice in " + where + " " + first);
     }
   }
 }

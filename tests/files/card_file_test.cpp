@@ -111,8 +111,8 @@ TEST_CASE("card file: errors name the file, line, column and key", "[unit]") {
   std::string text = kSmallCard;
   // An unknown key (a typo must not pass silently): line 4 of the text, column 1.
   CHECK(error_of(std::string(text).insert(text.find("grid:"), "gird: 1\n")) ==
-        "bad.yaml:4:1: error: unknown key 'gird' in the card file (expected one of: aliases, edition, grid, id, "
-        "illuminant, neutral, observer, patches, schema, source, title)");
+        "bad.yaml:4:1: error: unknown key 'gird' in the card file (expected one of: schema, id, title, edition, "
+        "source, aliases, illuminant, observer, grid, neutral, patches)");
   // A key that is not a name (issue 20: yaml-cpp's as<std::string>() threw, exit 70): a mapping
   // as a key on line 4, and a list as a key inside 'grid' (line 4, column 8 after "grid: {").
   CHECK(error_of(std::string(text).insert(text.find("grid:"), "{a: 1}: 2\n")) ==

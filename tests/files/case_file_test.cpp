@@ -71,12 +71,12 @@ TEST_CASE("case file: every malformed value names file, line, column, key, expec
   CHECK(error_of("schema: shadematch-case/1\ncases: []\n") ==
         "cases/class.yaml:2:8: error: cases: expected a list of at least one case, found a list of 0");
   CHECK(error_of("schema: shadematch-case/1\ncase: []\n")
-            .rfind("cases/class.yaml:2:1: error: case: unknown key in the case file (expected one of: schema, palette, "
-                   "cases)",
+            .rfind("cases/class.yaml:2:1: error: unknown key 'case' in the case file (expected one of: schema, "
+                   "palette, cases)",
                    0) == 0);
   // Keys of a case.
   CHECK(error_of(kHead + "  - id: a\n    target: [30, 4, 7]\n    skin: [65, 12, 16]\n    sesions: 2\n")
-            .rfind("cases/class.yaml:7:5: error: sesions: unknown key in a case", 0) == 0);
+            .rfind("cases/class.yaml:7:5: error: unknown key 'sesions' in a case", 0) == 0);
   CHECK(error_of(kHead + "  - target: [30, 4, 7]\n    skin: [65, 12, 16]\n") ==
         "cases/class.yaml:4:5: error: id: missing in a case");
   CHECK(error_of(kHead + "  - id: a b\n    target: [30, 4, 7]\n    skin: [65, 12, 16]\n") ==
