@@ -7,14 +7,21 @@
 // The local refinement (issue 4): a global 3×3 or root-polynomial fit compromises over all 24
 // patches, and under tungsten or fluorescent light the colours of skin and hair — seen under that
 // light, wanted as under D50 — are mapped with errors of 2–3 ΔE00 (illuminant metamerism: no
-// single matrix maps every reflectance exactly). Refitting a 3×3 (with the power-curve
-// linearization, fit_correction's default) on the `nearest` patches whose reference colour is
-// closest (ΔE*ab) to a region's first estimate, plus all neutral patches (they anchor the tone
-// curve and the white balance), roughly halves that error on the synthetic scenes
+// single matrix maps every reflectance exactly). Refitting a 3×3 on the `nearest` patches whose
+// reference colour is closest (ΔE*ab) to a region's first estimate, plus all neutral patches (they
+// anchor the white balance), roughly halves that error on the synthetic scenes
 // (tests/measure/scene_accuracy_test.cpp). measure_regions measures each region with the global
 // fit first, then again with local_for(its first estimate).
 //
+// The refit keeps the global fit's linearization (the tone curve calibrate chose by leave-one-out
+// on the same neutral patches) and refits only the matrix. Refitting the curve too, as a power
+// curve, replaced a better curve by a worse one wherever calibrate had chosen another: on the
+// lossless swatch scene of tests/photo/calibrate_test.cpp ("palette measure: …") the two inks
+// read 1.04 and 0.98 ΔE00 off through that refit and 0.11 and 0.11 now (the global fit alone:
+// 0.09, 0.12); samples/scalp's scalp 0.41 → 0.32, its follicle 0.26 → 0.28 ΔE00 from the truth.
+//
 // No OpenCV here: a plain value over photo/fit.hpp, so files/ saves and loads it as it is.
+#include <array>
 #include <cstddef>
 #include <functional>
 #include <optional>
@@ -61,12 +68,18 @@ struct Calibration {
 };
 
 // The local fit itself: a 3×3 on the neutral samples plus the `nearest` chromatic ones closest
-// (ΔE*ab of their references) to `near`. Empty for fewer than kLocalRefinementMinSamples samples.
-LinearToLab local_fit(const std::vector<FitSample>& samples, std::size_t nearest, const colour::Lab& near);
+// (ΔE*ab of their references) to `near`, through `linearization` (the global fit's) when given,
+// else with a power curve refitted on those neutrals. Empty for fewer than
+// kLocalRefinementMinSamples samples.
+// The per-channel linearization of a ColourCorrection (fit.hpp).
+using Linearization = std::array<std::vector<double>, 3>;
+LinearToLab local_fit(const std::vector<FitSample>& samples, std::size_t nearest, const colour::Lab& near,
+                      const std::optional<Linearization>& linearization = std::nullopt);
 
 // local_fit as a function of the estimate (what tests and the scene tables pass as
 // MeasureOptions::local_correction). Returns an empty function for fewer than 9 samples.
-std::function<LinearToLab(const colour::Lab&)> local_correction(const std::vector<FitSample>& samples,
-                                                                std::size_t nearest = kLocalRefinementNearest);
+std::function<LinearToLab(const colour::Lab&)> local_correction(
+    const std::vector<FitSample>& samples, std::size_t nearest = kLocalRefinementNearest,
+    const std::optional<Linearization>& linearization = std::nullopt);
 
 }  // namespace shadematch::photo

@@ -4,10 +4,8 @@
 
 #include "colour/delta_e.hpp"
 #include "common/error.hpp"
-#include "files/calibration_file.hpp"
-#include "files/card_file.hpp"
-#include "photo/decode.hpp"
 #include "photo/measure.hpp"
+#include "session/measure.hpp"
 
 namespace shadematch::session {
 
@@ -17,38 +15,24 @@ std::optional<SwatchMeasurement> measure_swatch(const std::string& photo_path, c
   SwatchMeasurement out;
   out.photo = photo_path;
   out.roi = roi;
-  photo::ColourCorrection correction;
-  photo::MeasureOptions options;
-  options.min_pixels = kMinSwatchPixels;
-  if (calibration_path) {
-    const files::SavedCalibration saved = files::load_calibration(*calibration_path);
-    correction = saved.calibration.correction;
-    out.calibration_source = *calibration_path;
-    out.fit = saved.fit;
-    out.verdict = std::string(photo::verdict_name(saved.verdict));
-    const photo::ImageInfo info = photo::probe_image(photo_path);
-    for (const std::string& w : files::reuse_warnings(saved, info)) out.warnings.push_back(w);
-  } else {
-    photo::CalibrateOptions calibrate;
-    const auto card = files::builtin_card(calibrate.card_id);
-    if (!card) throw std::logic_error("measure_swatch: built-in card '" + calibrate.card_id + "' missing");
-    calibration = photo::calibrate_file(photo_path, *card, calibrate);
-    if (!calibration.usable()) return std::nullopt;
-    correction = calibration.calibration.correction;
-    out.calibration_source = "card in the photo";
-    out.fit = calibration.fit;
-    out.verdict = std::string(photo::verdict_name(calibration.verdict));
-    options.card_corners = calibration.detection.corners;
-    for (const std::string& w : calibration.warnings) out.warnings.push_back(w);
-  }
-  const photo::DecodedImage image = photo::decode_image(photo_path, 1);
+  // The measure pipeline (session/measure.hpp): one calibration value from the card or the saved
+  // file, the region measured through its global fit and local refinement, as `measure` does.
+  MeasureRequest request;
+  request.photo = photo_path;
+  request.calibration_path = calibration_path;
   photo::Region region;
   region.name = "swatch";
   region.rect = roi;
   region.origin = "--roi";
-  const std::vector<photo::RegionMeasurement> measured = photo::measure_regions(
-      image, [&](const colour::LinearRgb& c) { return correction.apply_lab(c); }, {region}, options);
-  const photo::RegionMeasurement& m = measured.front();
+  request.regions = {region};
+  const MeasureResult measured = run_measure(request);
+  calibration = measured.calibration;
+  if (!measured.usable()) return std::nullopt;
+  out.calibration_source = calibration_path ? *calibration_path : "card in the photo";
+  out.fit = measured.calibration.fit;
+  out.verdict = std::string(photo::verdict_name(measured.calibration.verdict));
+  out.warnings = measured.warnings;
+  const photo::RegionMeasurement& m = measured.regions.front();
   out.lab = m.lab;
   out.lab_std = m.lab_std;
   out.pixels = m.pixels;

@@ -2,10 +2,10 @@
 // `shadematch palette measure PHOTO --roi x,y,w,h [--calibration F]` (issue 8): the calibrated
 // CIELAB D50 of an ink drawdown or swatch photographed beside the reference card.
 //
-// The photo is calibrated (photo::calibrate_file, card detection and fit) unless a saved
-// calibration is given (files::load_calibration, for further photos in the same setup). The ROI is
-// measured with the region statistics of photo/measure.hpp (a region of kind "other": per-channel
-// robust median, spread = 1.4826·MAD per channel, clipped pixels counted), and judged:
+// The photo goes through `measure`'s pipeline (session::run_measure): calibrated from its card, or
+// from a saved calibration (for further photos in the same setup) — the one calibration value,
+// global fit and local refinement. The ROI is a region of kind "other" (photo/measure.hpp: per-
+// channel robust median, spread = 1.4826·MAD per channel, clipped pixels counted), and judged:
 //  - "too small": fewer than kMinSwatchPixels pixels (the median of 400 pixels has a standard error
 //    of about 0.06σ, below a phone JPEG's noise; photo::MeasureOptions::min_pixels);
 //  - "not uniform": the spread as a colour difference, ΔE00(median, median + lab_std), exceeds

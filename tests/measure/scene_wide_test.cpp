@@ -86,7 +86,7 @@ WideResult measure_wide(const test::WideScene& scene, const std::string& dir, co
   const photo::LinearToLab to_lab = [&](const colour::LinearRgb& c) { return correction.apply_lab(c); };
   photo::MeasureOptions options;
   options.card_corners = photo::from_cv(scene.card_corners);
-  options.local_correction = photo::local_correction(samples);
+  options.local_correction = photo::local_correction(samples, photo::kLocalRefinementNearest, correction.linearization);
   std::vector<photo::Region> regions(2);
   regions[0].name = "hair";
   regions[0].rect = photo::from_cv(scene.hair_rect);
