@@ -57,6 +57,9 @@ constexpr int kSearchLongSide = 1200;
 constexpr int kSecondLongSide = 3000;
 constexpr double kSecondPassFraction = 1.0;
 constexpr double kFirstPassSmallest = 5.0;
+// A photo whose long side is at most kSearchLongSide is searched a second time enlarged by this
+// factor (see the passes in detect_card).
+constexpr int kSmallPhotoEnlargement = 2;
 // The inner half of each patch (per side) is sampled: away from the patch edges even when the
 // corners are a few pixels off.
 constexpr double kSampleFraction = 0.5;
@@ -127,6 +130,18 @@ DecodedImage reduced(const DecodedImage& image, int long_side) {
   DecodedImage out = image;
   const double f = static_cast<double>(long_side) / current;
   cv::resize(image.encoded, out.encoded, cv::Size(), f, f, cv::INTER_AREA);
+  out.scale = image.scale * static_cast<double>(out.encoded.cols) / image.encoded.cols;
+  return out;
+}
+
+// `image` enlarged so that its long side is `long_side` (bilinear; same depth, same transform): the
+// small-photo pass below.
+DecodedImage enlarged(const DecodedImage& image, int long_side) {
+  const int current = std::max(image.encoded.cols, image.encoded.rows);
+  if (current >= long_side) return image;
+  DecodedImage out = image;
+  const double f = static_cast<double>(long_side) / current;
+  cv::resize(image.encoded, out.encoded, cv::Size(), f, f, cv::INTER_LINEAR);
   out.scale = image.scale * static_cast<double>(out.encoded.cols) / image.encoded.cols;
   return out;
 }
@@ -501,10 +516,17 @@ CardDetection detail::detect_card_with(const DecodedImage& image, const CardDefi
     if (long_side > kSearchLongSide) {
       passes.push_back(
           std::max(std::min(long_side, kSecondLongSide), static_cast<int>(std::ceil(kSecondPassFraction * long_side))));
+    } else {
+      // A photo no larger than the first pass has no finer copy to search: the second pass looks
+      // at it enlarged twice, where the gaps between the patches of a small card (1–2 px) open
+      // up and its patches grow past the dot-sized blobs around them.
+      passes.push_back(kSmallPhotoEnlargement * long_side);
     }
     if ((sources & detail::kGridFinder) == 0) passes.clear();
     for (const int side : passes) {
-      const DecodedImage pass = side == kSearchLongSide ? search : reduced(image, side);
+      const DecodedImage pass = side == kSearchLongSide ? search
+                                : side > long_side      ? enlarged(image, side)
+                                                        : reduced(image, side);
       const cv::Mat rgb8 = to_rgb8(pass.encoded);
       const double to_encoded = static_cast<double>(image.encoded.cols) / pass.encoded.cols;
       const double max_square = side == kSearchLongSide ? 0.0 : 2 * kFirstPassSmallest * side / kSearchLongSide;

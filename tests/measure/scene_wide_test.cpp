@@ -26,6 +26,8 @@
 #include "colour/delta_e.hpp"
 #include "colour/lab.hpp"
 #include "colour/spectral.hpp"
+#include "photo/calibrate.hpp"
+#include "photo/classic_card.hpp"
 #include "photo/cv_geometry.hpp"
 #include "photo/decode.hpp"
 #include "photo/fit.hpp"
@@ -50,43 +52,33 @@ struct WideResult {
   photo::RegionMeasurement hair, scalp;
 };
 
-std::array<colour::LinearRgb, 24> sample_patches(const test::WideScene& scene, const cv::Mat& linear) {
-  std::array<colour::LinearRgb, 24> out{};
-  const int half = std::max(1, static_cast<int>(scene.patch_side_px / 4));
-  for (std::size_t i = 0; i < 24; ++i) {
-    const cv::Point c(static_cast<int>(std::lround(scene.patch_centres[i].x)),
-                      static_cast<int>(std::lround(scene.patch_centres[i].y)));
-    const cv::Rect box =
-        cv::Rect(c.x - half, c.y - half, 2 * half, 2 * half) & cv::Rect(0, 0, linear.cols, linear.rows);
-    const cv::Scalar m = cv::mean(linear(box));
-    out[i] = {m[0], m[1], m[2]};
-  }
-  return out;
+// The card as the scene rendered it: the Classic's layout with the scene's own patch colours as
+// references (the renderer draws the card from spectra, whose Lab differ from the X-Rite values
+// by up to ~1 ΔE00; that is a property of a physical card, not of the pipeline under test).
+photo::CardDefinition scene_card(const test::WideScene& scene) {
+  photo::CardDefinition card = test::classic_card_from_tables();
+  for (std::size_t i = 0; i < 24; ++i) card.patches[i].reference_lab = scene.patch_lab[i];
+  return card;
 }
 
 WideResult measure_wide(const test::WideScene& scene, const std::string& dir, const std::string& stem) {
   const photo::DecodedImage image = photo::decode_image(test::write_wide(scene, dir, stem), 1);
-  const auto rgb = sample_patches(scene, image.linear());
-  std::vector<photo::FitSample> samples;
-  for (std::size_t i = 0; i < 24; ++i) {
-    samples.push_back({rgb[i], colour::lab_to_xyz(scene.patch_lab[i], colour::d50_white()), i >= 18});
-  }
-  // As calibrate does: the model with the lower leave-one-out mean.
-  photo::ColourCorrection correction;
   WideResult r;
-  r.loo = 1e9;
-  for (auto model : {photo::CorrectionModel::linear3x3, photo::CorrectionModel::root_polynomial2}) {
-    const auto loo = photo::leave_one_out_de00(model, samples);
-    const double mean = std::accumulate(loo.begin(), loo.end(), 0.0) / static_cast<double>(loo.size());
-    if (mean < r.loo) {
-      r.loo = mean;
-      correction = photo::fit_correction(model, samples);
-    }
+  // The tool's own calibration: the card found and verified in the photo, every model and tone
+  // curve compared by leave-one-out, the one calibration value with its local refinement — what
+  // `measure` does (session/measure.cpp).
+  const photo::CalibrationResult cal = photo::calibrate_photo(image, scene_card(scene), {});
+  if (!cal.usable()) {
+    r.loo = 99.0;
+    r.de_follicle = r.de_scalp = r.cal_follicle = r.cal_scalp = r.meas_follicle = r.meas_scalp = 99.0;
+    return r;
   }
-  const photo::LinearToLab to_lab = [&](const colour::LinearRgb& c) { return correction.apply_lab(c); };
+  r.loo = cal.fit.loo_de00_mean;
+  const photo::Calibration calibration = cal.calibration;
+  const photo::LinearToLab to_lab = [&](const colour::LinearRgb& c) { return calibration.to_lab(c); };
   photo::MeasureOptions options;
-  options.card_corners = photo::from_cv(scene.card_corners);
-  options.local_correction = photo::local_correction(samples, photo::kLocalRefinementNearest, correction.linearization);
+  options.card_corners = cal.detection.corners;
+  options.local_correction = calibration.refiner();
   std::vector<photo::Region> regions(2);
   regions[0].name = "hair";
   regions[0].rect = photo::from_cv(scene.hair_rect);
@@ -98,7 +90,7 @@ WideResult measure_wide(const test::WideScene& scene, const std::string& dir, co
   r.de_follicle = r.hair.follicle_lab ? colour::delta_e_2000(*r.hair.follicle_lab, scene.follicle_lab) : 99.0;
   r.de_scalp = colour::delta_e_2000(r.scalp.lab, scene.skin_lab);
   const auto calibrated = [&](const colour::LinearRgb& c) {
-    const colour::Lab first = correction.apply_lab(c);
+    const colour::Lab first = calibration.to_lab(c);
     const photo::LinearToLab local = options.local_correction ? options.local_correction(first) : photo::LinearToLab{};
     return local ? local(c) : first;
   };
@@ -141,8 +133,14 @@ struct Summary {
   int proposed = 0, scenes = 0;
 };
 
+int env_int(const char* name, int fallback) {
+  const char* v = std::getenv(name);
+  return v && *v ? std::atoi(v) : fallback;
+}
+
 void run_table(const std::vector<std::uint64_t>& seeds, int width, int height, Summary& sum, bool print) {
   const std::string dir = test::make_temp_dir("wide-scenes");
+  if (env_int("SHADEMATCH_WIDE_KEEP", 0) != 0) std::cout << "scenes kept in " << dir << "\n";
   if (print) {
     std::cout << "seed | scene | follicle truth | got | dE00 (cal+meas) | scalp truth | got | dE00 (cal+meas) | scalp "
                  "proposed | hair proposed | LOO\n";
@@ -164,7 +162,10 @@ void run_table(const std::vector<std::uint64_t>& seeds, int width, int height, S
          << "+" << r.meas_scalp << ") | " << (r.scalp_proposed ? "yes" : "no") << " " << r.scalp_confidence << " | "
          << (r.hair_proposed ? "yes" : "no") << " " << r.hair_confidence << " | " << r.loo;
     if (print) std::cout << line.str() << std::endl;
-    std::remove((dir + "/s" + std::to_string(seed) + (scene.spec.jpeg_quality > 0 ? ".jpg" : ".png")).c_str());
+    // SHADEMATCH_WIDE_KEEP=1 keeps the scene files (their directory is printed) to look at one.
+    if (env_int("SHADEMATCH_WIDE_KEEP", 0) == 0) {
+      std::remove((dir + "/s" + std::to_string(seed) + (scene.spec.jpeg_quality > 0 ? ".jpg" : ".png")).c_str());
+    }
   }
   if (print) {
     const auto worst = [](const std::vector<double>& v) { return *std::max_element(v.begin(), v.end()); };
@@ -175,11 +176,6 @@ void run_table(const std::vector<std::uint64_t>& seeds, int width, int height, S
               << photo::median_of(sum.meas_follicle) << " worst " << worst(sum.meas_follicle) << " | scalp median "
               << photo::median_of(sum.meas_scalp) << " worst " << worst(sum.meas_scalp) << "\n";
   }
-}
-
-int env_int(const char* name, int fallback) {
-  const char* v = std::getenv(name);
-  return v && *v ? std::atoi(v) : fallback;
 }
 
 }  // namespace
