@@ -57,13 +57,12 @@ int run_calibrate(const std::vector<std::string>& args) {
 
   const photo::CardDefinition card = files::resolve_card(card_arg);
   options.card_id = card.id;
-  photo::CalibrationResult result = photo::calibrate_file(photos[0], card, options);
+  // The photo is read and decoded once: the overlay is drawn on the image calibration used.
+  photo::DecodedImage decoded;
+  photo::CalibrationResult result =
+      photo::calibrate_file(photos[0], card, options, overlay_path.empty() ? nullptr : &decoded);
 
-  if (!overlay_path.empty()) {
-    const auto info = photo::probe_image(photos[0]);
-    const auto small = photo::decode_image(photos[0], photo::reduce_for(info, 1600));
-    photo::write_calibration_overlay(overlay_path, small, result);
-  }
+  if (!overlay_path.empty()) photo::write_calibration_overlay(overlay_path, decoded, result);
   if (!save_path.empty()) {
     if (result.usable()) {
       files::save_calibration(save_path, result);

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cstdio>
 #include <limits>
+#include <utility>
 
 #include "colour/delta_e.hpp"
 #include "colour/lab.hpp"
@@ -240,21 +241,28 @@ CalibrationResult calibrate_photo(const DecodedImage& image, const CardDefinitio
   return result;
 }
 
-CalibrationResult calibrate_file(const std::string& path, const CardDefinition& card, const CalibrateOptions& options) {
-  return calibrate_image(read_image_file(path), card, options);
+CalibrationResult calibrate_file(const std::string& path, const CardDefinition& card, const CalibrateOptions& options,
+                                 DecodedImage* decoded) {
+  return calibrate_image(read_image_file(path), card, options, decoded);
 }
 
-CalibrationResult calibrate_image(const EncodedImage& file, const CardDefinition& card,
-                                  const CalibrateOptions& options) {
+CalibrationResult calibrate_image(const EncodedImage& file, const CardDefinition& card, const CalibrateOptions& options,
+                                  DecodedImage* decoded) {
   const ImageInfo info = probe_image(file);
   int reduce = reduce_for(info, kCalibrateMinLongSide);
-  CalibrationResult result = calibrate_photo(decode_image(file, reduce), card, options);
+  DecodedImage image = decode_image(file, reduce);
+  CalibrationResult result = calibrate_photo(image, card, options);
   // A card small in a large frame may fall below what detection can resolve at the reduced size:
   // retry at full resolution before giving up (costs time only when no card was found).
   if (result.verdict == Verdict::rejected && result.reason == reject_reason_name(RejectReason::no_card) && reduce > 1) {
-    CalibrationResult full = calibrate_photo(decode_image(file, 1), card, options);
-    if (full.verdict != Verdict::rejected) return full;
+    DecodedImage full_image = decode_image(file, 1);
+    CalibrationResult full = calibrate_photo(full_image, card, options);
+    if (full.verdict != Verdict::rejected) {
+      if (decoded != nullptr) *decoded = std::move(full_image);
+      return full;
+    }
   }
+  if (decoded != nullptr) *decoded = std::move(image);
   return result;
 }
 

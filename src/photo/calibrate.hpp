@@ -80,10 +80,14 @@ CalibrationResult calibrate_photo(const DecodedImage& image, const CardDefinitio
 // Decodes `path` at a reduce that keeps the long side ≥ kCalibrateMinLongSide (patch means over
 // many pixels lose nothing), then calibrate_photo. Throws InputError for unreadable files.
 inline constexpr int kCalibrateMinLongSide = 1500;
-CalibrationResult calibrate_file(const std::string& path, const CardDefinition& card, const CalibrateOptions& options);
+// `decoded`, when given, receives the image the returned result was calibrated on (reduced, or
+// full size after a retry), so that a caller drawing on the photo (calibrate --overlay) need not
+// decode it again.
+CalibrationResult calibrate_file(const std::string& path, const CardDefinition& card, const CalibrateOptions& options,
+                                 DecodedImage* decoded = nullptr);
 // The same from a file's bytes already in memory (read once, decoded at each size it needs).
-CalibrationResult calibrate_image(const EncodedImage& file, const CardDefinition& card,
-                                  const CalibrateOptions& options);
+CalibrationResult calibrate_image(const EncodedImage& file, const CardDefinition& card, const CalibrateOptions& options,
+                                  DecodedImage* decoded = nullptr);
 
 // Fit-level entry used by calibrate_photo and by tests: given the detection's patch samples,
 // fits the correction (model chosen by leave-one-out unless `model`), fills fit/patches/verdict.
