@@ -162,9 +162,19 @@ void run_table(const std::vector<std::uint64_t>& seeds, int width, int height, S
          << "+" << r.meas_scalp << ") | " << (r.scalp_proposed ? "yes" : "no") << " " << r.scalp_confidence << " | "
          << (r.hair_proposed ? "yes" : "no") << " " << r.hair_confidence << " | " << r.loo;
     if (print) std::cout << line.str() << std::endl;
-    // SHADEMATCH_WIDE_KEEP=1 keeps the scene files (their directory is printed) to look at one.
+    // SHADEMATCH_WIDE_KEEP=1 keeps the scene files (their directory is printed) to look at one,
+    // each with its truth regions as a sidecar, so that `shadematch measure FILE` reads them.
+    const std::string file = dir + "/s" + std::to_string(seed) + (scene.spec.jpeg_quality > 0 ? ".jpg" : ".png");
     if (env_int("SHADEMATCH_WIDE_KEEP", 0) == 0) {
-      std::remove((dir + "/s" + std::to_string(seed) + (scene.spec.jpeg_quality > 0 ? ".jpg" : ".png")).c_str());
+      std::remove(file.c_str());
+    } else {
+      const auto rect = [](const cv::Rect& box) {
+        return "[" + std::to_string(box.x) + ", " + std::to_string(box.y) + ", " + std::to_string(box.width) + ", " +
+               std::to_string(box.height) + "]";
+      };
+      std::ofstream(file + ".regions.yaml")
+          << "schema: shadematch-regions/1\nregions:\n  hair: " << rect(scene.hair_rect)
+          << "\n  scalp: " << rect(scene.scalp_rect) << "\n";
     }
   }
   if (print) {
