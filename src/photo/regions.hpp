@@ -29,6 +29,9 @@ inline constexpr std::size_t kMaxStatisticValues = std::size_t{1} << 20;
 // 1 for n ≤ kMaxStatisticValues, else the smallest k with ⌈n / k⌉ ≤ kMaxStatisticValues.
 std::size_t statistic_stride(std::size_t n);
 
+// Sorts finite values ascending, in the order std::sort gives (a radix sort: O(n)).
+void sort_values(std::vector<double>& values);
+
 double median_of(std::vector<double> values);  // NaN for an empty input
 // Median absolute deviation scaled by 1.4826 (equal to σ for normal data).
 double robust_sigma(const std::vector<double>& values, double median);

@@ -91,6 +91,36 @@ TEST_CASE("regions: the median of many values is exactly the middle of the sorte
   CHECK(photo::median_of(split) == 1.5);
 }
 
+TEST_CASE("regions: sort_values gives std::sort's order on values of both signs", "[unit]") {
+  // The CI's UBSan run found Boost's float_sort overflowing on a* values about 0 (the bit patterns
+  // of about +12 and −13 subtracted as signed integers); sort_values must order any mix of signs,
+  // magnitudes, zeros of both signs and infinities as std::sort does, without undefined behaviour.
+  std::vector<double> values{12.31,
+                             -13.07,
+                             0.0,
+                             -0.0,
+                             1e-300,
+                             -1e-300,
+                             5e307,
+                             -5e307,
+                             0.5,
+                             -0.5,
+                             std::numeric_limits<double>::infinity(),
+                             -std::numeric_limits<double>::infinity()};
+  // Many more than spreadsort's small-input cut-over to std::sort (3000 values), a permutation of
+  // −1500.5 … 1499.5 in steps of 1 (7919 is prime to 3000).
+  for (int i = 0; i < 3000; ++i) values.push_back(static_cast<double>((i * 7919) % 3000) - 1500.5);
+  std::vector<double> expected = values;
+  std::sort(expected.begin(), expected.end());
+  photo::sort_values(values);
+  REQUIRE(values.size() == expected.size());
+  for (std::size_t i = 0; i < values.size(); ++i) {
+    INFO("index " << i);
+    CHECK(values[i] == expected[i]);  // −0 == +0, so either order of the zeros passes
+  }
+  CHECK(std::signbit(values[std::find(values.begin(), values.end(), 0.0) - values.begin()]));  // −0 first
+}
+
 TEST_CASE("regions: the shortest half finds the mode of a skewed sample", "[unit]") {
   // A core at 20 (60 values) and a tail spread 20..60 (40 values): the shortest half sits on the core.
   std::vector<double> v(60, 20.0);
