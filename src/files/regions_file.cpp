@@ -102,8 +102,8 @@ std::vector<photo::Region> parse_regions_yaml(std::string_view text, const std::
           if (!p.IsSequence() || p.size() != 2) {
             fail(source, p, "region '" + r.name + "': a polygon point is [x, y], found " + describe(p));
           }
-          r.polygon.emplace_back(pixel(source, p[0], "region '" + r.name + "': x"),
-                                 pixel(source, p[1], "region '" + r.name + "': y"));
+          r.polygon.push_back(PixelPoint{pixel(source, p[0], "region '" + r.name + "': x"),
+                                         pixel(source, p[1], "region '" + r.name + "': y")});
         }
         int x0 = r.polygon[0].x, y0 = r.polygon[0].y, x1 = x0, y1 = y0;
         for (const auto& p : r.polygon) {
