@@ -7,7 +7,6 @@
 // 4. The best is sampled again at the decoded resolution with the card's own patch boxes and
 //    judged: usable, `occluded`, `lookalike`, `clipped`, or `no-card`.
 #include "photo/detect.hpp"
-#include "photo/cv_geometry.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -19,6 +18,7 @@
 #include <opencv2/imgproc.hpp>
 
 #include "colour/delta_e.hpp"
+#include "photo/cv_geometry.hpp"
 #include "photo/decode.hpp"
 #include "photo/detect_internal.hpp"
 
@@ -123,27 +123,21 @@ cv::Mat to_rgb8(const cv::Mat& encoded) {
   return out;
 }
 
-// `image` reduced so that its long side is at most `long_side` (same depth, same transform).
-DecodedImage reduced(const DecodedImage& image, int long_side) {
+// `image` resized so that its long side is `long_side` (INTER_AREA when shrinking, bilinear when
+// enlarging; same depth, same transform); the image itself when it already has that size.
+DecodedImage scaled_to(const DecodedImage& image, int long_side) {
   const int current = std::max(image.encoded.cols, image.encoded.rows);
-  if (current <= long_side) return image;
+  if (current == long_side) return image;
   DecodedImage out = image;
   const double f = static_cast<double>(long_side) / current;
-  cv::resize(image.encoded, out.encoded, cv::Size(), f, f, cv::INTER_AREA);
+  cv::resize(image.encoded, out.encoded, cv::Size(), f, f, f < 1.0 ? cv::INTER_AREA : cv::INTER_LINEAR);
   out.scale = image.scale * static_cast<double>(out.encoded.cols) / image.encoded.cols;
   return out;
 }
 
-// `image` enlarged so that its long side is `long_side` (bilinear; same depth, same transform): the
-// small-photo pass below.
-DecodedImage enlarged(const DecodedImage& image, int long_side) {
-  const int current = std::max(image.encoded.cols, image.encoded.rows);
-  if (current >= long_side) return image;
-  DecodedImage out = image;
-  const double f = static_cast<double>(long_side) / current;
-  cv::resize(image.encoded, out.encoded, cv::Size(), f, f, cv::INTER_LINEAR);
-  out.scale = image.scale * static_cast<double>(out.encoded.cols) / image.encoded.cols;
-  return out;
+// `image` reduced so that its long side is at most `long_side`.
+DecodedImage reduced(const DecodedImage& image, int long_side) {
+  return std::max(image.encoded.cols, image.encoded.rows) <= long_side ? image : scaled_to(image, long_side);
 }
 
 bool looks_greyscale(const cv::Mat& rgb8) {
@@ -524,9 +518,7 @@ CardDetection detail::detect_card_with(const DecodedImage& image, const CardDefi
     }
     if ((sources & detail::kGridFinder) == 0) passes.clear();
     for (const int side : passes) {
-      const DecodedImage pass = side == kSearchLongSide ? search
-                                : side > long_side      ? enlarged(image, side)
-                                                        : reduced(image, side);
+      const DecodedImage pass = side == kSearchLongSide ? search : scaled_to(image, side);
       const cv::Mat rgb8 = to_rgb8(pass.encoded);
       const double to_encoded = static_cast<double>(image.encoded.cols) / pass.encoded.cols;
       const double max_square = side == kSearchLongSide ? 0.0 : 2 * kFirstPassSmallest * side / kSearchLongSide;

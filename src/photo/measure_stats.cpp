@@ -1,7 +1,5 @@
 #include "photo/measure_pixels.hpp"
 
-#include "photo/cv_geometry.hpp"
-
 #include <algorithm>
 #include <cmath>
 #include <set>
@@ -12,6 +10,7 @@
 #include "colour/delta_e.hpp"
 #include "colour/skin_tone.hpp"
 #include "common/error.hpp"
+#include "photo/cv_geometry.hpp"
 #include "photo/decode.hpp"  // ImageInfo
 #include "photo/regions.hpp"
 

@@ -1,4 +1,5 @@
 #include "photo/overlay.hpp"
+
 #include <algorithm>
 #include <cmath>
 #include <cstdio>

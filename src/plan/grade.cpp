@@ -84,8 +84,7 @@ struct CaseGrader::Impl {
       keys.reserve(grid->size());
       for (std::size_t i = 0; i < grid->size(); ++i) {
         const colour::Lab& p = predicted[i];
-        // also drops NaN predictions, as the search does
-        if (!(p.l <= session.l_max && p.l >= session.l_min)) continue;
+        if (!session.admits(p.l)) continue;  // also drops NaN predictions, as the search does
         keys.push_back(grid->key(i, blend_score(target, p)));
       }
       std::sort(keys.begin(), keys.end());

@@ -189,9 +189,10 @@ PlanResult plan_on_grid(const CandidateGrid& grid, const PlanTargets& targets, c
   const unsigned hw = options.threads != 0 ? options.threads : std::max(1U, std::thread::hardware_concurrency());
   const Search s{grid, result.candidates < 20'000 ? 1U : std::min(hw, 64U)};
 
-  // Half a shade of this plan (of the shade step, or of the shrunk step when the skin leaves less
-  // room: see search.hpp).
-  double half_shade = kSessionMinShades * targets.shade_step_dl;
+  // Half a shade of this plan: of the palette's shade, or of the shrunk step when the skin leaves
+  // too little room even for that (search.hpp).
+  const double palette_half = kSessionMinShades * targets.shade_step_dl;
+  double half_shade = palette_half;
   // With reachable targets: the darkest blend's L*, below which no later session can go.
   std::optional<double> darkest_l;
   if (const std::optional<std::size_t> dark = grid.darkest()) {
@@ -211,7 +212,6 @@ PlanResult plan_on_grid(const CandidateGrid& grid, const PlanTargets& targets, c
     const colour::Lab final_reachable = gamut.map(targets.final_target);
     double step = targets.shade_step_dl;
     const double room = gamut.lightest_l() - final_reachable.l;
-    const double palette_half = kSessionMinShades * targets.shade_step_dl;
     double spacing = palette_half;  // the plan's half shade (below)
     if (n > 1 && final_reachable.l + static_cast<double>(n) * step > gamut.lightest_l()) {
       // The first session would not lie a step below the lightest blend (about the skin itself):

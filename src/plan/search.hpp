@@ -74,6 +74,8 @@ struct SessionBlends {
   // first choice, l_min the look-ahead (plan_on_grid); infinite when unbounded.
   double l_max = std::numeric_limits<double>::infinity();
   double l_min = -std::numeric_limits<double>::infinity();
+  // Whether a prediction of this lightness lies in that window (NaN never does).
+  bool admits(double l) const noexcept { return l <= l_max && l >= l_min; }
 };
 
 // Reachable targets (DESIGN.md): the palette's healed gamut in this skin (plan/gamut.hpp) bounds
@@ -130,7 +132,7 @@ struct PlanResult {
   std::vector<SessionBlends> sessions;
   // Half a shade of this plan: how much darker each session's list must be than the session
   // before's first choice (kSessionMinShades of the shade step, or of reach->step_dl when the
-  // targets were mapped into reach).
+  // range was too short to keep that, see Reach above).
   double half_shade_dl = 0.0;
   std::size_t candidates = 0;  // blends predicted and ranked per session
   std::size_t inks_searched = 0;
